@@ -1,0 +1,80 @@
+using UvmSim.Objects;
+
+namespace UvmSim.Map;
+
+/// <summary>
+/// One mapping in an address space (<c>struct vm_map_entry</c>): a page-aligned range
+/// <c>[Start, End)</c> backed by an object and, for private mappings, an amap of anons.
+/// </summary>
+/// <remarks>
+/// Wiring state lives in two places (SPEC §1): <see cref="WiredCount"/> holds balanced
+/// wirings (SysV, kernel) and, under counter semantics, everything; <see cref="Mlocked"/>
+/// holds the POSIX lock under split semantics. <see cref="IsWired"/> is the only test.
+/// </remarks>
+public sealed partial class MapEntry
+{
+    /// <summary>Creates an entry covering <c>[start, end)</c> with default attributes.</summary>
+    public MapEntry(ulong start, ulong end)
+    {
+        Start = start;
+        End = end;
+    }
+
+    /// <summary>First address (page-aligned). Change only through the owning map.</summary>
+    public ulong Start { get; internal set; }
+
+    /// <summary>One past the last address (page-aligned). Change only through the owning map.</summary>
+    public ulong End { get; internal set; }
+
+    /// <summary>Backing object, or null for a private anonymous mapping.</summary>
+    public UvmObject? Object { get; internal set; }
+
+    /// <summary>Byte offset into <see cref="Object"/> of <see cref="Start"/>.</summary>
+    public ulong Offset { get; internal set; }
+
+    /// <summary>The private copy-on-write layer, created lazily (<c>amap_copy</c>).</summary>
+    public Amap? Amap { get; internal set; }
+
+    /// <summary>Page index into <see cref="Amap"/> of <see cref="Start"/>.</summary>
+    public long AmapOffset { get; internal set; }
+
+    /// <summary>The amap must be copied before the first write (<c>UVM_ET_NEEDSCOPY</c>).</summary>
+    public bool NeedsCopy { get; internal set; }
+
+    /// <summary>A private mapping (<c>UVM_ET_COPYONWRITE</c>).</summary>
+    public bool CopyOnWrite { get; internal set; }
+
+    /// <summary>Current protection.</summary>
+    public Protection Protection { get; internal set; }
+
+    /// <summary>Maximum protection <c>mprotect</c> may grant.</summary>
+    public Protection MaxProtection { get; internal set; }
+
+    /// <summary>What <c>fork</c> does with the entry.</summary>
+    public Inheritance Inheritance { get; internal set; }
+
+    /// <summary>Paging advice.</summary>
+    public Advice Advice { get; internal set; }
+
+    /// <summary>Balanced wirings (<c>wired_count</c>); under counter semantics also POSIX locks.</summary>
+    public int WiredCount { get; internal set; }
+
+    /// <summary>The POSIX lock bit of split semantics (SPEC §4.2).</summary>
+    public bool Mlocked { get; internal set; }
+
+    /// <summary>Never merge with neighbours (set on SysV attachments).</summary>
+    public bool NoMerge { get; internal set; }
+
+    /// <summary>The only test of whether the entry is wired: a count or the POSIX bit.</summary>
+    public bool IsWired => WiredCount != 0 || Mlocked;
+
+    /// <summary>Length in bytes.</summary>
+    public ulong Size => End - Start;
+
+    /// <summary>True when <paramref name="va"/> lies inside the entry.</summary>
+    public bool Contains(ulong va) => va >= Start && va < End;
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        $"[0x{Start:x}, 0x{End:x}) {Protection} wired={WiredCount}{(Mlocked ? "+M" : "")}";
+}
