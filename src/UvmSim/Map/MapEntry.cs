@@ -62,6 +62,12 @@ public sealed partial class MapEntry
     /// <summary>The POSIX lock bit of split semantics (SPEC §4.2).</summary>
     public bool Mlocked { get; internal set; }
 
+    /// <summary>
+    /// The entry holds a segment-scoped SysV lock record (SPEC §8.4): one balanced wiring
+    /// owned by the segment, kept by both halves of a clip.
+    /// </summary>
+    public bool SegmentRecord { get; internal set; }
+
     /// <summary>Never merge with neighbours (set on SysV attachments).</summary>
     public bool NoMerge { get; internal set; }
 

@@ -8,11 +8,13 @@ namespace UvmSim.Objects;
 public sealed class Amap
 {
     private Anon?[] _slots;
+    private int[] _slotRefs;
 
     /// <summary>Creates an amap of <paramref name="slots"/> empty slots.</summary>
     public Amap(long slots)
     {
         _slots = new Anon?[Math.Max(slots, 1)];
+        _slotRefs = new int[_slots.Length];
         RefCount = 1;
     }
 
@@ -35,6 +37,52 @@ public sealed class Amap
         if (slots > _slots.LongLength)
         {
             Array.Resize(ref _slots, (int)slots);
+            Array.Resize(ref _slotRefs, (int)slots);
+        }
+    }
+
+    /// <summary>Prepends <paramref name="slots"/> empty slots, so a neighbour in front can merge.</summary>
+    internal void ExtendBackward(long slots)
+    {
+        var grown = new Anon?[_slots.LongLength + slots];
+        Array.Copy(_slots, 0, grown, slots, _slots.LongLength);
+        _slots = grown;
+        var refs = new int[grown.Length];
+        Array.Copy(_slotRefs, 0, refs, slots, _slotRefs.Length);
+        _slotRefs = refs;
+    }
+
+    /// <summary>
+    /// Counts one more entry referencing slots <c>[first, first + count)</c> (UVM's
+    /// <c>ppref</c>): a slot's anon is freed only when no entry references it any more.
+    /// </summary>
+    internal void AddSlotRefs(long first, long count)
+    {
+        Extend(first + count);
+        for (long s = first; s < first + count; s++)
+        {
+            _slotRefs[s]++;
+        }
+    }
+
+    /// <summary>
+    /// Drops one entry's reference to <c>[first, first + count)</c> and hands back every anon
+    /// no entry references any more, emptying its slot (<c>amap_unref</c>).
+    /// </summary>
+    internal void RemoveSlotRefs(long first, long count, List<Anon> unreferenced)
+    {
+        long end = Math.Min(first + count, _slots.LongLength);
+        for (long s = Math.Max(first, 0); s < end; s++)
+        {
+            if (--_slotRefs[s] <= 0)
+            {
+                _slotRefs[s] = 0;
+                if (_slots[s] is { } anon)
+                {
+                    unreferenced.Add(anon);
+                    _slots[s] = null;
+                }
+            }
         }
     }
 

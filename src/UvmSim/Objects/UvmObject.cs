@@ -12,6 +12,9 @@ public abstract class UvmObject
     /// <summary>Registry id the frames record as their owner.</summary>
     internal int OwnerId { get; set; } = -1;
 
+    /// <summary>References from map entries and SysV segments; at 0 the pages are freed.</summary>
+    public int RefCount { get; internal set; } = 1;
+
     /// <summary>Pages that exist in a frame now.</summary>
     public int ResidentPages => _pages.Count;
 

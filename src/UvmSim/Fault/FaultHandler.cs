@@ -1,0 +1,296 @@
+using UvmSim.Kernel;
+using UvmSim.Map;
+using UvmSim.Objects;
+
+namespace UvmSim.Fault;
+
+/// <summary>
+/// Page faults (<c>uvm_fault.c</c>): resolving the page at an address through amap and
+/// object, breaking copy-on-write, and entering translations; plus fault-wiring and
+/// fault-unwiring of ranges, whose NetBSD quirks the legacy policies depend on.
+/// </summary>
+public sealed partial class FaultHandler
+{
+    private const string FaultFile = "uvm_fault.c";
+    private readonly Vm _vm;
+    private readonly List<Anon> _released = [];
+
+    /// <summary>Creates the fault handler of a machine.</summary>
+    public FaultHandler(Vm vm) => _vm = vm;
+
+    /// <summary>
+    /// The frame of the page at <paramref name="va"/> (SPEC §3.2): the entry's anon there, else
+    /// its object's page, else none (-1). Pages on swap are not resident.
+    /// </summary>
+    public int PageAt(MapEntry entry, ulong va)
+    {
+        long index = _vm.PagesOf(va - entry.Start);
+        if (entry.Amap?[entry.AmapOffset + index] is { } anon)
+        {
+            return anon.Frame;
+        }
+        return entry.Object?.FrameAt(_vm.PagesOf(entry.Offset) + index) ?? -1;
+    }
+
+    /// <summary>
+    /// Gives an entry its own amap (<c>amap_copy</c>): a private entry marked
+    /// <c>NeedsCopy</c> gets a copy of its shared amap's anon references; an entry without one
+    /// gets an empty amap.
+    /// </summary>
+    public void EnsureAmap(MapEntry entry)
+    {
+        long pages = _vm.PagesOf(entry.Size);
+        if (!entry.NeedsCopy && entry.Amap is not null)
+        {
+            return;
+        }
+        var amap = new Amap(pages);
+        amap.AddSlotRefs(0, pages);
+        if (entry.NeedsCopy && entry.Amap is { } old)
+        {
+            foreach (var (slot, anon) in old.AnonsIn(entry.AmapOffset, pages))
+            {
+                anon.RefCount++;
+                amap[slot - entry.AmapOffset] = anon;
+            }
+            _released.Clear();
+            old.RemoveSlotRefs(entry.AmapOffset, pages, _released);
+            old.RefCount--;
+            foreach (Anon anon in _released)
+            {
+                _vm.ReleaseAnon(anon);
+            }
+        }
+        entry.Amap = amap;
+        entry.AmapOffset = 0;
+        entry.NeedsCopy = false;
+    }
+
+    /// <summary>
+    /// A user fault (<c>uvm_fault</c>) at <paramref name="va"/> for <paramref name="access"/>:
+    /// <c>EFAULT</c> outside every entry or beyond a file's end, <c>EACCES</c> beyond the
+    /// protection, <c>ENOMEM</c> without a frame. The translation is entered wired when the
+    /// entry <c>IsWired</c>, but the frame is not wired (the S5 hazard).
+    /// </summary>
+    public Errno Fault(VmSpace space, ulong va, Map.Protection access)
+    {
+        MapEntry? entry = space.Map.Lookup(va);
+        if (entry is null)
+        {
+            return Errno.EFAULT;
+        }
+        if ((access & ~entry.Protection) != 0 || entry.Protection == Map.Protection.None)
+        {
+            return Errno.EACCES;
+        }
+        Errno err = Resolve(entry, va, (access & Map.Protection.Write) != 0, out int frame, out Map.Protection prot);
+        if (err != Errno.None)
+        {
+            return err;
+        }
+        space.Pmap.Enter(_vm.Trunc(va), frame, prot, entry.IsWired);
+        return Errno.None;
+    }
+
+    /// <summary>
+    /// Finds or makes the page at <paramref name="va"/> of <paramref name="entry"/>, breaking
+    /// copy-on-write for a write to a private mapping. <paramref name="protection"/> is what
+    /// the translation may allow: without write while the page is still shared.
+    /// </summary>
+    internal Errno Resolve(MapEntry entry, ulong va, bool write, out int frame, out Map.Protection protection)
+    {
+        frame = -1;
+        protection = entry.Protection;
+        long index = _vm.PagesOf(_vm.Trunc(va) - entry.Start);
+        if (!entry.CopyOnWrite)
+        {
+            return entry.Object is null
+                ? Errno.EFAULT
+                : _vm.ObjectPage(entry.Object, _vm.PagesOf(entry.Offset) + index, out frame);
+        }
+        if (entry.NeedsCopy && (write || entry.Object is null))
+        {
+            EnsureAmap(entry);
+        }
+        else if (entry.Amap is null && entry.Object is null)
+        {
+            EnsureAmap(entry);
+        }
+        long slot = entry.AmapOffset + index;
+        if (entry.Amap?[slot] is { } anon)
+        {
+            if (!_vm.SwapIn(anon))
+            {
+                return Errno.ENOMEM;
+            }
+            if (write && anon.RefCount > 1)
+            {
+                Anon? copy = _vm.NewAnon();
+                if (copy is null)
+                {
+                    return Errno.ENOMEM;
+                }
+                entry.Amap[slot] = copy;
+                _vm.ReleaseAnon(anon);
+                anon = copy;
+            }
+            frame = anon.Frame;
+            if (anon.RefCount > 1 || entry.NeedsCopy)
+            {
+                protection &= ~Map.Protection.Write;
+            }
+            return Errno.None;
+        }
+        if (entry.Object is null || write)
+        {
+            if (entry.Object is not null)
+            {
+                // Promotion copies the object's page, so it must exist (beyond EOF: SIGBUS).
+                Errno err = _vm.ObjectPage(entry.Object, _vm.PagesOf(entry.Offset) + index, out _);
+                if (err != Errno.None)
+                {
+                    return err;
+                }
+            }
+            Anon? fresh = _vm.NewAnon();
+            if (fresh is null)
+            {
+                return Errno.ENOMEM;
+            }
+            entry.Amap![slot] = fresh;
+            frame = fresh.Frame;
+            return Errno.None;
+        }
+        protection &= ~Map.Protection.Write;
+        return _vm.ObjectPage(entry.Object, _vm.PagesOf(entry.Offset) + index, out frame);
+    }
+
+    /// <summary>
+    /// Fault-wires <c>[start, end)</c> (<c>uvm_fault_wire</c>): each page is faulted for
+    /// <paramref name="access"/> (checked against the max protection when
+    /// <paramref name="useMax"/>), its frame wired and its translation entered wired; a
+    /// <c>PROT_NONE</c> entry's page is wired without a translation. On the first error what
+    /// was done is undone — by <see cref="FaultUnwire"/>, or exactly the frames recorded in
+    /// <paramref name="wired"/> when the caller keeps them — and the error returned.
+    /// </summary>
+    public Errno FaultWire(VmSpace space, ulong start, ulong end, Map.Protection access, bool useMax, List<int>? wired = null)
+    {
+        int first = wired?.Count ?? 0;
+        ulong page = (ulong)_vm.PageSize;
+        MapEntry? entry = null;
+        for (ulong va = start; va < end; va += page)
+        {
+            if (entry is null || !entry.Contains(va))
+            {
+                entry = space.Map.Lookup(va);
+            }
+            Errno err = entry is null ? Errno.EFAULT : WirePage(space, entry, va, access, useMax, wired);
+            if (err != Errno.None)
+            {
+                if (wired is null)
+                {
+                    FaultUnwire(space, start, va);
+                }
+                else
+                {
+                    UnwireFrames(space, wired, first, start, va);
+                }
+                return err;
+            }
+        }
+        return Errno.None;
+    }
+
+    private Errno WirePage(VmSpace space, MapEntry entry, ulong va, Map.Protection access, bool useMax, List<int>? wired)
+    {
+        Map.Protection allowed = useMax ? entry.MaxProtection : entry.Protection;
+        if ((access & ~allowed) != 0 || allowed == Map.Protection.None)
+        {
+            return Errno.EACCES;
+        }
+        Errno err = Resolve(entry, va, (access & Map.Protection.Write) != 0, out int frame, out Map.Protection prot);
+        if (err != Errno.None)
+        {
+            return err;
+        }
+        _vm.Frames.Wire(frame);
+        wired?.Add(frame);
+        if (entry.Protection != Map.Protection.None)
+        {
+            space.Pmap.Enter(va, frame, prot, wired: true);
+        }
+        return Errno.None;
+    }
+
+    /// <summary>Undoes a held-frame fault-wire: exactly the frames it wired.</summary>
+    private void UnwireFrames(VmSpace space, List<int> wired, int first, ulong start, ulong end)
+    {
+        for (int i = wired.Count - 1; i >= first; i--)
+        {
+            _vm.Frames.Unwire(wired[i]);
+        }
+        wired.RemoveRange(first, wired.Count - first);
+        ClearWiredBits(space, start, end);
+    }
+
+    /// <summary>Clears wired bits of translations in a range whose entry is no longer wired.</summary>
+    internal void ClearWiredBits(VmSpace space, ulong start, ulong end)
+    {
+        for (ulong va = start; va < end; va += (ulong)_vm.PageSize)
+        {
+            if (space.Map.Lookup(va) is { IsWired: false })
+            {
+                space.Pmap.Unwire(va);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Fault-unwires <c>[start, end)</c> (<c>uvm_fault_unwire_locked</c>). Panics when
+    /// <paramref name="start"/> is in no entry; then per page unwires the frame the
+    /// <c>unwire-by</c> switch names, skipping pages with nothing to unwire before any entry
+    /// is looked up; the first such page beyond a hole fails NetBSD's KASSERT. A translation
+    /// loses its wired bit when its entry is no longer wired.
+    /// </summary>
+    public void FaultUnwire(VmSpace space, ulong start, ulong end)
+    {
+        if (start >= end)
+        {
+            return;
+        }
+        MapEntry? entry = space.Map.Lookup(start)
+            ?? throw new KernelPanic("uvm_fault_unwire_locked: address not in map");
+        ulong page = (ulong)_vm.PageSize;
+        for (ulong va = start; va < end; va += page)
+        {
+            int frame = _vm.UnwireBy.FrameAt(this, space, va);
+            if (frame < 0)
+            {
+                continue;
+            }
+            while (va >= entry.End)
+            {
+                MapEntry? next = entry.Next;
+                if (next is null || next.Start > entry.End)
+                {
+                    if (_vm.Frames.Diagnostics)
+                    {
+                        throw new KernelPanic(KernelPanic.AssertionMessage(
+                            "entry->next != &map->header && entry->next->start <= entry->end", FaultFile));
+                    }
+                    next = space.Map.Lookup(va);
+                    if (next is null)
+                    {
+                        break;
+                    }
+                }
+                entry = next;
+            }
+            _vm.Frames.Unwire(frame);
+            if (!entry.IsWired || !entry.Contains(va))
+            {
+                space.Pmap.Unwire(va);
+            }
+        }
+    }
+}

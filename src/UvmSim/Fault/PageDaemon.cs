@@ -1,0 +1,78 @@
+using UvmSim.Objects;
+using UvmSim.Physical;
+
+namespace UvmSim.Fault;
+
+// The page daemon (uvm_pdaemon.c), as a part of the machine: it needs the owners, the
+// reverse mappings and swap, which only Vm holds together.
+public sealed partial class Vm
+{
+    /// <summary>
+    /// Reclaims unwired in-use frames, oldest activation stamp first (SPEC §3.6). With
+    /// <paramref name="untilFree"/> it stops once <paramref name="limit"/> frames are free;
+    /// otherwise it reclaims at most <paramref name="limit"/> frames (<c>pagedaemon N</c>).
+    /// Wired and orphaned frames are never taken; anonymous pages are skipped when swap is full.
+    /// =&gt; returns how many frames it reclaimed.
+    /// </summary>
+    public long Reclaim(long limit, bool untilFree)
+    {
+        var candidates = new List<(uint Stamp, int Frame)>();
+        for (int f = 0; f < Frames.Count; f++)
+        {
+            ref Frame fr = ref Frames[f];
+            if (fr.State == FrameState.InUse && fr.WireCount == 0)
+            {
+                candidates.Add((fr.Stamp, f));
+            }
+        }
+        candidates.Sort();
+        long reclaimed = 0;
+        foreach (var (_, f) in candidates)
+        {
+            if (untilFree ? Stats.Free >= limit : reclaimed >= limit)
+            {
+                break;
+            }
+            if (Evict(f))
+            {
+                reclaimed++;
+            }
+        }
+        return reclaimed;
+    }
+
+    private bool SwapFull => Config.Swap is { } max && SwapUsed >= max;
+
+    private bool Evict(int frame)
+    {
+        ref Frame fr = ref Frames[frame];
+        switch (Owners[fr.Owner])
+        {
+            case Anon anon:
+                if (SwapFull)
+                {
+                    return false;
+                }
+                anon.Frame = -1;
+                anon.OnSwap = true;
+                SwapUsed++;
+                break;
+            case AnonObject aobj:
+                if (SwapFull)
+                {
+                    return false;
+                }
+                aobj.RemovePage(fr.Offset);
+                aobj.MarkSwapped(fr.Offset, true);
+                SwapUsed++;
+                break;
+            case UvmObject obj:
+                obj.RemovePage(fr.Offset);
+                break;
+            default:
+                return false;
+        }
+        ReleaseFrame(frame);
+        return true;
+    }
+}

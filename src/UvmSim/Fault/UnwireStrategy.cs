@@ -1,0 +1,37 @@
+using UvmSim.Policies;
+
+namespace UvmSim.Fault;
+
+/// <summary>
+/// Switch <c>unwire-by</c> (SPEC §3.4): which frame <c>FaultUnwire</c> unwires at an address.
+/// Pages it returns -1 for are skipped before any entry is looked up.
+/// </summary>
+public interface IUnwireStrategy
+{
+    /// <summary>The frame to unwire at <paramref name="va"/>, or -1 to skip the page.</summary>
+    int FrameAt(FaultHandler faults, VmSpace space, ulong va);
+}
+
+/// <summary>NetBSD: the frame mapped now, whoever wired it; pages without a translation are skipped.</summary>
+public sealed class UnwireByTranslation : IUnwireStrategy
+{
+    /// <inheritdoc/>
+    public int FrameAt(FaultHandler faults, VmSpace space, ulong va) =>
+        space.Pmap.TryGet(va, out Pte pte) ? pte.Frame : -1;
+}
+
+/// <summary><c>dual</c>: the page at the address (SPEC §3.2), whatever the pmap shows.</summary>
+public sealed class UnwireByPages : IUnwireStrategy
+{
+    /// <inheritdoc/>
+    public int FrameAt(FaultHandler faults, VmSpace space, ulong va) =>
+        space.Map.Lookup(va) is { } entry ? faults.PageAt(entry, va) : -1;
+}
+
+/// <summary>Chooses the strategy for a switch value.</summary>
+public static class UnwireStrategy
+{
+    /// <summary>The strategy for <paramref name="value"/>.</summary>
+    public static IUnwireStrategy For(UnwireBySwitch value) =>
+        value == UnwireBySwitch.Pages ? new UnwireByPages() : new UnwireByTranslation();
+}

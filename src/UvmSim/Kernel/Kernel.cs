@@ -1,0 +1,128 @@
+using UvmSim.Fault;
+using UvmSim.Map;
+using UvmSim.Objects;
+using UvmSim.Physical;
+using UvmSim.Policies;
+using UvmSim.SysV;
+using UvmSim.Wiring;
+
+namespace UvmSim.Kernel;
+
+/// <summary>
+/// The simulated kernel: processes and their system calls over one machine under one
+/// policy. Every call returns a <see cref="SysResult"/>; only <see cref="KernelPanic"/>
+/// escapes, after which the kernel is dead and refuses further calls (SPEC §12.6).
+/// Calls validate their arguments first, in SPEC §5's order, and change nothing on a bad
+/// argument.
+/// </summary>
+public sealed partial class Kernel
+{
+    private readonly Dictionary<int, Process> _processes = [];
+    private readonly Dictionary<string, FileObject> _files = [];
+    private int _nextPid = 1;
+
+    /// <summary>Boots a machine with every frame free.</summary>
+    public Kernel(MachineConfig config, Policy policy)
+    {
+        Vm = new Vm(config, policy);
+        Faults = new FaultHandler(Vm);
+        Wiring = Pageable.For(Vm, Faults);
+        Shm = new ShmTable(this);
+        SysvLock = SysvLocks.For(policy.Sysv, this);
+    }
+
+    /// <summary>The machine.</summary>
+    public Vm Vm { get; }
+
+    /// <summary>The policy in force.</summary>
+    public Policy Policy => Vm.Policy;
+
+    /// <summary>Page size.</summary>
+    public int PageSize => Vm.PageSize;
+
+    /// <summary>Faults, fault-wiring and fault-unwiring.</summary>
+    public FaultHandler Faults { get; }
+
+    /// <summary>The wiring semantics (<c>wiring</c> switch).</summary>
+    public IWiringSemantics Wiring { get; }
+
+    /// <summary>SysV shared memory.</summary>
+    public ShmTable Shm { get; }
+
+    /// <summary>The SysV lock variant (<c>sysv</c> switch).</summary>
+    public ISysvLock SysvLock { get; }
+
+    /// <summary>The panic that killed the kernel, if any.</summary>
+    public string? PanicMessage { get; private set; }
+
+    /// <summary>True after a panic.</summary>
+    public bool Dead => PanicMessage is not null;
+
+    /// <summary>Live processes by pid.</summary>
+    public IReadOnlyDictionary<int, Process> Processes => _processes;
+
+    /// <summary>Global file objects by name.</summary>
+    public IReadOnlyDictionary<string, FileObject> Files => _files;
+
+    /// <summary>Transient wiring handles (<c>vslock</c>), by handle number.</summary>
+    public Dictionary<ulong, TransientHandle> Handles { get; } = [];
+
+    /// <summary>
+    /// Runs <paramref name="call"/>, turning a <see cref="KernelPanic"/> into a dead kernel
+    /// and rethrowing it so the caller can report the step.
+    /// </summary>
+    public SysResult Run(Func<SysResult> call)
+    {
+        if (Dead)
+        {
+            throw new InvalidOperationException("the kernel panicked; no further calls run");
+        }
+        try
+        {
+            return call();
+        }
+        catch (KernelPanic panic)
+        {
+            PanicMessage = panic.Message;
+            throw;
+        }
+    }
+
+    /// <summary>Marks the kernel dead after a panic caught elsewhere.</summary>
+    public void Die(KernelPanic panic) => PanicMessage ??= panic.Message;
+
+    /// <summary>Creates a process with an empty address space and default limits (a scenario's <c>proc</c>).</summary>
+    public Process? CreateProcess(uint uid, uint gid)
+    {
+        if (_processes.Count >= Vm.Config.MaxProc)
+        {
+            return null;
+        }
+        ulong physical = (ulong)Vm.Config.Pages * (ulong)PageSize;
+        var p = new Process(_nextPid++, uid, gid, physical / 3, physical, NewSpace());
+        _processes[p.Pid] = p;
+        return p;
+    }
+
+    /// <summary>A global file object (<c>file NAME SIZE [ro]</c>); EEXIST for a name in use.</summary>
+    public SysResult CreateFile(string name, ulong size, bool readOnly)
+    {
+        if (_files.ContainsKey(name))
+        {
+            return Errno.EEXIST;
+        }
+        _files[name] = Vm.NewObject(new FileObject(name, size, readOnly, PageSize));
+        return SysResult.Success();
+    }
+
+    internal VmSpace NewSpace() => new(new VmMap(PageSize), new Pmap(Vm.Pv, Vm.PageShift));
+
+    internal ulong PageMask => (ulong)PageSize - 1;
+
+    internal ulong RoundUp(ulong len, out bool wrapped)
+    {
+        ulong r = (len + PageMask) & ~PageMask;
+        wrapped = r < len;
+        return r;
+    }
+}

@@ -1,0 +1,330 @@
+using UvmSim.Map;
+using UvmSim.Objects;
+using UvmSim.Policies;
+using UvmSim.Wiring;
+
+namespace UvmSim.Kernel;
+
+/// <summary><c>mmap</c> flag bits with NetBSD's values.</summary>
+[Flags]
+public enum MapFlags : ulong
+{
+    /// <summary>No flags.</summary>
+    None = 0,
+    /// <summary><c>MAP_SHARED</c>.</summary>
+    Shared = 0x1,
+    /// <summary><c>MAP_PRIVATE</c>.</summary>
+    Private = 0x2,
+    /// <summary><c>MAP_FIXED</c>.</summary>
+    Fixed = 0x10,
+    /// <summary><c>MAP_WIRED</c>.</summary>
+    Wired = 0x800,
+    /// <summary><c>MAP_ANON</c>.</summary>
+    Anon = 0x1000,
+}
+
+// mmap, munmap, mprotect, minherit, brk, touch (uvm_mmap.c).
+public sealed partial class Kernel
+{
+    /// <summary>
+    /// Maps memory (<c>sys_mmap</c>, SPEC §5.2): anonymous or a file, private or shared, at
+    /// a hint or a fixed address; wired at creation with <c>MAP_WIRED</c> or under
+    /// <c>WireFuture</c> unless <c>PROT_NONE</c>.
+    /// </summary>
+    public SysResult Mmap(Process p, ulong len, Protection prot, MapFlags flags, ulong addr = 0, string? file = null, ulong offset = 0)
+    {
+        bool shared = (flags & MapFlags.Shared) != 0;
+        bool anon = (flags & MapFlags.Anon) != 0;
+        bool fixedAddr = (flags & MapFlags.Fixed) != 0;
+        VmMap map = p.Space.Map;
+        if ((shared && (flags & MapFlags.Private) != 0) || anon == (file is not null) || len == 0 || (offset & PageMask) != 0)
+        {
+            return Errno.EINVAL;
+        }
+        if (fixedAddr && ((addr & PageMask) != 0 || addr < map.Min))
+        {
+            return Errno.EINVAL;
+        }
+        FileObject? fobj = null;
+        if (file is not null && !_files.TryGetValue(file, out fobj))
+        {
+            return Errno.EINVAL;
+        }
+        ulong size = RoundUp(len, out bool wrapped);
+        if (wrapped || size == 0)
+        {
+            return Errno.ENOMEM;
+        }
+        if (fixedAddr && addr + size > map.Max && addr + size >= addr)
+        {
+            return Errno.EFBIG;
+        }
+        if (fixedAddr && addr + size < addr)
+        {
+            return Errno.EOVERFLOW;
+        }
+        Protection max = shared && fobj is { ReadOnly: true } ? Protection.Read | Protection.Execute : Protection.All;
+        if ((prot & ~max) != 0)
+        {
+            return Errno.EACCES;
+        }
+        bool wire = ((flags & MapFlags.Wired) != 0 || map.WireFuture) && prot != Protection.None;
+        ulong start;
+        if (fixedAddr)
+        {
+            start = addr;
+            if (wire && Policy.RelockCounts == RelockCountsSwitch.No && LimitError(p, start, start + size, replacing: true) != Errno.None)
+            {
+                return Errno.ENOMEM;
+            }
+            Unmap(p, start, start + size);
+        }
+        else
+        {
+            if (map.FindSpace(size, addr) is not { } found)
+            {
+                return Errno.ENOMEM;
+            }
+            start = found;
+        }
+        if (wire && Policy.RelockCounts == RelockCountsSwitch.Yes && LimitError(p, start, start + size, replacing: false) != Errno.None)
+        {
+            return Errno.ENOMEM; // relock-counts=yes: a fixed mapping leaves a hole (§15)
+        }
+        var entry = new MapEntry(start, start + size)
+        {
+            Protection = prot,
+            MaxProtection = max,
+            Inheritance = shared ? Inheritance.Share : Inheritance.Copy,
+            CopyOnWrite = !shared,
+            NeedsCopy = !shared,
+        };
+        if (fobj is not null)
+        {
+            entry.Object = fobj;
+            entry.Offset = offset;
+            fobj.RefCount++;
+        }
+        else if (shared)
+        {
+            entry.Object = Vm.NewObject(new AnonObject(Vm.PagesOf(size)));
+        }
+        map.InsertMerging(entry);
+        if (wire)
+        {
+            Errno err = Wiring.Wire(p.Space, start, start + size, WireFlags.Posix);
+            if (err != Errno.None)
+            {
+                Unmap(p, start, start + size); // a fault error leaves the replaced range unmapped (§15)
+                return err;
+            }
+            p.PosixLocked.Add(start, start + size);
+        }
+        return SysResult.Success(start);
+    }
+
+    /// <summary>Unmaps (<c>sys_munmap</c>): clips at both ends, ignores holes, really-unwires.</summary>
+    public SysResult Munmap(Process p, ulong addr, ulong len)
+    {
+        bool ok = Normalize(p, addr, len, out ulong start, out ulong end);
+        if (start == end)
+        {
+            return SysResult.Success();
+        }
+        if (!ok)
+        {
+            return Errno.EINVAL;
+        }
+        Unmap(p, start, end);
+        return SysResult.Success();
+    }
+
+    /// <summary>
+    /// Removes every entry in <c>[start, end)</c> (<c>uvm_unmap</c>): really-unwire, drop
+    /// translations, release amaps and objects. <paramref name="only"/> restricts it to some
+    /// entries (a segment's, for <c>sysv=segment</c>'s <c>shmdt</c>).
+    /// </summary>
+    internal void Unmap(Process p, ulong start, ulong end, Func<MapEntry, bool>? only = null)
+    {
+        VmMap map = p.Space.Map;
+        ((Pageable)Wiring).ReallyUnwire(p.Space, start, end, only);
+        p.PosixLocked.Remove(start, end);
+        MapEntry? e = map.LookupAtOrAfter(start);
+        if (e is not null && e.Start < start && (only is null || only(e)))
+        {
+            e = map.ClipStart(e, start);
+        }
+        while (e is not null && e.Start < end)
+        {
+            MapEntry? next = e.Next;
+            if (only is null || only(e))
+            {
+                map.ClipEnd(e, end);
+                next = e.Next;
+                map.Remove(e);
+                p.Space.Pmap.Remove(e.Start, e.End);
+                Vm.ReleaseEntry(e);
+            }
+            e = next;
+        }
+    }
+
+    /// <summary>
+    /// Changes protection (<c>sys_mprotect</c>). Keeps the clip at <paramref name="addr"/> even
+    /// on failure; <c>PROT_NONE</c> removes translations as x86 does; under <c>WireFuture</c>
+    /// an entry becoming accessible is wired (POSIX, no limit check).
+    /// </summary>
+    public SysResult Mprotect(Process p, ulong addr, ulong len, Protection prot)
+    {
+        if (!Normalize(p, addr, len, out ulong start, out ulong end))
+        {
+            return Errno.EINVAL;
+        }
+        VmMap map = p.Space.Map;
+        MapEntry? first = map.LookupAtOrAfter(start);
+        if (first is not null && first.Start < start)
+        {
+            first = map.ClipStart(first, start); // kept on failure, also for len 0 (§15)
+        }
+        for (MapEntry? e = first; e is not null && e.Start < end; e = e.Next)
+        {
+            if ((prot & ~e.MaxProtection) != 0)
+            {
+                return Errno.EACCES;
+            }
+        }
+        var toWire = new List<MapEntry>();
+        for (MapEntry? e = first; e is not null && e.Start < end; e = e.Next)
+        {
+            map.ClipEnd(e, end);
+            Protection old = e.Protection;
+            e.Protection = prot;
+            if (prot == Protection.None)
+            {
+                p.Space.Pmap.Remove(e.Start, e.End);
+            }
+            else if ((old & ~prot) != 0)
+            {
+                ReduceTranslations(p, e, prot);
+            }
+            if (map.WireFuture && old == Protection.None && prot != Protection.None && !e.IsWired)
+            {
+                toWire.Add(e);
+            }
+        }
+        bool failed = false;
+        foreach (MapEntry e in toWire)
+        {
+            if (Wiring.Wire(p.Space, e.Start, e.End, WireFlags.Posix) != Errno.None)
+            {
+                failed = true;
+            }
+            else
+            {
+                p.PosixLocked.Add(e.Start, e.End);
+            }
+        }
+        return failed ? Errno.ENOMEM : SysResult.Success();
+    }
+
+    private void ReduceTranslations(Process p, MapEntry e, Protection prot)
+    {
+        for (ulong va = e.Start; va < e.End; va += (ulong)PageSize)
+        {
+            if (p.Space.Pmap.TryGet(va, out var pte))
+            {
+                p.Space.Pmap.Enter(va, pte.Frame, pte.Protection & prot, pte.Wired);
+            }
+        }
+    }
+
+    /// <summary>Sets inheritance (<c>sys_minherit</c>): clips at both ends, skips holes.</summary>
+    public SysResult Minherit(Process p, ulong addr, ulong len, Inheritance inheritance)
+    {
+        if (!Normalize(p, addr, len, out ulong start, out ulong end))
+        {
+            return Errno.EINVAL;
+        }
+        VmMap map = p.Space.Map;
+        MapEntry? e = map.LookupAtOrAfter(start);
+        if (e is not null && e.Start < start)
+        {
+            e = map.ClipStart(e, start);
+        }
+        for (; e is not null && e.Start < end; e = e.Next)
+        {
+            map.ClipEnd(e, end);
+            e.Inheritance = inheritance;
+        }
+        return SysResult.Success();
+    }
+
+    /// <summary>
+    /// Grows the heap (<c>sys_obreak</c>): a private anonymous rw region with its amap and
+    /// without <c>NeedsCopy</c>; never wired, even under <c>WireFuture</c>.
+    /// =&gt; the start of the new part.
+    /// </summary>
+    public SysResult Brk(Process p, ulong len)
+    {
+        ulong size = RoundUp(len, out bool wrapped);
+        if (wrapped)
+        {
+            return Errno.ENOMEM;
+        }
+        VmMap map = p.Space.Map;
+        ulong start;
+        if (p.HeapStart is null)
+        {
+            if (map.FindSpace(Math.Max(size, 1), map.Min) is not { } found)
+            {
+                return Errno.ENOMEM;
+            }
+            start = found;
+            p.HeapStart = start;
+            p.HeapEnd = start;
+        }
+        else
+        {
+            start = p.HeapEnd;
+        }
+        if (size == 0)
+        {
+            return SysResult.Success(start);
+        }
+        if (start + size < start || !map.IsFree(start, start + size))
+        {
+            return Errno.ENOMEM;
+        }
+        var amap = new Amap(Vm.PagesOf(size));
+        amap.AddSlotRefs(0, Vm.PagesOf(size));
+        map.InsertMerging(new MapEntry(start, start + size)
+        {
+            Protection = Protection.ReadWrite,
+            MaxProtection = Protection.All,
+            Inheritance = Inheritance.Copy,
+            CopyOnWrite = true,
+            Amap = amap,
+        });
+        p.HeapEnd = start + size;
+        return SysResult.Success(start);
+    }
+
+    /// <summary>A user access to each page of the range (a page fault per page, §3.4).</summary>
+    public SysResult Touch(Process p, ulong addr, ulong len, bool write)
+    {
+        if (!Normalize(p, addr, len, out ulong start, out ulong end))
+        {
+            return Errno.EFAULT;
+        }
+        Protection access = write ? Protection.Write : Protection.Read;
+        for (ulong va = start; va < end; va += (ulong)PageSize)
+        {
+            Errno err = Faults.Fault(p.Space, va, access);
+            if (err != Errno.None)
+            {
+                return err;
+            }
+        }
+        return SysResult.Success();
+    }
+}

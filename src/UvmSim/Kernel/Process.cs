@@ -1,0 +1,57 @@
+using UvmSim.Fault;
+using UvmSim.SysV;
+
+namespace UvmSim.Kernel;
+
+/// <summary>
+/// A process (<c>struct proc</c> with its <c>vmspace</c>): credentials, the memlock limit,
+/// an address space, SysV attachments and transient handles (SPEC §3.5).
+/// </summary>
+public sealed class Process
+{
+    internal Process(int pid, uint uid, uint gid, ulong memlockSoft, ulong memlockHard, VmSpace space)
+    {
+        Pid = pid;
+        Uid = uid;
+        Gid = gid;
+        MemlockSoft = memlockSoft;
+        MemlockHard = memlockHard;
+        Space = space;
+    }
+
+    /// <summary>Process id.</summary>
+    public int Pid { get; }
+
+    /// <summary>User id; 0 is privileged.</summary>
+    public uint Uid { get; }
+
+    /// <summary>Group id.</summary>
+    public uint Gid { get; }
+
+    /// <summary>True for root, who bypasses SysV permissions but not memlock limits.</summary>
+    public bool Privileged => Uid == 0;
+
+    /// <summary><c>RLIMIT_MEMLOCK</c> soft value in bytes: the limit the mlock family enforces.</summary>
+    public ulong MemlockSoft { get; internal set; }
+
+    /// <summary><c>RLIMIT_MEMLOCK</c> hard value in bytes.</summary>
+    public ulong MemlockHard { get; internal set; }
+
+    /// <summary>The address space.</summary>
+    public VmSpace Space { get; internal set; }
+
+    /// <summary>SysV attachments, newest first (<c>shmmap_state</c>).</summary>
+    public List<Attachment> Attachments { get; } = [];
+
+    /// <summary>Start of the heap once <c>brk</c> fixed it.</summary>
+    public ulong? HeapStart { get; internal set; }
+
+    /// <summary>Current end of the heap.</summary>
+    public ulong HeapEnd { get; internal set; }
+
+    /// <summary>False once the process has exited.</summary>
+    public bool Alive { get; internal set; } = true;
+
+    /// <summary>Pages this process holds a POSIX lock on (the auditor's reference model, §10 rule 6).</summary>
+    public RangeSet PosixLocked { get; } = new();
+}

@@ -1,0 +1,313 @@
+using System.Diagnostics;
+using UvmSim.Objects;
+
+namespace UvmSim.Map;
+
+/// <summary>
+/// An address space's entries (<c>struct vm_map</c>): non-overlapping, page-aligned ranges in
+/// a balanced tree threaded by an address-ordered list, so lookup, insert, remove and clip
+/// are O(log n). This type is structural only: it never touches frames or translations;
+/// the fault and kernel layers free what a removed entry held.
+/// </summary>
+public sealed class VmMap
+{
+    /// <summary>Lowest user address (SPEC §3.3).</summary>
+    public const ulong DefaultMin = 0x1000;
+
+    /// <summary>One past the highest user address (SPEC §3.3).</summary>
+    public const ulong DefaultMax = 0x7f7fffffc000;
+
+    private readonly EntryTree _tree = new();
+
+    /// <summary>Creates an empty map for pages of <paramref name="pageSize"/> bytes.</summary>
+    public VmMap(int pageSize, ulong min = DefaultMin, ulong max = DefaultMax)
+    {
+        PageSize = pageSize;
+        Min = min;
+        Max = max;
+    }
+
+    /// <summary>Page size in bytes.</summary>
+    public int PageSize { get; }
+
+    /// <summary>Lowest mappable address.</summary>
+    public ulong Min { get; }
+
+    /// <summary>One past the highest mappable address.</summary>
+    public ulong Max { get; }
+
+    /// <summary>New mappings are wired at creation (<c>mlockall(MCL_FUTURE)</c>, <c>VM_MAP_WIREFUTURE</c>).</summary>
+    public bool WireFuture { get; set; }
+
+    /// <summary>Number of entries.</summary>
+    public int EntryCount => _tree.Count;
+
+    /// <summary>The lowest entry; walk on with <see cref="Next"/>.</summary>
+    public MapEntry? First => _tree.First;
+
+    /// <summary>Entries in address order.</summary>
+    public IEnumerable<MapEntry> Entries
+    {
+        get
+        {
+            for (MapEntry? e = _tree.First; e is not null; e = e.Next)
+            {
+                yield return e;
+            }
+        }
+    }
+
+    /// <summary>The entry after <paramref name="entry"/> in address order.</summary>
+    public static MapEntry? Next(MapEntry entry) => entry.Next;
+
+    /// <summary>The entry before <paramref name="entry"/> in address order.</summary>
+    public static MapEntry? Prev(MapEntry entry) => entry.Prev;
+
+    /// <summary>The entry containing <paramref name="va"/> (<c>uvm_map_lookup_entry</c>), or null.</summary>
+    public MapEntry? Lookup(ulong va) => _tree.FindContaining(va);
+
+    /// <summary>The first entry that ends after <paramref name="va"/>: the one containing it or the next.</summary>
+    public MapEntry? LookupAtOrAfter(ulong va)
+    {
+        MapEntry? e = _tree.Floor(va);
+        if (e is not null && va < e.End)
+        {
+            return e;
+        }
+        return e is null ? _tree.First : e.Next;
+    }
+
+    /// <summary>True when no entry overlaps <c>[start, end)</c> and it lies inside the map.</summary>
+    public bool IsFree(ulong start, ulong end)
+    {
+        if (start < Min || end > Max || end < start)
+        {
+            return false;
+        }
+        MapEntry? e = LookupAtOrAfter(start);
+        return e is null || e.Start >= end;
+    }
+
+    /// <summary>
+    /// Where a new mapping of <paramref name="length"/> bytes goes (SPEC §3.3): the hint if
+    /// free, else first fit upward from it, else first fit from the minimum; null when full.
+    /// </summary>
+    public ulong? FindSpace(ulong length, ulong hint)
+    {
+        ulong page = (ulong)PageSize;
+        hint &= ~(page - 1);
+        if (hint >= Min && hint < Max)
+        {
+            if (_tree.FindSpace(hint, Max, length, page) is { } a)
+            {
+                return a;
+            }
+        }
+        return _tree.FindSpace(Min, Max, length, page);
+    }
+
+    /// <summary>Adds an entry that overlaps nothing, without merging.</summary>
+    public void Insert(MapEntry entry)
+    {
+        Debug.Assert(IsFree(entry.Start, entry.End), "inserting over an existing mapping");
+        _tree.Insert(entry);
+    }
+
+    /// <summary>Takes an entry out of the map; its references are the caller's to drop.</summary>
+    public void Remove(MapEntry entry) => _tree.Remove(entry);
+
+    /// <summary>
+    /// Splits <paramref name="entry"/> at <paramref name="va"/>, strictly inside it
+    /// (<c>uvm_map_clip_start/end</c>). Both halves keep every field, the wiring count and
+    /// flags included (SPEC §3.3, §15); page wirings are untouched.
+    /// =&gt; returns the upper half, <c>[va, old End)</c>.
+    /// </summary>
+    public MapEntry Split(MapEntry entry, ulong va)
+    {
+        Debug.Assert(va > entry.Start && va < entry.End && va % (ulong)PageSize == 0, "clip outside the entry");
+        var upper = CloneFields(entry, va, entry.End);
+        upper.Offset = entry.Offset + (va - entry.Start);
+        upper.AmapOffset = entry.AmapOffset + (long)((va - entry.Start) / (ulong)PageSize);
+        if (upper.Amap is not null)
+        {
+            upper.Amap.RefCount++;
+        }
+        if (upper.Object is not null)
+        {
+            upper.Object.RefCount++;
+        }
+        entry.End = va;
+        _tree.BoundsChanged(entry);
+        _tree.Insert(upper);
+        return upper;
+    }
+
+    /// <summary>Clips so an entry starts at <paramref name="va"/>; returns the entry that does.</summary>
+    public MapEntry ClipStart(MapEntry entry, ulong va) =>
+        va > entry.Start && va < entry.End ? Split(entry, va) : entry;
+
+    /// <summary>Clips so <paramref name="entry"/> ends at <paramref name="va"/> if it lies inside.</summary>
+    public void ClipEnd(MapEntry entry, ulong va)
+    {
+        if (va > entry.Start && va < entry.End)
+        {
+            Split(entry, va);
+        }
+    }
+
+    /// <summary>
+    /// Inserts a new mapping, merging with the entry ending at its start and/or the one
+    /// beginning at its end when <see cref="CanMerge"/> allows (NetBSD's
+    /// <c>UVM_ET_ISCOMPATIBLE</c>): three become one unless both neighbours have amaps, when
+    /// only the backward merge happens. The new entry's object reference is dropped when it
+    /// is absorbed.
+    /// =&gt; returns the entry that now covers the new range.
+    /// </summary>
+    public MapEntry InsertMerging(MapEntry entry)
+    {
+        MapEntry? prev = _tree.Floor(entry.Start - 1);
+        if (prev is not null && prev.End != entry.Start)
+        {
+            prev = null;
+        }
+        MapEntry? next = prev is not null ? prev.Next : _tree.First;
+        if (next is not null && next.Start != entry.End)
+        {
+            next = LookupAtOrAfter(entry.End);
+            if (next is not null && next.Start != entry.End)
+            {
+                next = null;
+            }
+        }
+        bool back = prev is not null && CanMerge(prev, entry);
+        bool forward = next is not null && CanMerge(entry, next);
+        if (back && forward && prev!.Amap is not null && next!.Amap is not null)
+        {
+            forward = false;
+        }
+        if (back)
+        {
+            AbsorbForward(prev!, entry);
+            if (forward)
+            {
+                _tree.Remove(next!);
+                AbsorbForward(prev!, next!);
+            }
+            return prev!;
+        }
+        if (forward)
+        {
+            AbsorbBackward(next!, entry);
+            return next!;
+        }
+        _tree.Insert(entry);
+        return entry;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="a"/> and the adjacent <paramref name="b"/> after it may be one
+    /// entry: both unwired, neither <c>NoMerge</c>, the same backing at contiguous offsets,
+    /// equal attributes, and any amap unshared (SPEC §3.3).
+    /// </summary>
+    public bool CanMerge(MapEntry a, MapEntry b)
+    {
+        if (a.IsWired || b.IsWired || a.NoMerge || b.NoMerge)
+        {
+            return false;
+        }
+        if (!ReferenceEquals(a.Object, b.Object) || (a.Object is not null && a.Offset + a.Size != b.Offset))
+        {
+            return false;
+        }
+        if (a.Protection != b.Protection || a.MaxProtection != b.MaxProtection || a.Inheritance != b.Inheritance
+            || a.Advice != b.Advice || a.CopyOnWrite != b.CopyOnWrite || a.NeedsCopy != b.NeedsCopy)
+        {
+            return false;
+        }
+        return (a.Amap is null || a.Amap.RefCount == 1) && (b.Amap is null || b.Amap.RefCount == 1);
+    }
+
+    /// <summary>Structural problems of the index (rule 1 of the auditor).</summary>
+    public IEnumerable<string> VerifyIndex() => _tree.Verify();
+
+    private void AbsorbForward(MapEntry keep, MapEntry gone)
+    {
+        long keepPages = Pages(keep.Size);
+        long gonePages = Pages(gone.Size);
+        if (keep.Amap is not null)
+        {
+            keep.Amap.AddSlotRefs(keep.AmapOffset + keepPages, gonePages);
+            if (gone.Amap is not null)
+            {
+                foreach (var (slot, anon) in gone.Amap.AnonsIn(gone.AmapOffset, gonePages).ToList())
+                {
+                    keep.Amap[keep.AmapOffset + keepPages + (slot - gone.AmapOffset)] = anon;
+                }
+            }
+        }
+        else if (gone.Amap is not null)
+        {
+            gone.Amap.ExtendBackward(keepPages);
+            keep.Amap = gone.Amap;
+            keep.AmapOffset = gone.AmapOffset;
+            keep.Amap.AddSlotRefs(keep.AmapOffset, keepPages);
+        }
+        if (gone.Object is not null)
+        {
+            gone.Object.RefCount--;
+        }
+        keep.End = gone.End;
+        _tree.BoundsChanged(keep);
+    }
+
+    private void AbsorbBackward(MapEntry keep, MapEntry gone)
+    {
+        long gonePages = Pages(gone.Size);
+        if (keep.Amap is not null)
+        {
+            if (keep.AmapOffset >= gonePages)
+            {
+                keep.AmapOffset -= gonePages;
+            }
+            else
+            {
+                keep.Amap.ExtendBackward(gonePages - keep.AmapOffset);
+                keep.AmapOffset = 0;
+            }
+            keep.Amap.AddSlotRefs(keep.AmapOffset, gonePages);
+        }
+        else if (gone.Amap is not null)
+        {
+            keep.Amap = gone.Amap;
+            keep.AmapOffset = gone.AmapOffset;
+            keep.Amap.AddSlotRefs(gone.AmapOffset + gonePages, Pages(keep.Size));
+        }
+        if (gone.Object is not null)
+        {
+            gone.Object.RefCount--;
+        }
+        keep.Start = gone.Start;
+        keep.Offset = gone.Offset;
+        _tree.BoundsChanged(keep);
+    }
+
+    private long Pages(ulong bytes) => (long)(bytes / (ulong)PageSize);
+
+    private static MapEntry CloneFields(MapEntry from, ulong start, ulong end) => new(start, end)
+    {
+        Object = from.Object,
+        Offset = from.Offset,
+        Amap = from.Amap,
+        AmapOffset = from.AmapOffset,
+        NeedsCopy = from.NeedsCopy,
+        CopyOnWrite = from.CopyOnWrite,
+        Protection = from.Protection,
+        MaxProtection = from.MaxProtection,
+        Inheritance = from.Inheritance,
+        Advice = from.Advice,
+        WiredCount = from.WiredCount,
+        Mlocked = from.Mlocked,
+        NoMerge = from.NoMerge,
+        SegmentRecord = from.SegmentRecord,
+    };
+}

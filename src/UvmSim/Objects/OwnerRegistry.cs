@@ -1,0 +1,46 @@
+namespace UvmSim.Objects;
+
+/// <summary>
+/// Maps the small integer a frame records as its owner back to the object or anon, so a
+/// frame can stay a 16-byte struct (SPEC §14) and the page daemon can still find its owner.
+/// </summary>
+public sealed class OwnerRegistry
+{
+    private readonly List<object?> _owners = [];
+    private readonly Stack<int> _freeIds = new();
+
+    /// <summary>Gives <paramref name="anon"/> an id.</summary>
+    public void Register(Anon anon) => anon.OwnerId = Take(anon);
+
+    /// <summary>Gives <paramref name="obj"/> an id.</summary>
+    public void Register(UvmObject obj) => obj.OwnerId = Take(obj);
+
+    /// <summary>Forgets an anon whose last reference went away.</summary>
+    public void Unregister(Anon anon) => Give(anon.OwnerId);
+
+    /// <summary>Forgets an object whose last reference went away.</summary>
+    public void Unregister(UvmObject obj) => Give(obj.OwnerId);
+
+    /// <summary>The owner with id <paramref name="id"/>: a <see cref="UvmObject"/>, an <see cref="Anon"/>, or null.</summary>
+    public object? this[int id] => id >= 0 && id < _owners.Count ? _owners[id] : null;
+
+    private int Take(object owner)
+    {
+        if (_freeIds.TryPop(out int id))
+        {
+            _owners[id] = owner;
+            return id;
+        }
+        _owners.Add(owner);
+        return _owners.Count - 1;
+    }
+
+    private void Give(int id)
+    {
+        if (id >= 0 && id < _owners.Count && _owners[id] is not null)
+        {
+            _owners[id] = null;
+            _freeIds.Push(id);
+        }
+    }
+}

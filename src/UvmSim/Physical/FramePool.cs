@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using UvmSim.Kernel;
+
+namespace UvmSim.Physical;
+
+/// <summary>
+/// Physical memory: a flat array of <see cref="Frame"/> structs with an intrusive free list,
+/// and page wiring (<c>uvm_pagewire</c>/<c>uvm_pageunwire</c>) with NetBSD's assertions.
+/// </summary>
+/// <remarks>
+/// Invariants (checked by the auditor, not here): <see cref="VmStats.Free"/> equals the
+/// frames on the free list; <see cref="VmStats.Wired"/> equals the frames whose count is
+/// non-zero unless diagnostics are off and a count wrapped.
+/// </remarks>
+public sealed class FramePool
+{
+    private const string PageFile = "uvm_page.c";
+    private readonly Frame[] _frames;
+    private int _freeHead;
+    private uint _clock;
+
+    /// <summary>Boots a machine of <paramref name="pages"/> free frames.</summary>
+    public FramePool(int pages, long wiredMax, bool diagnostics)
+    {
+        if (pages <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(pages), "a machine needs at least one frame");
+        }
+        _frames = new Frame[pages];
+        for (int i = 0; i < pages - 1; i++)
+        {
+            _frames[i].Owner = i + 1;
+        }
+        _frames[pages - 1].Owner = -1;
+        _freeHead = 0;
+        Stats = new VmStats { Pages = pages, Free = pages, WiredMax = wiredMax };
+        Diagnostics = diagnostics;
+    }
+
+    /// <summary>The global counters.</summary>
+    public VmStats Stats { get; }
+
+    /// <summary>KASSERTs panic when on; counts wrap and drift when off (SPEC §9).</summary>
+    public bool Diagnostics { get; }
+
+    /// <summary>Number of frames.</summary>
+    public int Count => _frames.Length;
+
+    /// <summary>Direct access for the page daemon, the auditor and tests.</summary>
+    public ref Frame this[int frame] => ref _frames[frame];
+
+    /// <summary>Takes a free frame for <paramref name="owner"/>, or returns -1 when none is free.</summary>
+    public int Allocate(int owner, int offset)
+    {
+        int f = _freeHead;
+        if (f < 0)
+        {
+            return -1;
+        }
+        ref Frame fr = ref _frames[f];
+        _freeHead = fr.Owner;
+        fr.State = FrameState.InUse;
+        fr.WireCount = 0;
+        fr.Owner = owner;
+        fr.Offset = offset;
+        fr.Stamp = ++_clock;
+        Stats.Free--;
+        return f;
+    }
+
+    /// <summary>Records a new owner for a frame (an anon taking over an object page).</summary>
+    public void SetOwner(int frame, int owner, int offset)
+    {
+        _frames[frame].Owner = owner;
+        _frames[frame].Offset = offset;
+    }
+
+    /// <summary>
+    /// Releases a frame its owner no longer needs. A frame still wired keeps
+    /// <paramref name="holds"/> wirings (transient holds under <c>transient=held</c>) and is
+    /// orphaned if any remain; otherwise its count is cleared with one <c>wired--</c> (NetBSD).
+    /// =&gt; returns true when the frame went back to the free list.
+    /// </summary>
+    public bool Release(int frame, int holds)
+    {
+        ref Frame fr = ref _frames[frame];
+        Debug.Assert(fr.State == FrameState.InUse, "releasing a frame that is not in use");
+        if (fr.WireCount > 0 && holds > 0)
+        {
+            fr.WireCount = (ushort)Math.Min(fr.WireCount, holds);
+            fr.State = FrameState.Orphaned;
+            fr.Owner = -1;
+            return false;
+        }
+        if (fr.WireCount > 0)
+        {
+            fr.WireCount = 0;
+            DecrementWired();
+        }
+        PushFree(frame);
+        return true;
+    }
+
+    /// <summary>Frees an orphaned frame whose last hold went away.</summary>
+    public void ReleaseOrphan(int frame)
+    {
+        Debug.Assert(_frames[frame].State == FrameState.Orphaned && _frames[frame].WireCount == 0);
+        PushFree(frame);
+    }
+
+    /// <summary>
+    /// Adds one wiring (<c>uvm_pagewire</c>): <c>wired++</c> when the count leaves 0; with
+    /// diagnostics on, a count that wraps to 0 panics <c>pg-&gt;wire_count &gt; 0</c>.
+    /// </summary>
+    public void Wire(int frame)
+    {
+        ref Frame fr = ref _frames[frame];
+        if (fr.WireCount == 0)
+        {
+            Stats.Wired++;
+        }
+        fr.WireCount++;
+        if (fr.WireCount == 0 && Diagnostics)
+        {
+            throw new KernelPanic(KernelPanic.AssertionMessage("pg->wire_count > 0", PageFile));
+        }
+    }
+
+    /// <summary>
+    /// Drops one wiring (<c>uvm_pageunwire</c>). With diagnostics on, a count of 0 panics
+    /// <c>pg-&gt;wire_count != 0</c> before anything changes; with them off it wraps to 65535
+    /// and <c>wired</c> is untouched: the silent leak of S28. At 0 the frame is restamped.
+    /// =&gt; returns true when the count reached 0.
+    /// </summary>
+    public bool Unwire(int frame)
+    {
+        ref Frame fr = ref _frames[frame];
+        if (fr.WireCount == 0)
+        {
+            if (Diagnostics)
+            {
+                throw new KernelPanic(KernelPanic.AssertionMessage("pg->wire_count != 0", PageFile));
+            }
+            fr.WireCount = ushort.MaxValue;
+            return false;
+        }
+        fr.WireCount--;
+        if (fr.WireCount != 0)
+        {
+            return false;
+        }
+        fr.Stamp = ++_clock;
+        DecrementWired();
+        return true;
+    }
+
+    private void DecrementWired()
+    {
+        if (Stats.Wired == 0 && Diagnostics)
+        {
+            throw new KernelPanic(KernelPanic.AssertionMessage("uvmexp.wired != 0", PageFile));
+        }
+        Stats.Wired--;
+    }
+
+    private void PushFree(int frame)
+    {
+        ref Frame fr = ref _frames[frame];
+        fr.State = FrameState.Free;
+        fr.WireCount = 0;
+        fr.Offset = 0;
+        fr.Owner = _freeHead;
+        _freeHead = frame;
+        Stats.Free++;
+    }
+}

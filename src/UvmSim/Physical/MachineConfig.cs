@@ -1,0 +1,35 @@
+namespace UvmSim.Physical;
+
+/// <summary>
+/// The machine's size and tunables (<c>machine KEY=VALUE</c>, SPEC §12.2), with SPEC's
+/// defaults. Values are validated by the caller that builds them.
+/// </summary>
+public sealed record MachineConfig
+{
+    /// <summary>Frames in the machine.</summary>
+    public int Pages { get; init; } = 16384;
+
+    /// <summary>Page size in bytes; a power of two, at least 4096.</summary>
+    public int PageSize { get; init; } = 4096;
+
+    /// <summary>Most frames the mlock family may wire; null for pages/3.</summary>
+    public long? WiredMax { get; init; }
+
+    /// <summary>KASSERTs panic when on (SPEC §9).</summary>
+    public bool Diagnostics { get; init; } = true;
+
+    /// <summary>Swap slots in pages; null for unlimited.</summary>
+    public long? Swap { get; init; }
+
+    /// <summary>Free frames the page daemon aims for; null for max(pages/20, 16).</summary>
+    public int? FreeTarget { get; init; }
+
+    /// <summary>Most live processes.</summary>
+    public int MaxProc { get; init; } = 64;
+
+    /// <summary>Effective wiredmax.</summary>
+    public long EffectiveWiredMax => WiredMax ?? Pages / 3;
+
+    /// <summary>Effective free target.</summary>
+    public int EffectiveFreeTarget => FreeTarget ?? Math.Max(Pages / 20, 16);
+}

@@ -1,0 +1,20 @@
+namespace UvmSim.Physical;
+
+/// <summary>
+/// The global counters (<c>uvmexp</c>). <see cref="Wired"/> is signed because with
+/// diagnostics off it drifts away from the truth, which is what the auditor must notice.
+/// </summary>
+public sealed class VmStats
+{
+    /// <summary>Frames in the machine (<c>npages</c>).</summary>
+    public int Pages { get; internal set; }
+
+    /// <summary>Free frames.</summary>
+    public int Free { get; internal set; }
+
+    /// <summary>Frames believed wired (<c>uvmexp.wired</c>).</summary>
+    public long Wired { get; internal set; }
+
+    /// <summary>Most frames the mlock family may wire (<c>uvmexp.wiredmax</c>).</summary>
+    public long WiredMax { get; internal set; }
+}

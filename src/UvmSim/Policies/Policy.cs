@@ -1,0 +1,111 @@
+namespace UvmSim.Policies;
+
+/// <summary>
+/// A set of switch values (SPEC §6). Each switch means the same whatever the others are,
+/// so every combination is a defined kernel. The <see cref="Label"/> names the preset plus
+/// its overrides in table order.
+/// </summary>
+public sealed record Policy(
+    string Preset,
+    WiringSwitch Wiring,
+    SysvSwitch Sysv,
+    ZeroLengthSwitch ZeroLength,
+    TransientSwitch Transient,
+    MunlockUnlockedSwitch MunlockUnlocked,
+    RelockCountsSwitch RelockCounts,
+    UnwireBySwitch UnwireBy,
+    LengthWrapSwitch LengthWrap)
+{
+    /// <summary>The switch names in table order, as the CLI and JSON spell them.</summary>
+    public static readonly IReadOnlyList<string> SwitchNames =
+        ["wiring", "sysv", "zero-length", "transient", "munlock-unlocked", "relock-counts", "unwire-by", "length-wrap"];
+
+    /// <summary>The default policy.</summary>
+    public static Policy Default => FromPreset(PresetNames.Dual)!;
+
+    /// <summary>The named preset, or null for an unknown name.</summary>
+    public static Policy? FromPreset(string name) => name switch
+    {
+        PresetNames.NetBsd8 => new(name, WiringSwitch.Counter, SysvSwitch.Legacy, ZeroLengthSwitch.Unchecked, TransientSwitch.Address,
+            MunlockUnlockedSwitch.Enomem, RelockCountsSwitch.Yes, UnwireBySwitch.Translation, LengthWrapSwitch.Wrap),
+        PresetNames.Thorpej2019 => new(name, WiringSwitch.Split, SysvSwitch.Legacy, ZeroLengthSwitch.Noop, TransientSwitch.Address,
+            MunlockUnlockedSwitch.Enomem, RelockCountsSwitch.Yes, UnwireBySwitch.Translation, LengthWrapSwitch.Wrap),
+        PresetNames.NetBsd9 => new(name, WiringSwitch.Counter, SysvSwitch.Object, ZeroLengthSwitch.Noop, TransientSwitch.Address,
+            MunlockUnlockedSwitch.Enomem, RelockCountsSwitch.Yes, UnwireBySwitch.Translation, LengthWrapSwitch.Wrap),
+        PresetNames.Dual => new(name, WiringSwitch.Split, SysvSwitch.Segment, ZeroLengthSwitch.Noop, TransientSwitch.Held,
+            MunlockUnlockedSwitch.Ok, RelockCountsSwitch.No, UnwireBySwitch.Pages, LengthWrapSwitch.Reject),
+        _ => null,
+    };
+
+    /// <summary>Switch values as the CLI spells them, in table order.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Switches =>
+    [
+        new("wiring", Spell(Wiring)), new("sysv", Spell(Sysv)), new("zero-length", Spell(ZeroLength)),
+        new("transient", Spell(Transient)), new("munlock-unlocked", Spell(MunlockUnlocked)),
+        new("relock-counts", Spell(RelockCounts)), new("unwire-by", Spell(UnwireBy)), new("length-wrap", Spell(LengthWrap)),
+    ];
+
+    /// <summary>The legal values of a switch, or null for an unknown switch.</summary>
+    public static IReadOnlyList<string>? ValuesOf(string name) => name switch
+    {
+        "wiring" => Names<WiringSwitch>(),
+        "sysv" => Names<SysvSwitch>(),
+        "zero-length" => Names<ZeroLengthSwitch>(),
+        "transient" => Names<TransientSwitch>(),
+        "munlock-unlocked" => Names<MunlockUnlockedSwitch>(),
+        "relock-counts" => Names<RelockCountsSwitch>(),
+        "unwire-by" => Names<UnwireBySwitch>(),
+        "length-wrap" => Names<LengthWrapSwitch>(),
+        _ => null,
+    };
+
+    /// <summary>
+    /// This policy with one switch overridden, or null with <paramref name="error"/> set
+    /// for an unknown switch or value.
+    /// </summary>
+    public Policy? With(string name, string value, out string? error)
+    {
+        error = null;
+        Policy? result = name switch
+        {
+            "wiring" => Parse<WiringSwitch>(value) is { } v ? this with { Wiring = v } : null,
+            "sysv" => Parse<SysvSwitch>(value) is { } v ? this with { Sysv = v } : null,
+            "zero-length" => Parse<ZeroLengthSwitch>(value) is { } v ? this with { ZeroLength = v } : null,
+            "transient" => Parse<TransientSwitch>(value) is { } v ? this with { Transient = v } : null,
+            "munlock-unlocked" => Parse<MunlockUnlockedSwitch>(value) is { } v ? this with { MunlockUnlocked = v } : null,
+            "relock-counts" => Parse<RelockCountsSwitch>(value) is { } v ? this with { RelockCounts = v } : null,
+            "unwire-by" => Parse<UnwireBySwitch>(value) is { } v ? this with { UnwireBy = v } : null,
+            "length-wrap" => Parse<LengthWrapSwitch>(value) is { } v ? this with { LengthWrap = v } : null,
+            _ => null,
+        };
+        if (result is null)
+        {
+            error = ValuesOf(name) is { } values
+                ? $"switch '{name}' takes {string.Join(", ", values)}, not '{value}'"
+                : $"unknown switch '{name}' (expected one of {string.Join(", ", SwitchNames)})";
+        }
+        return result;
+    }
+
+    /// <summary>The preset plus overridden switches in table order: <c>dual+wiring=counter</c>.</summary>
+    public string Label
+    {
+        get
+        {
+            Policy basePolicy = FromPreset(Preset)!;
+            var overrides = Switches.Zip(basePolicy.Switches)
+                .Where(p => p.First.Value != p.Second.Value)
+                .Select(p => $"{p.First.Key}={p.First.Value}")
+                .ToList();
+            return overrides.Count == 0 ? Preset : $"{Preset}+{string.Join(",", overrides)}";
+        }
+    }
+
+    private static string Spell<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
+
+    private static string[] Names<T>() where T : struct, Enum =>
+        Enum.GetValues<T>().Select(Spell).ToArray();
+
+    private static T? Parse<T>(string value) where T : struct, Enum =>
+        Enum.GetValues<T>().Where(v => Spell(v) == value).Select(v => (T?)v).FirstOrDefault();
+}

@@ -1,0 +1,39 @@
+using UvmSim.Kernel;
+using UvmSim.Map;
+using UvmSim.Policies;
+
+namespace UvmSim.SysV;
+
+/// <summary>
+/// Switch <c>sysv</c>: what <c>SHM_LOCK</c>/<c>SHM_UNLOCK</c> wire, and what attaching and
+/// forking do while a segment is locked (SPEC §8.2–§8.4).
+/// </summary>
+public interface ISysvLock
+{
+    /// <summary><c>shmctl(SHM_LOCK)</c> by a privileged caller.</summary>
+    Errno Lock(Process caller, Segment segment);
+
+    /// <summary><c>shmctl(SHM_UNLOCK)</c> by a privileged caller.</summary>
+    Errno Unlock(Process caller, Segment segment);
+
+    /// <summary>Wiring for a new attachment; an error undoes the <c>shmat</c>.</summary>
+    Errno Attached(Process p, Attachment attachment);
+
+    /// <summary>Wiring for a child's copied attachments.</summary>
+    void Forked(Process child);
+
+    /// <summary>Which entries <c>shmdt</c> unmaps: null for whatever is mapped there now.</summary>
+    Func<MapEntry, bool>? DetachFilter(Segment segment);
+}
+
+/// <summary>Chooses the lock variant for a switch value.</summary>
+public static class SysvLocks
+{
+    /// <summary>The variant for <paramref name="value"/>.</summary>
+    public static ISysvLock For(SysvSwitch value, Kernel.Kernel kernel) => value switch
+    {
+        SysvSwitch.Legacy => new LegacySysvLock(kernel),
+        SysvSwitch.Object => new ObjectSysvLock(kernel),
+        _ => new SegmentSysvLock(kernel),
+    };
+}

@@ -1,0 +1,70 @@
+using UvmSim.Kernel;
+using UvmSim.Map;
+using UvmSim.Wiring;
+
+namespace UvmSim.SysV;
+
+/// <summary>
+/// NetBSD's sysv_shm before 1.141 (SPEC §8.2, <c>netbsd-8</c>, <c>thorpej-2019</c>): the
+/// object plus a balanced map wiring through the caller's newest attachment. Unlock
+/// unwires the object first, so a failed map step leaves it unwired but marked locked and
+/// the next unlock underflows (S9, S13, S14).
+/// </summary>
+public sealed class LegacySysvLock(Kernel.Kernel kernel) : ISysvLock
+{
+    /// <inheritdoc/>
+    public Errno Lock(Process caller, Segment segment)
+    {
+        if (segment.Locked || Newest(caller, segment) is not { } a)
+        {
+            return Errno.None;
+        }
+        if (ObjectWiring.Wire(kernel.Vm, segment) != Errno.None)
+        {
+            return Errno.EIO;
+        }
+        Errno err = kernel.Wiring.Wire(caller.Space, a.Va, a.Va + a.Size, WireFlags.None);
+        if (err != Errno.None)
+        {
+            ObjectWiring.Unwire(kernel.Vm, segment);
+            return err == Errno.EFAULT ? Errno.ENOMEM : err;
+        }
+        segment.Locked = true;
+        return Errno.None;
+    }
+
+    /// <inheritdoc/>
+    public Errno Unlock(Process caller, Segment segment)
+    {
+        if (!segment.Locked || Newest(caller, segment) is not { } a)
+        {
+            return Errno.None;
+        }
+        ObjectWiring.Unwire(kernel.Vm, segment);
+        if (kernel.Wiring.Unwire(caller.Space, a.Va, a.Va + a.Size, WireFlags.None) != Errno.None)
+        {
+            return Errno.EIO; // still marked locked: the next SHM_UNLOCK underflows (§15)
+        }
+        segment.Locked = false;
+        return Errno.None;
+    }
+
+    /// <inheritdoc/>
+    public Errno Attached(Process p, Attachment attachment)
+    {
+        if (!attachment.Segment.Locked && !kernel.Shm.UsePhys)
+        {
+            return Errno.None;
+        }
+        Errno err = kernel.Wiring.Wire(p.Space, attachment.Va, attachment.Va + attachment.Size, WireFlags.None);
+        return err == Errno.EFAULT ? Errno.ENOMEM : err;
+    }
+
+    /// <inheritdoc/>
+    public void Forked(Process child) { }
+
+    /// <inheritdoc/>
+    public Func<MapEntry, bool>? DetachFilter(Segment segment) => null;
+
+    private static Attachment? Newest(Process p, Segment s) => p.Attachments.FirstOrDefault(a => a.Segment == s);
+}

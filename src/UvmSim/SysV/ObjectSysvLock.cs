@@ -1,0 +1,46 @@
+using UvmSim.Kernel;
+using UvmSim.Map;
+
+namespace UvmSim.SysV;
+
+/// <summary>
+/// NetBSD's sysv_shm 1.141 (SPEC §8.3, <c>netbsd-9</c>): the lock wires the object only;
+/// no map entry is touched, so nothing a process does to its map can unbalance it.
+/// </summary>
+public sealed class ObjectSysvLock(Kernel.Kernel kernel) : ISysvLock
+{
+    /// <inheritdoc/>
+    public Errno Lock(Process caller, Segment segment)
+    {
+        if (segment.Locked)
+        {
+            return Errno.None;
+        }
+        if (ObjectWiring.Wire(kernel.Vm, segment) != Errno.None)
+        {
+            return Errno.EIO;
+        }
+        segment.Locked = true;
+        return Errno.None;
+    }
+
+    /// <inheritdoc/>
+    public Errno Unlock(Process caller, Segment segment)
+    {
+        if (segment.Locked)
+        {
+            ObjectWiring.Unwire(kernel.Vm, segment);
+            segment.Locked = false;
+        }
+        return Errno.None;
+    }
+
+    /// <inheritdoc/>
+    public Errno Attached(Process p, Attachment attachment) => Errno.None;
+
+    /// <inheritdoc/>
+    public void Forked(Process child) { }
+
+    /// <inheritdoc/>
+    public Func<MapEntry, bool>? DetachFilter(Segment segment) => null;
+}

@@ -1,0 +1,68 @@
+using UvmSim.Objects;
+
+namespace UvmSim.SysV;
+
+/// <summary>A SysV shared memory segment (<c>struct shmid_ds</c> plus its anonymous object).</summary>
+public sealed class Segment
+{
+    internal Segment(int id, int slot, ulong key, ulong requestedSize, ulong size, AnonObject obj, uint uid, uint gid, uint mode)
+    {
+        Id = id;
+        Slot = slot;
+        Key = key;
+        RequestedSize = requestedSize;
+        Size = size;
+        Object = obj;
+        Uid = CreatorUid = uid;
+        Gid = CreatorGid = gid;
+        Mode = mode;
+    }
+
+    /// <summary><c>seq × 65536 + slot</c>.</summary>
+    public int Id { get; }
+
+    /// <summary>Table slot.</summary>
+    public int Slot { get; }
+
+    /// <summary>The key; 0 (<c>IPC_PRIVATE</c>) once removed.</summary>
+    public ulong Key { get; internal set; }
+
+    /// <summary>Size asked for at creation (<c>shm_segsz</c>), unrounded.</summary>
+    public ulong RequestedSize { get; }
+
+    /// <summary>Size rounded to pages.</summary>
+    public ulong Size { get; }
+
+    /// <summary>The backing anonymous object.</summary>
+    public AnonObject Object { get; }
+
+    /// <summary>Owner uid.</summary>
+    public uint Uid { get; internal set; }
+
+    /// <summary>Owner gid.</summary>
+    public uint Gid { get; internal set; }
+
+    /// <summary>Creator uid.</summary>
+    public uint CreatorUid { get; }
+
+    /// <summary>Creator gid.</summary>
+    public uint CreatorGid { get; }
+
+    /// <summary>Permission bits (0777).</summary>
+    public uint Mode { get; internal set; }
+
+    /// <summary>Attachments in every process, stale ones included.</summary>
+    public int Nattch { get; internal set; }
+
+    /// <summary>The locked mark (<c>SHMSEG_WIRED</c>).</summary>
+    public bool Locked { get; internal set; }
+
+    /// <summary>Marked for removal (<c>IPC_RMID</c>); freed at the last detach.</summary>
+    public bool Removed { get; internal set; }
+
+    /// <summary>Freed: gone from the table.</summary>
+    public bool Freed { get; internal set; }
+
+    /// <summary>The auditor's record of whether <c>ObjWire</c> holds the object now (§10).</summary>
+    public bool ObjectWired { get; internal set; }
+}

@@ -1,0 +1,138 @@
+using UvmSim.Kernel;
+using UvmSim.Map;
+using UvmSim.Wiring;
+
+namespace UvmSim.SysV;
+
+/// <summary>
+/// The segment-scoped lock of <c>dual</c> (SPEC §8.4): the segment owns its wiring. While
+/// locked, the object is wired once and every attachment entry — an entry mapping the
+/// object itself inside one of its attachments, in any process — holds exactly one record,
+/// a balanced wiring that no POSIX call can steal.
+/// </summary>
+public sealed class SegmentSysvLock(Kernel.Kernel kernel) : ISysvLock
+{
+    /// <inheritdoc/>
+    public Errno Lock(Process caller, Segment segment)
+    {
+        if (segment.Locked)
+        {
+            return Errno.None;
+        }
+        if (ObjectWiring.Wire(kernel.Vm, segment) != Errno.None)
+        {
+            return Errno.ENOMEM;
+        }
+        var done = new List<(Process, MapEntry)>();
+        foreach (var (p, e) in AttachmentEntries(segment).ToList())
+        {
+            if (AddRecord(p, e) != Errno.None)
+            {
+                foreach (var (q, d) in done)
+                {
+                    DropRecord(q, d);
+                }
+                ObjectWiring.Unwire(kernel.Vm, segment);
+                return Errno.ENOMEM;
+            }
+            done.Add((p, e));
+        }
+        segment.Locked = true;
+        return Errno.None;
+    }
+
+    /// <inheritdoc/>
+    public Errno Unlock(Process caller, Segment segment)
+    {
+        if (!segment.Locked)
+        {
+            return Errno.None;
+        }
+        foreach (var (p, e) in AttachmentEntries(segment).ToList())
+        {
+            if (e.SegmentRecord)
+            {
+                DropRecord(p, e);
+            }
+        }
+        ObjectWiring.Unwire(kernel.Vm, segment);
+        segment.Locked = false;
+        return Errno.None;
+    }
+
+    /// <inheritdoc/>
+    public Errno Attached(Process p, Attachment attachment)
+    {
+        if (!attachment.Segment.Locked)
+        {
+            return Errno.None;
+        }
+        foreach (MapEntry e in EntriesOf(p, attachment).ToList())
+        {
+            if (AddRecord(p, e) != Errno.None)
+            {
+                return Errno.ENOMEM;
+            }
+        }
+        return Errno.None;
+    }
+
+    /// <inheritdoc/>
+    public void Forked(Process child)
+    {
+        foreach (Attachment a in child.Attachments)
+        {
+            if (!a.Segment.Locked)
+            {
+                continue;
+            }
+            foreach (MapEntry e in EntriesOf(child, a).ToList())
+            {
+                if (!e.SegmentRecord)
+                {
+                    AddRecord(child, e); // a child's record that fails to wire is skipped (§3.5)
+                }
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public Func<MapEntry, bool>? DetachFilter(Segment segment) => e => e.Object == segment.Object;
+
+    /// <summary>Every attachment entry of the segment, in every live process.</summary>
+    public IEnumerable<(Process, MapEntry)> AttachmentEntries(Segment segment)
+    {
+        foreach (Process p in kernel.Processes.Values)
+        {
+            foreach (Attachment a in p.Attachments)
+            {
+                if (a.Segment != segment)
+                {
+                    continue;
+                }
+                foreach (MapEntry e in EntriesOf(p, a))
+                {
+                    yield return (p, e);
+                }
+            }
+        }
+    }
+
+    /// <summary>Entries mapping the object itself (shared, not a copy-on-write copy) inside an attachment.</summary>
+    public static IEnumerable<MapEntry> EntriesOf(Process p, Attachment a)
+    {
+        for (MapEntry? e = p.Space.Map.LookupAtOrAfter(a.Va); e is not null && e.Start < a.Va + a.Size; e = e.Next)
+        {
+            if (e.Object == a.Segment.Object && !e.CopyOnWrite)
+            {
+                yield return e;
+            }
+        }
+    }
+
+    private Errno AddRecord(Process p, MapEntry e) =>
+        kernel.Wiring.Wire(p.Space, e.Start, e.End, WireFlags.Record);
+
+    private void DropRecord(Process p, MapEntry e) =>
+        kernel.Wiring.Unwire(p.Space, e.Start, e.End, WireFlags.Record);
+}

@@ -1,0 +1,334 @@
+using UvmSim.Kernel;
+using UvmSim.Map;
+using UvmSim.Objects;
+
+namespace UvmSim.SysV;
+
+/// <summary><c>shmctl</c> commands.</summary>
+public enum ShmCommand
+{
+    /// <summary>Read the segment's status (needs read permission).</summary>
+    IpcStat,
+    /// <summary>Change owner and mode (owner or root).</summary>
+    IpcSet,
+    /// <summary>Mark for removal (owner or root).</summary>
+    IpcRmid,
+    /// <summary>Lock in memory (root).</summary>
+    ShmLock,
+    /// <summary>Unlock (root).</summary>
+    ShmUnlock,
+}
+
+/// <summary>
+/// System V shared memory (<c>sysv_shm.c</c>, SPEC §8.1): the segment table, its tunables,
+/// and <c>shmget</c>/<c>shmat</c>/<c>shmdt</c>/<c>shmctl</c>. Locking is delegated to the
+/// policy's <see cref="ISysvLock"/>.
+/// </summary>
+public sealed class ShmTable
+{
+    /// <summary><c>IPC_CREAT</c>.</summary>
+    public const ulong IpcCreat = 0x200;
+    /// <summary><c>IPC_EXCL</c>.</summary>
+    public const ulong IpcExcl = 0x400;
+    /// <summary><c>SHM_RDONLY</c>.</summary>
+    public const ulong ShmRdonly = 0x1000;
+    /// <summary><c>SHM_RND</c>.</summary>
+    public const ulong ShmRnd = 0x2000;
+
+    private readonly Kernel.Kernel _kernel;
+    private readonly Dictionary<int, Segment> _slots = [];
+    private readonly Dictionary<int, int> _seq = [];
+
+    internal ShmTable(Kernel.Kernel kernel)
+    {
+        _kernel = kernel;
+        ulong page = (ulong)kernel.PageSize;
+        ShmMax = (ulong)Math.Max(kernel.Vm.Config.Pages / 4, 1024) * page;
+        ShmAll = ShmMax / page;
+    }
+
+    /// <summary>Largest segment in bytes.</summary>
+    public ulong ShmMax { get; private set; }
+
+    /// <summary>Most pages in all segments.</summary>
+    public ulong ShmAll { get; set; }
+
+    /// <summary>Smallest segment in bytes.</summary>
+    public ulong ShmMin { get; set; } = 1;
+
+    /// <summary>Most segments.</summary>
+    public int ShmMni { get; set; } = 128;
+
+    /// <summary>Most attachments per process.</summary>
+    public int ShmSeg { get; set; } = 128;
+
+    /// <summary><c>kern.ipc.shm_use_phys</c>: segments are created wired and locked.</summary>
+    public bool UsePhys { get; set; }
+
+    /// <summary>Sets <c>shmmax</c>, rounded up to a page, and <c>shmall</c> with it.</summary>
+    public void SetShmMax(ulong bytes)
+    {
+        ulong page = (ulong)_kernel.PageSize;
+        ulong rounded = (bytes + page - 1) / page * page;
+        ShmMax = rounded < bytes ? ulong.MaxValue / page * page : rounded;
+        ShmAll = ShmMax / page;
+    }
+
+    /// <summary>Live segments (not yet freed).</summary>
+    public IEnumerable<Segment> Segments => _slots.Values;
+
+    /// <summary>The live segment with <paramref name="id"/>, removed ones included.</summary>
+    public Segment? Find(ulong id)
+    {
+        if (id > int.MaxValue)
+        {
+            return null;
+        }
+        int slot = (int)(id % 65536);
+        return _slots.TryGetValue(slot, out Segment? s) && (ulong)s.Id == id ? s : null;
+    }
+
+    /// <summary>Any segment ever created with <paramref name="id"/>, freed ones included.</summary>
+    public Segment? FindEver(ulong id) => _ever.TryGetValue(id, out Segment? s) ? s : null;
+
+    private readonly Dictionary<ulong, Segment> _ever = [];
+
+    /// <summary>Creates or looks up a segment (<c>sys_shmget</c>); key null is <c>IPC_PRIVATE</c>.</summary>
+    public SysResult Shmget(Process p, ulong? key, ulong size, ulong flags)
+    {
+        bool create = (flags & IpcCreat) != 0;
+        if (key is { } k && k != 0)
+        {
+            Segment? existing = _slots.Values.FirstOrDefault(s => s.Key == k && !s.Removed);
+            if (existing is not null)
+            {
+                if (create && (flags & IpcExcl) != 0)
+                {
+                    return Errno.EEXIST;
+                }
+                if (!Permitted(p, existing, (uint)(flags & 0x180)))
+                {
+                    return Errno.EACCES;
+                }
+                if (size > existing.RequestedSize)
+                {
+                    return Errno.EINVAL;
+                }
+                return SysResult.Success((ulong)existing.Id);
+            }
+            if (!create)
+            {
+                return Errno.ENOENT;
+            }
+        }
+        if (size < ShmMin || size > ShmMax)
+        {
+            return Errno.EINVAL;
+        }
+        int slot = Enumerable.Range(0, ShmMni).FirstOrDefault(s => !_slots.ContainsKey(s), -1);
+        if (slot < 0)
+        {
+            return Errno.ENOSPC;
+        }
+        ulong page = (ulong)_kernel.PageSize;
+        ulong rounded = (size + page - 1) / page * page;
+        ulong usedPages = _slots.Values.Aggregate(0UL, (acc, s) => acc + s.Size / page);
+        if (usedPages + rounded / page > ShmAll)
+        {
+            return Errno.ENOMEM;
+        }
+        var obj = _kernel.Vm.NewObject(new AnonObject((long)(rounded / page)));
+        int seq = _seq.TryGetValue(slot, out int q) ? q % 32767 + 1 : 1;
+        var segment = new Segment(seq * 65536 + slot, slot, key ?? 0, size, rounded, obj, p.Uid, p.Gid, (uint)(flags & 0x1ff));
+        if (UsePhys)
+        {
+            if (ObjectWiring.Wire(_kernel.Vm, segment) != Errno.None)
+            {
+                _kernel.Vm.ReleaseObject(obj);
+                return Errno.ENOMEM;
+            }
+            segment.Locked = true;
+        }
+        _seq[slot] = seq;
+        _slots[slot] = segment;
+        _ever[(ulong)segment.Id] = segment;
+        return SysResult.Success((ulong)segment.Id);
+    }
+
+    /// <summary>Attaches a segment (<c>sys_shmat</c>): maps the whole object shared, <c>NoMerge</c>.</summary>
+    public SysResult Shmat(Process p, ulong id, ulong addr, ulong flags)
+    {
+        Segment? s = Find(id);
+        if (s is null || s.Removed)
+        {
+            return Errno.EINVAL;
+        }
+        bool rdonly = (flags & ShmRdonly) != 0;
+        if (!Permitted(p, s, rdonly ? 0x100u : 0x180u))
+        {
+            return Errno.EACCES;
+        }
+        if (p.Attachments.Count >= ShmSeg)
+        {
+            return Errno.EMFILE;
+        }
+        ulong page = (ulong)_kernel.PageSize;
+        if (addr != 0 && (addr & (page - 1)) != 0)
+        {
+            if ((flags & ShmRnd) == 0)
+            {
+                return Errno.EINVAL;
+            }
+            addr &= ~(page - 1);
+        }
+        VmMap map = p.Space.Map;
+        ulong va;
+        if (addr != 0)
+        {
+            if (addr + s.Size < addr || !map.IsFree(addr, addr + s.Size))
+            {
+                return Errno.ENOMEM;
+            }
+            va = addr;
+        }
+        else if (map.FindSpace(s.Size, map.Min) is { } found)
+        {
+            va = found;
+        }
+        else
+        {
+            return Errno.ENOMEM;
+        }
+        Protection prot = rdonly ? Protection.Read : Protection.ReadWrite;
+        s.Object.RefCount++;
+        map.Insert(new MapEntry(va, va + s.Size)
+        {
+            Object = s.Object,
+            Protection = prot,
+            MaxProtection = prot,
+            Inheritance = Inheritance.Share,
+            NoMerge = true,
+        });
+        var attachment = new Attachment(s, va, s.Size);
+        p.Attachments.Insert(0, attachment);
+        s.Nattch++;
+        Errno err = _kernel.SysvLock.Attached(p, attachment);
+        if (err != Errno.None)
+        {
+            p.Attachments.Remove(attachment);
+            s.Nattch--;
+            _kernel.Unmap(p, va, va + s.Size, e => e.Object == s.Object);
+            return err;
+        }
+        return SysResult.Success(va);
+    }
+
+    /// <summary>Detaches (<c>sys_shmdt</c>): removes the attachment and unmaps its range.</summary>
+    public SysResult Shmdt(Process p, ulong addr)
+    {
+        Attachment? a = p.Attachments.FirstOrDefault(x => x.Va == addr);
+        if (a is null)
+        {
+            return Errno.EINVAL;
+        }
+        Detach(p, a);
+        return SysResult.Success();
+    }
+
+    private void Detach(Process p, Attachment a)
+    {
+        p.Attachments.Remove(a);
+        a.Segment.Nattch--;
+        _kernel.Unmap(p, a.Va, a.Va + a.Size, _kernel.SysvLock.DetachFilter(a.Segment));
+        if (a.Segment.Removed && a.Segment.Nattch == 0)
+        {
+            Free(a.Segment);
+        }
+    }
+
+    /// <summary>Detaches everything (exec, exit).</summary>
+    internal void DetachAll(Process p)
+    {
+        foreach (Attachment a in p.Attachments.ToList())
+        {
+            Detach(p, a);
+        }
+    }
+
+    /// <summary>The child inherits the attachment list (<c>shmfork</c>).</summary>
+    internal void Forked(Process parent, Process child)
+    {
+        foreach (Attachment a in parent.Attachments)
+        {
+            child.Attachments.Add(a);
+            a.Segment.Nattch++;
+        }
+        _kernel.SysvLock.Forked(child);
+    }
+
+    /// <summary>Controls a segment (<c>sys_shmctl</c>).</summary>
+    public SysResult Shmctl(Process p, ulong id, ShmCommand cmd, uint? uid = null, uint? gid = null, uint? mode = null)
+    {
+        Segment? s = Find(id);
+        if (s is null || s.Removed)
+        {
+            return Errno.EINVAL;
+        }
+        switch (cmd)
+        {
+            case ShmCommand.IpcStat:
+                return Permitted(p, s, 0x100) ? SysResult.Success() : Errno.EACCES;
+            case ShmCommand.IpcSet:
+                if (!OwnerOrRoot(p, s))
+                {
+                    return Errno.EPERM;
+                }
+                s.Uid = uid ?? s.Uid;
+                s.Gid = gid ?? s.Gid;
+                s.Mode = mode is { } m ? m & 0x1ff : s.Mode;
+                return SysResult.Success();
+            case ShmCommand.IpcRmid:
+                if (!OwnerOrRoot(p, s))
+                {
+                    return Errno.EPERM;
+                }
+                s.Removed = true;
+                s.Key = 0;
+                if (s.Nattch == 0)
+                {
+                    Free(s);
+                }
+                return SysResult.Success();
+            case ShmCommand.ShmLock:
+                return p.Privileged ? _kernel.SysvLock.Lock(p, s) : Errno.EPERM;
+            default:
+                return p.Privileged ? _kernel.SysvLock.Unlock(p, s) : Errno.EPERM;
+        }
+    }
+
+    private void Free(Segment s)
+    {
+        _slots.Remove(s.Slot);
+        s.Freed = true;
+        s.ObjectWired = false;
+        _kernel.Vm.ReleaseObject(s.Object);
+    }
+
+    /// <summary>
+    /// SysV permissions (SPEC §8.1): one class chosen first — owner, group, other — whose
+    /// bits must include every requested read/write bit; root bypasses.
+    /// </summary>
+    private static bool Permitted(Process p, Segment s, uint requested)
+    {
+        if (p.Privileged)
+        {
+            return true;
+        }
+        uint bits = p.Uid == s.Uid || p.Uid == s.CreatorUid ? s.Mode & 0x180
+            : p.Gid == s.Gid || p.Gid == s.CreatorGid ? (s.Mode << 3) & 0x180
+            : (s.Mode << 6) & 0x180;
+        return (requested & ~bits) == 0;
+    }
+
+    private static bool OwnerOrRoot(Process p, Segment s) => p.Privileged || p.Uid == s.Uid || p.Uid == s.CreatorUid;
+}
