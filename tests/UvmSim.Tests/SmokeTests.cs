@@ -1,7 +1,9 @@
+using UvmSim.Policies;
+
 namespace UvmSim.Tests;
 
 public class SmokeTests
 {
     [Fact]
-    public void Page_size_is_4096() => Assert.Equal(4096, Placeholder.PageSize);
+    public void There_are_four_presets() => Assert.Equal(4, PresetNames.All.Count);
 }

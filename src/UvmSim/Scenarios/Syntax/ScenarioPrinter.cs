@@ -1,0 +1,191 @@
+using System.Globalization;
+using System.Text;
+
+namespace UvmSim.Scenarios.Syntax;
+
+/// <summary>
+/// Writes a scenario in canonical form: one statement a line, defaults spelled out, no comments.
+/// Parsing the output yields an equal <see cref="Scenario"/>, so the shrinker and the explorer
+/// can write reproducers that <c>uvmsim run</c> replays.
+/// </summary>
+public static class ScenarioPrinter
+{
+    /// <summary>The whole scenario, each line ending in <c>\n</c>.</summary>
+    public static string Print(Scenario scenario)
+    {
+        var builder = new StringBuilder();
+        foreach (var statement in scenario.Statements)
+        {
+            builder.Append(Format(statement)).Append('\n');
+        }
+        return builder.ToString();
+    }
+
+    /// <summary>One statement as a line (without the newline).</summary>
+    public static string Format(Statement statement) => statement switch
+    {
+        MachineStatement m => FormatMachine(m),
+        SysctlStatement s => $"sysctl {SysctlWord(s.Key)} {Format(s.Value)}",
+        ProcStatement p => "proc " + p.Name
+            + (p.Uid is { } uid ? $" uid={Number(uid)}" : "")
+            + (p.Gid is { } gid ? $" gid={Number(gid)}" : ""),
+        CallStatement c => (c.Proc is null ? "" : c.Proc + ": ")
+            + (c.BindName is null ? "" : c.BindName + " = ")
+            + Format(c.Call)
+            + (c.Expect is null ? "" : " => " + FormatAlternatives(c.Expect, FormatOutcome)),
+        CheckStatement k => (k.Proc is null ? "" : k.Proc + ": ") + "check " + FormatCheck(k.Check),
+        _ => throw new ArgumentException($"unknown statement {statement.GetType().Name}", nameof(statement)),
+    };
+
+    /// <summary>A call with its arguments, as written after <c>PROC:</c>.</summary>
+    public static string Format(Call call) => call switch
+    {
+        MmapCall m => $"mmap {Format(m.Length)} {Keywords.ProtectionWord(m.Protection)} {Format(m.Flags, octal: false)}"
+            + (m.Address is null ? "" : $" at {Format(m.Address)}")
+            + (m.File is null ? "" : $" file {m.File}")
+            + (m.Offset is null ? "" : $" {Format(m.Offset)}"),
+        MunmapCall c => $"munmap {Format(c.Address)} {Format(c.Length)}",
+        MprotectCall c => $"mprotect {Format(c.Address)} {Format(c.Length)} {Keywords.ProtectionWord(c.Protection)}",
+        MinheritCall c => $"minherit {Format(c.Address)} {Format(c.Length)} {Keywords.InheritanceWord(c.Inheritance)}",
+        MlockCall c => $"mlock {Format(c.Address)} {Format(c.Length)}",
+        MunlockCall c => $"munlock {Format(c.Address)} {Format(c.Length)}",
+        MlockallCall c => $"mlockall {Format(c.Flags, octal: false)}",
+        BrkCall c => $"brk {Format(c.Length)}",
+        TouchCall c => $"touch {Format(c.Address)} {Format(c.Length)} {AccessWord(c.Access)}",
+        VslockCall c => $"vslock {Format(c.Address)} {Format(c.Length)} {AccessWord(c.Access)}",
+        ForkCall c => $"fork {c.Child}",
+        SetrlimitCall c => $"setrlimit memlock {Format(c.Soft)} {Format(c.Hard)}",
+        ShmgetCall c => $"shmget {(c.Key is null ? "private" : Format(c.Key))} {Format(c.Size)} {Format(c.Flags, octal: true)}",
+        ShmatCall c => "shmat " + Format(c.Id)
+            + (c.Address is null ? "" : " " + Format(c.Address))
+            + (c.Flags.Bits == 0 && c.Flags.Words.Count == 0 ? "" : (c.Address is null && c.Flags.Words.Count == 0 ? " 0 " : " ") + Format(c.Flags, octal: false)),
+        ShmdtCall c => $"shmdt {Format(c.Address)}",
+        ShmctlCall c => $"shmctl {Format(c.Id)} {c.Command}"
+            + (c.Uid is null ? "" : $" uid={Format(c.Uid)}")
+            + (c.Gid is null ? "" : $" gid={Format(c.Gid)}")
+            + (c.Mode is null ? "" : $" mode={Format(c.Mode)}"),
+        VsunlockCall c => $"vsunlock {Format(c.Handle)}",
+        PagedaemonCall c => "pagedaemon" + (c.Pages is null ? "" : " " + Format(c.Pages)),
+        FileCall c => $"file {c.Name} {Format(c.Size)}" + (c.ReadOnly ? " ro" : ""),
+        _ => call.Keyword,
+    };
+
+    /// <summary>An expression (<c>heap+1p+16</c>).</summary>
+    public static string Format(Expr expr)
+    {
+        var builder = new StringBuilder();
+        for (int i = 0; i < expr.Terms.Count; i++)
+        {
+            var term = expr.Terms[i];
+            if (term.Negative)
+            {
+                builder.Append('-');
+            }
+            else if (i > 0)
+            {
+                builder.Append('+');
+            }
+            builder.Append(term.Name ?? Number(term.Value) + (term.InPages ? "p" : ""));
+        }
+        return builder.ToString();
+    }
+
+    /// <summary>A flag set: its words, then the remaining bits as one number (octal for modes).</summary>
+    public static string Format(FlagSet flags, bool octal)
+    {
+        var parts = new List<string>(flags.Words);
+        ulong raw = flags.RawBits;
+        if (raw != 0 || parts.Count == 0)
+        {
+            parts.Add(raw == 0 ? "0" : octal ? "0" + Convert.ToString((long)raw, 8) : Number(raw));
+        }
+        return string.Join('|', parts);
+    }
+
+    private static string Number(ulong value) =>
+        value < 0x10000 ? value.ToString(CultureInfo.InvariantCulture) : "0x" + value.ToString("x", CultureInfo.InvariantCulture);
+
+    private static string AccessWord(Access access) => access == Access.Read ? "read" : "write";
+
+    private static string FormatMachine(MachineStatement m)
+    {
+        var parts = new List<string> { "machine" };
+        void Add(string key, ulong? value)
+        {
+            if (value is { } v)
+            {
+                parts.Add($"{key}={Number(v)}");
+            }
+        }
+        Add("pages", m.Pages);
+        Add("page", m.PageSize);
+        Add("wiredmax", m.WiredMax);
+        if (m.Diagnostics is { } d)
+        {
+            parts.Add(d ? "diagnostics=on" : "diagnostics=off");
+        }
+        Add("swap", m.Swap);
+        Add("freetarg", m.FreeTarget);
+        Add("maxproc", m.MaxProc);
+        return string.Join(' ', parts);
+    }
+
+    private static string SysctlWord(SysctlKey key) => key switch
+    {
+        SysctlKey.ShmUsePhys => "shm_use_phys",
+        _ => key.ToString().ToLowerInvariant(),
+    };
+
+    private static string FormatCheck(Check check) => check switch
+    {
+        AuditFindsCheck a => $"audit finds {Quote(a.Text)}",
+        ComparisonCheck c => FormatSubject(c) + " " + c.Op.Symbol() + " " + FormatAlternatives(c.Expected, FormatCheckValue),
+        _ => throw new ArgumentException($"unknown check {check.GetType().Name}", nameof(check)),
+    };
+
+    private static string FormatSubject(ComparisonCheck check) => check switch
+    {
+        WiredCheck => "wired",
+        FreeCheck => "free",
+        PwCheck c => "pw " + Format(c.Address) + (c.Length is null ? "" : ".." + Format(c.Length)),
+        EcCheck c => "ec " + Format(c.Address),
+        MlockedCheck c => "mlocked " + Format(c.Address),
+        ResidentCheck c => "resident " + Format(c.Address) + (c.Length is null ? "" : ".." + Format(c.Length)),
+        EntriesCheck => "entries",
+        LockedCheck => "locked",
+        WireFutureCheck => "wirefuture",
+        SegmentCheck c => $"segment {Format(c.Id)} {c.Property.ToString().ToLowerInvariant()}",
+        _ => "audit",
+    };
+
+    private static string FormatAlternatives<T>(ByPreset<T> alternatives, Func<T, string> format)
+        where T : class
+    {
+        var parts = alternatives.Alternatives
+            .Select(a => string.Join(',', a.Presets) + ": " + format(a.Value)).ToList();
+        if (alternatives.Default is { } d)
+        {
+            parts.Add(format(d));
+        }
+        return string.Join(" | ", parts);
+    }
+
+    private static string FormatOutcome(Outcome outcome) => outcome switch
+    {
+        ErrnoOutcome e => e.Errno.ToString(),
+        PanicOutcome p => "panic " + Quote(p.Text),
+        DeadOutcome => "dead",
+        UnboundOutcome => "unbound",
+        _ => "0",
+    };
+
+    private static string FormatCheckValue(CheckValue value) => value switch
+    {
+        NumberValue n => Format(n.Value),
+        WordValue w => w.Word.ToString().ToLowerInvariant(),
+        _ => "unbound",
+    };
+
+    private static string Quote(string text) =>
+        "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+}
