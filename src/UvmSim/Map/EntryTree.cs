@@ -47,6 +47,9 @@ internal sealed class EntryTree : IEnumerable<MapEntry>
     /// <summary>The highest entry, or null when empty.</summary>
     public MapEntry? Last { get; private set; }
 
+    /// <summary>Height of the tree (0 when empty); for tests and benchmarks.</summary>
+    internal int Height => _root?.TreeHeight ?? 0;
+
     // ---------------------------------------------------------------- lookups
 
     /// <summary>
