@@ -1,0 +1,283 @@
+using UvmSim.Checking;
+using UvmSim.Kernel;
+using UvmSim.Map;
+using UvmSim.Physical;
+using UvmSim.Policies;
+using UvmSim.Scenarios.Syntax;
+using UvmSim.SysV;
+
+namespace UvmSim.Scenarios.Running;
+
+/// <summary>
+/// Runs a parsed scenario under one policy (SPEC §12.6): lines in order, outcomes and checks
+/// compared with their expectations, panics survived (later calls are <c>dead</c>, checks
+/// still read the state the kernel died in), and a final audit. Never lets an exception
+/// other than a bug in UvmSim escape.
+/// </summary>
+public sealed class ScenarioRunner
+{
+    private readonly Scenario _scenario;
+    private readonly Policy _policy;
+    private readonly bool? _diagnostics;
+    private readonly bool _trace;
+    private readonly Dictionary<string, ulong> _values = [];
+    private readonly HashSet<string> _unbound = [];
+    private readonly Dictionary<string, Process?> _procs = [];
+    private readonly List<LineResult> _lines = [];
+    private Kernel.Kernel? _kernel;
+    private MachineConfig _config = new();
+    private (int, string)? _panic;
+
+    /// <summary>Prepares a run; <paramref name="diagnostics"/> false is <c>--no-diagnostics</c>.</summary>
+    public ScenarioRunner(Scenario scenario, Policy policy, bool? diagnostics = null, bool trace = false)
+    {
+        _scenario = scenario;
+        _policy = policy;
+        _diagnostics = diagnostics;
+        _trace = trace;
+    }
+
+    /// <summary>The kernel after the run (for tests and the explorer).</summary>
+    public Kernel.Kernel Kernel => _kernel ??= Boot();
+
+    /// <summary>Runs the scenario.</summary>
+    public RunResult Run()
+    {
+        foreach (Statement s in _scenario.Statements)
+        {
+            switch (s)
+            {
+                case MachineStatement m:
+                    _config = Configure(m);
+                    break;
+                case SysctlStatement sc:
+                    Sysctl(sc);
+                    break;
+                case ProcStatement p:
+                    _procs[p.Name] = Kernel.CreateProcess((uint)(p.Uid ?? 0), (uint)(p.Gid ?? p.Uid ?? 0));
+                    break;
+                case CallStatement c:
+                    _lines.Add(RunCall(c));
+                    break;
+                case CheckStatement ch:
+                    _lines.Add(RunCheck(ch));
+                    break;
+            }
+        }
+        return new RunResult(_scenario.FileName, _policy, Kernel.Vm.Frames.Diagnostics, _lines, _panic, Auditor.Audit(Kernel));
+    }
+
+    private Kernel.Kernel Boot()
+    {
+        MachineConfig config = _diagnostics is { } d ? _config with { Diagnostics = d } : _config;
+        return new Kernel.Kernel(config, _policy);
+    }
+
+    private static MachineConfig Configure(MachineStatement m)
+    {
+        var c = new MachineConfig();
+        static int Clamp(ulong v, int max) => (int)Math.Min(v, (ulong)max);
+        if (m.Pages is { } pages) c = c with { Pages = Math.Max(1, Clamp(pages, 1 << 24)) };
+        if (m.PageSize is { } ps) c = c with { PageSize = Clamp(ps, 1 << 30) };
+        if (m.WiredMax is { } wm) c = c with { WiredMax = (long)Math.Min(wm, long.MaxValue) };
+        if (m.Diagnostics is { } d) c = c with { Diagnostics = d };
+        if (m.Swap is { } sw) c = c with { Swap = (long)Math.Min(sw, long.MaxValue) };
+        if (m.FreeTarget is { } ft) c = c with { FreeTarget = Clamp(ft, int.MaxValue) };
+        if (m.MaxProc is { } mp) c = c with { MaxProc = Clamp(mp, int.MaxValue) };
+        return c;
+    }
+
+    private void Sysctl(SysctlStatement s)
+    {
+        if (!TryEval(s.Value, out ulong v))
+        {
+            return;
+        }
+        ShmTable shm = Kernel.Shm;
+        switch (s.Key)
+        {
+            case SysctlKey.ShmUsePhys: shm.UsePhys = v != 0; break;
+            case SysctlKey.ShmMax: shm.SetShmMax(v); break;
+            case SysctlKey.ShmAll: shm.ShmAll = v; break;
+            case SysctlKey.ShmMin: shm.ShmMin = v; break;
+            case SysctlKey.ShmSeg: shm.ShmSeg = (int)Math.Min(v, int.MaxValue); break;
+            case SysctlKey.ShmMni: shm.ShmMni = (int)Math.Min(v, 32768); break;
+        }
+    }
+
+    private ulong Page => (ulong)Kernel.PageSize;
+
+    private bool TryEval(Expr e, out ulong value)
+    {
+        value = 0;
+        if (e.Names.Any(n => _unbound.Contains(n) || !_values.ContainsKey(n)))
+        {
+            return false;
+        }
+        value = e.Evaluate(n => _values[n], Page);
+        return true;
+    }
+
+    private static IEnumerable<Expr?> ExprsOf(Call call) => call switch
+    {
+        MmapCall m => [m.Length, m.Address, m.Offset],
+        MunmapCall m => [m.Address, m.Length],
+        MprotectCall m => [m.Address, m.Length],
+        MinheritCall m => [m.Address, m.Length],
+        MlockCall m => [m.Address, m.Length],
+        MunlockCall m => [m.Address, m.Length],
+        BrkCall m => [m.Length],
+        TouchCall m => [m.Address, m.Length],
+        SetrlimitCall m => [m.Soft, m.Hard],
+        ShmgetCall m => [m.Key, m.Size],
+        ShmatCall m => [m.Id, m.Address],
+        ShmdtCall m => [m.Address],
+        ShmctlCall m => [m.Id, m.Uid, m.Gid, m.Mode],
+        VslockCall m => [m.Address, m.Length],
+        VsunlockCall m => [m.Handle],
+        PagedaemonCall m => [m.Pages],
+        FileCall m => [m.Size],
+        _ => [],
+    };
+
+    private LineResult RunCall(CallStatement c)
+    {
+        Outcome expected = c.Expect?.For(_policy.Preset) ?? new OkOutcome();
+        string expectedText = Render(expected);
+        LineResult Result(string actual, LineStatus status, string? value = null, IReadOnlyList<string>? changes = null, string? error = null) =>
+            new(c.Line, c.Proc, c.Text, actual, expectedText, status, value, changes ?? [], error);
+
+        Process? proc = null;
+        if (c.Proc is not null)
+        {
+            if (!_procs.TryGetValue(c.Proc, out proc) || proc is null)
+            {
+                Unbind(c);
+                return Result("unbound", expected is UnboundOutcome ? LineStatus.Pass : LineStatus.Fail);
+            }
+        }
+        if (Kernel.Dead)
+        {
+            Unbind(c);
+            return Result("dead", expected is DeadOutcome ? LineStatus.Pass : LineStatus.Skipped);
+        }
+        if (proc is { Alive: false })
+        {
+            return Result("exited", LineStatus.Fail, error: $"process {c.Proc} has exited");
+        }
+        if (ExprsOf(c.Call).Any(e => e is not null && e.Names.Any(n => _unbound.Contains(n) || !_values.ContainsKey(n))))
+        {
+            Unbind(c);
+            return Result("unbound", expected is UnboundOutcome ? LineStatus.Pass : LineStatus.Fail);
+        }
+        var before = _trace ? Snapshot.Take(Kernel) : null;
+        SysResult r;
+        Process? child = null;
+        try
+        {
+            r = Kernel.Run(() => Execute(proc, c.Call, out child));
+        }
+        catch (KernelPanic panic)
+        {
+            _panic ??= (c.Line, panic.Message);
+            Unbind(c);
+            bool ok = expected is PanicOutcome p && panic.Message.Contains(p.Text, StringComparison.Ordinal);
+            return Result($"panic \"{panic.Message}\"", ok ? LineStatus.Pass : LineStatus.Fail, changes: before?.Diff(Kernel));
+        }
+        IReadOnlyList<string>? changes = before?.Diff(Kernel);
+        if (!r.Ok)
+        {
+            Unbind(c);
+            bool ok = expected is ErrnoOutcome e && e.Errno == r.Error;
+            return Result(r.Error.ToString(), ok ? LineStatus.Pass : LineStatus.Fail, changes: changes);
+        }
+        if (c.BindName is { } name)
+        {
+            _values[name] = r.Value;
+            _unbound.Remove(name);
+        }
+        if (c.Call is ForkCall f)
+        {
+            _procs[f.Child] = child;
+        }
+        return Result("ok", expected is OkOutcome ? LineStatus.Pass : LineStatus.Fail, $"0x{r.Value:x}", changes);
+    }
+
+    private void Unbind(CallStatement c)
+    {
+        if (c.BindName is { } name)
+        {
+            _values.Remove(name);
+            _unbound.Add(name);
+        }
+        if (c.Call is ForkCall f)
+        {
+            _procs[f.Child] = null;
+        }
+    }
+
+    private ulong V(Expr e) => e.Evaluate(n => _values[n], Page);
+
+    private SysResult Execute(Process? p, Call call, out Process? child)
+    {
+        child = null;
+        Kernel.Kernel k = Kernel;
+        switch (call)
+        {
+            case FileCall f:
+                return k.CreateFile(f.Name, V(f.Size), f.ReadOnly);
+            case PagedaemonCall pd:
+                return k.PageDaemon(pd.Pages is null ? null : V(pd.Pages));
+            case VsunlockCall vs:
+                return k.Vsunlock(V(vs.Handle));
+        }
+        if (p is null)
+        {
+            return Errno.EINVAL;
+        }
+        switch (call)
+        {
+            case MmapCall m:
+                return k.Mmap(p, V(m.Length), m.Protection, (MapFlags)m.Flags.Bits, m.Address is null ? 0 : V(m.Address), m.File, m.Offset is null ? 0 : V(m.Offset));
+            case MunmapCall m: return k.Munmap(p, V(m.Address), V(m.Length));
+            case MprotectCall m: return k.Mprotect(p, V(m.Address), V(m.Length), m.Protection);
+            case MinheritCall m: return k.Minherit(p, V(m.Address), V(m.Length), m.Inheritance);
+            case MlockCall m: return k.Mlock(p, V(m.Address), V(m.Length));
+            case MunlockCall m: return k.Munlock(p, V(m.Address), V(m.Length));
+            case MlockallCall m: return k.Mlockall(p, m.Flags.Bits);
+            case MunlockallCall: return k.Munlockall(p);
+            case BrkCall m: return k.Brk(p, V(m.Length));
+            case TouchCall m: return k.Touch(p, V(m.Address), V(m.Length), m.Access == Access.Write);
+            case ForkCall:
+                return k.Fork(p, out child);
+            case ExecCall: return k.Exec(p);
+            case ExitCall: return k.Exit(p);
+            case SetrlimitCall m: return k.SetMemlockLimit(p, V(m.Soft), V(m.Hard));
+            case ShmgetCall m: return k.Shm.Shmget(p, m.Key is null ? null : V(m.Key), V(m.Size), m.Flags.Bits);
+            case ShmatCall m: return k.Shm.Shmat(p, V(m.Id), m.Address is null ? 0 : V(m.Address), m.Flags.Bits);
+            case ShmdtCall m: return k.Shm.Shmdt(p, V(m.Address));
+            case ShmctlCall m:
+                return k.Shm.Shmctl(p, V(m.Id), (ShmCommand)(int)m.Command,
+                    m.Uid is null ? null : (uint)V(m.Uid), m.Gid is null ? null : (uint)V(m.Gid), m.Mode is null ? null : (uint)V(m.Mode));
+            case VslockCall m: return k.Vslock(p, V(m.Address), V(m.Length), m.Access == Access.Write);
+            default:
+                return Errno.EINVAL;
+        }
+    }
+
+    private static string Render(Outcome o) => o switch
+    {
+        OkOutcome => "ok",
+        ErrnoOutcome e => e.Errno.ToString(),
+        PanicOutcome p => $"panic \"{p.Text}\"",
+        DeadOutcome => "dead",
+        _ => "unbound",
+    };
+
+    private LineResult RunCheck(CheckStatement c)
+    {
+        var eval = new CheckEvaluator(Kernel, _procs, _values, _unbound);
+        var (actual, status, expected, error) = eval.Evaluate(c, _policy.Preset);
+        return new LineResult(c.Line, c.Proc, c.Text, actual, expected, status, null, [], error);
+    }
+}
