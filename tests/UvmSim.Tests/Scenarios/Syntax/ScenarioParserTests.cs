@@ -147,6 +147,7 @@ public class ScenarioParserTests
         { "A: shmat seg a", new ShmatCall(Name("seg"), Name("a"), FlagSet.None) },
         { "A: shmat seg rdonly", new ShmatCall(Name("seg"), null, new FlagSet(0x1000, ["rdonly"])) },
         { "A: shmat seg a+5 rnd|SHM_RDONLY", new ShmatCall(Name("seg"), new Expr([Term.Named("a"), Term.Number(5)]), new FlagSet(0x3000, ["rnd", "SHM_RDONLY"])) },
+        { "A: shmat seg 1|2", new ShmatCall(Name("seg"), null, new FlagSet(3, [])) },
         { "A: shmat seg 0 010000", new ShmatCall(Name("seg"), N(0), new FlagSet(0x1000, [])) },
         { "A: shmdt a", new ShmdtCall(Name("a")) },
         { "A: shmctl seg IPC_STAT", new ShmctlCall(Name("seg"), ShmctlCommand.IPC_STAT) },
