@@ -58,7 +58,7 @@ public static class ScenarioPrinter
         ShmgetCall c => $"shmget {(c.Key is null ? "private" : Format(c.Key))} {Format(c.Size)} {Format(c.Flags, octal: true)}",
         ShmatCall c => "shmat " + Format(c.Id)
             + (c.Address is null ? "" : " " + Format(c.Address))
-            + (c.Flags.Bits == 0 && c.Flags.Words.Count == 0 ? "" : (c.Address is null && c.Flags.Words.Count == 0 ? " 0 " : " ") + Format(c.Flags, octal: false)),
+            + FormatShmatFlags(c),
         ShmdtCall c => $"shmdt {Format(c.Address)}",
         ShmctlCall c => $"shmctl {Format(c.Id)} {c.Command}"
             + (c.Uid is null ? "" : $" uid={Format(c.Uid)}")
@@ -104,6 +104,17 @@ public static class ScenarioPrinter
 
     private static string Number(ulong value) =>
         value < 0x10000 ? value.ToString(CultureInfo.InvariantCulture) : "0x" + value.ToString("x", CultureInfo.InvariantCulture);
+
+    // Without ADDR, numeric-only flags get a "|0" so they are not read back as ADDR.
+    private static string FormatShmatFlags(ShmatCall call)
+    {
+        if (call.Flags.Bits == 0 && call.Flags.Words.Count == 0)
+        {
+            return "";
+        }
+        string flags = Format(call.Flags, octal: false);
+        return " " + (call.Address is null && call.Flags.Words.Count == 0 ? flags + "|0" : flags);
+    }
 
     private static string AccessWord(Access access) => access == Access.Read ? "read" : "write";
 
