@@ -1,0 +1,54 @@
+using UvmSim.Policies;
+using UvmSim.Scenarios.Running;
+using UvmSim.Scenarios.Syntax;
+
+namespace UvmSim.Tests.Scenarios;
+
+/// <summary>Every §11 scenario in examples/ runs under every preset with all its expectations met.</summary>
+public class ExamplesTests
+{
+    private static string ExamplesDir
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !Directory.Exists(Path.Combine(dir.FullName, "examples")))
+            {
+                dir = dir.Parent;
+            }
+            return Path.Combine(dir!.FullName, "examples");
+        }
+    }
+
+    public static TheoryData<string, string> Cases()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (string file in Directory.GetFiles(ExamplesDir, "*.scn").Order())
+        {
+            foreach (string preset in PresetNames.All)
+            {
+                data.Add(Path.GetFileName(file), preset);
+            }
+        }
+        return data;
+    }
+
+    internal static RunResult Run(string file, string preset)
+    {
+        string path = Path.Combine(ExamplesDir, file);
+        ParseResult parsed = ScenarioParser.Parse(file, File.ReadAllBytes(path));
+        Assert.True(parsed.Success, parsed.Error?.Render());
+        return new ScenarioRunner(parsed.Scenario!, Policy.FromPreset(preset)!).Run();
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Example_meets_every_expectation(string file, string preset)
+    {
+        RunResult result = Run(file, preset);
+        var failures = result.Lines.Where(l => l.Status == LineStatus.Fail)
+            .Select(l => $"{file}:{l.Line}: {preset}: expected {l.Expected}, got {l.Actual} {l.Error}")
+            .ToList();
+        Assert.True(failures.Count == 0, string.Join("\n", failures) + "\naudit: " + string.Join("; ", result.Audit));
+    }
+}
