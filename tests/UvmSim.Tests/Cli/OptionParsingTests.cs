@@ -28,7 +28,7 @@ public class OptionParsingTests
         Assert.Empty(parse.Errors);
         Assert.Equal("text", parse.GetValue(SharedOptions.Format));
         Assert.False(parse.GetValue(SharedOptions.NoDiagnostics));
-        Assert.Null(parse.GetValue(SharedOptions.Policy)!);
+        Assert.Empty(parse.GetValue(SharedOptions.Policy) ?? []);
     }
 
     [Theory]
