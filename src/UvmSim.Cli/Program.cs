@@ -1,10 +1,10 @@
+using Spectre.Console;
+
 namespace UvmSim.Cli;
 
+/// <summary>The <c>uvmsim</c> entry point: build the command tree, parse, invoke.</summary>
 internal static class Program
 {
-    private static int Main(string[] args)
-    {
-        Console.WriteLine("uvmsim " + string.Join(' ', args));
-        return 0;
-    }
+    private static int Main(string[] args) =>
+        CliApp.Run(args, Terminal.ForProcess(AnsiConsole.Console, Console.Error));
 }

@@ -1,0 +1,54 @@
+using System.CommandLine;
+using UvmSim.Cli.Commands;
+
+namespace UvmSim.Cli;
+
+/// <summary>The <c>uvmsim</c> command tree and the rules every command shares: usage errors exit 2, nothing prints a stack trace.</summary>
+internal static class CliApp
+{
+    /// <summary>The root command with every subcommand, writing to <paramref name="terminal"/>.</summary>
+    public static RootCommand BuildRoot(Terminal terminal) => new("uvmsim: a model of NetBSD UVM page wiring")
+    {
+        DemoCommand.Create(terminal),
+        RunCommand.Create(terminal),
+        MatrixCommand.Create(terminal),
+        PoliciesCommand.Create(terminal),
+    };
+
+    /// <summary>Parses and invokes; command-line errors are usage errors (exit 2), one line each on stderr.</summary>
+    public static int Run(string[] args, Terminal terminal)
+    {
+        ParseResult parse = BuildRoot(terminal).Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                terminal.ErrorLine("uvmsim: " + string.Join(' ', error.Message.Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+            }
+            terminal.ErrorLine("Try 'uvmsim --help'.");
+            return ExitCodes.UsageError;
+        }
+        return parse.Invoke(new InvocationConfiguration
+        {
+            Output = terminal.Out.Profile.Out.Writer,
+            Error = terminal.Error.Profile.Out.Writer,
+            EnableDefaultExceptionHandler = false,
+        });
+    }
+
+    /// <summary>Runs a command body; an unexpected exception becomes <c>internal error: ...</c> and exit 2.</summary>
+    public static int Guard(Terminal terminal, Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+#pragma warning disable CA1031 // the last line of defence: report, never print a trace
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            terminal.ErrorLine($"uvmsim: internal error: {e.GetType().Name}: {e.Message}");
+            return ExitCodes.UsageError;
+        }
+    }
+}

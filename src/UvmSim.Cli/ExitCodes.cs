@@ -1,0 +1,20 @@
+namespace UvmSim.Cli;
+
+/// <summary>
+/// Exit statuses of <c>run</c>, <c>matrix</c> and <c>demo</c> (SPEC §13). Over several files
+/// the worst wins: <see cref="UsageError"/> over <see cref="ExpectationFailed"/> over <see cref="Ok"/>.
+/// </summary>
+internal static class ExitCodes
+{
+    /// <summary>Every expectation held.</summary>
+    public const int Ok = 0;
+
+    /// <summary>At least one expectation failed.</summary>
+    public const int ExpectationFailed = 1;
+
+    /// <summary>A usage error, a parse error, or an internal error.</summary>
+    public const int UsageError = 2;
+
+    /// <summary>The worse of two statuses.</summary>
+    public static int Worst(int a, int b) => Math.Max(a, b);
+}

@@ -1,0 +1,86 @@
+using System.Text.RegularExpressions;
+using UvmSim.Scenarios.Syntax;
+
+namespace UvmSim.Cli;
+
+/// <summary>A scenario source: its name as the user gave it (or the bundled name) and its bytes, or why it could not be read.</summary>
+internal sealed record ScenarioSource(string Name, byte[]? Bytes, string? ReadError)
+{
+    /// <summary>The matrix's row name: the file name without <c>.scn</c>.</summary>
+    public string ShortName => Path.GetFileNameWithoutExtension(Name);
+}
+
+/// <summary>Reads scenario files from disk or from the bundled examples, and parses them.</summary>
+internal static partial class ScenarioFiles
+{
+    private const string ResourcePrefix = "examples/";
+
+    /// <summary>The files named on the command line, in order; unreadable ones carry a message.</summary>
+    public static IReadOnlyList<ScenarioSource> FromPaths(IEnumerable<string> paths) =>
+        paths.Select(Read).ToList();
+
+    /// <summary>The bundled <c>examples/*.scn</c>, in natural order (s1, s2, …, s10, …).</summary>
+    public static IReadOnlyList<ScenarioSource> Bundled()
+    {
+        var assembly = typeof(UvmSim.Policies.Policy).Assembly;
+        var result = new List<ScenarioSource>();
+        foreach (string resource in assembly.GetManifestResourceNames()
+                     .Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal) && n.EndsWith(".scn", StringComparison.Ordinal))
+                     .Order(NaturalComparer.Instance))
+        {
+            using Stream stream = assembly.GetManifestResourceStream(resource)!;
+            using var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            result.Add(new ScenarioSource(resource, buffer.ToArray(), null));
+        }
+        return result;
+    }
+
+    /// <summary>Parses a source; unreadable sources and parse errors come back as the message to print.</summary>
+    public static (Scenario? Scenario, string? Error) Parse(ScenarioSource source)
+    {
+        if (source.Bytes is null)
+        {
+            return (null, $"{source.Name}: error: {source.ReadError}");
+        }
+        ParseResult result = ScenarioParser.Parse(source.Name, source.Bytes);
+        return result.Success ? (result.Scenario, null) : (null, result.Error.Render());
+    }
+
+    private static ScenarioSource Read(string path)
+    {
+        try
+        {
+            return new ScenarioSource(path, File.ReadAllBytes(path), null);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return new ScenarioSource(path, null, "cannot read file: " + e.Message);
+        }
+    }
+
+    /// <summary>Orders names with embedded numbers numerically: <c>s2-x</c> before <c>s10-y</c>.</summary>
+    internal sealed partial class NaturalComparer : IComparer<string>
+    {
+        public static readonly NaturalComparer Instance = new();
+
+        public int Compare(string? x, string? y)
+        {
+            string[] a = Chunks().Split(x ?? ""), b = Chunks().Split(y ?? "");
+            for (int i = 0; i < Math.Min(a.Length, b.Length); i++)
+            {
+                int c = ulong.TryParse(a[i], out ulong na) && ulong.TryParse(b[i], out ulong nb)
+                    ? na.CompareTo(nb)
+                    : string.CompareOrdinal(a[i], b[i]);
+                if (c != 0)
+                {
+                    return c;
+                }
+            }
+            return a.Length.CompareTo(b.Length);
+        }
+
+        [GeneratedRegex("([0-9]+)")]
+        private static partial Regex Chunks();
+    }
+}

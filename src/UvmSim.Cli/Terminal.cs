@@ -1,0 +1,48 @@
+using Spectre.Console;
+
+namespace UvmSim.Cli;
+
+/// <summary>
+/// Where a command writes: standard output and standard error as Spectre consoles, and whether
+/// output is a terminal (colour and tables) or redirected (plain text, stable for scripts).
+/// Tests pass <c>TestConsole</c>s with <see cref="Rich"/> false.
+/// </summary>
+internal sealed record Terminal(IAnsiConsole Out, IAnsiConsole Error, bool Rich)
+{
+    /// <summary>The process's console: rich only when standard output is a terminal.</summary>
+    public static Terminal ForProcess(IAnsiConsole stdout, TextWriter stderr)
+    {
+        var error = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(stderr),
+            Ansi = Console.IsErrorRedirected ? AnsiSupport.No : AnsiSupport.Detect,
+            ColorSystem = Console.IsErrorRedirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+        });
+        return new Terminal(stdout, error, Rich: !Console.IsOutputRedirected);
+    }
+
+    /// <summary>Writes one line to standard output exactly as given (no markup, no wrapping).</summary>
+    public void Line(string text = "")
+    {
+        TextWriter w = Out.Profile.Out.Writer;
+        w.Write(text);
+        w.Write('\n');
+        w.Flush();
+    }
+
+    /// <summary>Writes text (possibly several lines) to standard error exactly as given, then a newline.</summary>
+    public void ErrorLine(string text)
+    {
+        TextWriter w = Error.Profile.Out.Writer;
+        w.Write(text);
+        w.Write('\n');
+        w.Flush();
+    }
+
+    /// <summary>A usage error: one line on stderr, then <see cref="ExitCodes.UsageError"/>.</summary>
+    public int Usage(string message)
+    {
+        ErrorLine("uvmsim: " + message);
+        return ExitCodes.UsageError;
+    }
+}
