@@ -41,6 +41,27 @@ public class ExamplesTests
         return new ScenarioRunner(parsed.Scenario!, Policy.FromPreset(preset)!).Run();
     }
 
+    public static TheoryData<string> Files()
+    {
+        var data = new TheoryData<string>();
+        foreach (string file in Directory.GetFiles(ExamplesDir, "*.scn").Order())
+        {
+            data.Add(Path.GetFileName(file));
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void Under_dual_the_audit_is_clean_after_every_call(string file)
+    {
+        ParseResult parsed = ScenarioParser.Parse(file, File.ReadAllBytes(Path.Combine(ExamplesDir, file)));
+        var audits = new Dictionary<int, List<UvmSim.Checking.Violation>>();
+        RunResult result = new ScenarioRunner(parsed.Scenario!, Policy.Default) { StepAudits = audits }.Run();
+        Assert.Null(result.Panic);
+        Assert.True(audits.Count == 0, string.Join("\n", audits.Select(a => $"line {a.Key}: {string.Join("; ", a.Value)}")));
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void Example_meets_every_expectation(string file, string preset)

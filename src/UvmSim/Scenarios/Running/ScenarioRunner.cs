@@ -28,6 +28,9 @@ public sealed class ScenarioRunner
     private MachineConfig _config = new();
     private (int, string)? _panic;
 
+    /// <summary>When set, the auditor runs after every call and its findings are kept here by line.</summary>
+    public Dictionary<int, List<Violation>>? StepAudits { get; init; }
+
     /// <summary>Prepares a run; <paramref name="diagnostics"/> false is <c>--no-diagnostics</c>.</summary>
     public ScenarioRunner(Scenario scenario, Policy policy, bool? diagnostics = null, bool trace = false)
     {
@@ -58,6 +61,10 @@ public sealed class ScenarioRunner
                     break;
                 case CallStatement c:
                     _lines.Add(RunCall(c));
+                    if (StepAudits is not null && Auditor.Audit(Kernel) is { Count: > 0 } found)
+                    {
+                        StepAudits[c.Line] = found;
+                    }
                     break;
                 case CheckStatement ch:
                     _lines.Add(RunCheck(ch));
