@@ -19,6 +19,15 @@ internal static partial class ScenarioFiles
     public static IReadOnlyList<ScenarioSource> FromPaths(IEnumerable<string> paths) =>
         paths.Select(Read).ToList();
 
+    /// <summary>
+    /// A usage message when a "file" is really a mistyped option (System.CommandLine hands unknown
+    /// <c>--flags</c> to the FILE argument), else null.
+    /// </summary>
+    public static string? UnknownOption(IEnumerable<string> paths) =>
+        paths.FirstOrDefault(p => p.StartsWith('-') && p.Length > 1 && !File.Exists(p)) is { } option
+            ? $"unknown option '{option}' (see 'uvmsim --help')"
+            : null;
+
     /// <summary>The bundled <c>examples/*.scn</c>, in natural order (s1, s2, …, s10, …).</summary>
     public static IReadOnlyList<ScenarioSource> Bundled()
     {

@@ -37,6 +37,10 @@ internal static class MatrixCommand
         {
             return terminal.Usage(error!);
         }
+        if (ScenarioFiles.UnknownOption(sources.Select(s => s.Name)) is { } unknown)
+        {
+            return terminal.Usage(unknown);
+        }
         var (results, status) = Runs.Execute(terminal, sources, policies, noDiagnostics ? false : null, trace: false);
         MatrixView.Render(terminal, results, policies, json);
         return status;

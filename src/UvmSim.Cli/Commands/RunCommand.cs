@@ -41,6 +41,10 @@ internal static class RunCommand
         {
             return terminal.Usage(error!);
         }
+        if (ScenarioFiles.UnknownOption(files) is { } unknown)
+        {
+            return terminal.Usage(unknown);
+        }
         var (results, status) = Runs.Execute(terminal, ScenarioFiles.FromPaths(files), policies,
             noDiagnostics ? false : null, trace);
         if (json)

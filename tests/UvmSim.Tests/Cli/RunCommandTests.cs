@@ -69,6 +69,17 @@ public class RunCommandTests
         Assert.Empty(cli.Out.Output);
     }
 
+    [Theory]
+    [InlineData("run")]
+    [InlineData("matrix")]
+    public void Unknown_option_after_files_exits_2_without_running(string command)
+    {
+        var cli = new CliHarness();
+        Assert.Equal(ExitCodes.UsageError, cli.Run(command, Passing, "--bogus"));
+        Assert.Equal("uvmsim: unknown option '--bogus' (see 'uvmsim --help')\n", cli.Error.Output);
+        Assert.Empty(cli.Out.Output);
+    }
+
     [Fact]
     public void Unknown_switch_value_exits_2()
     {
