@@ -233,7 +233,7 @@ public class VmMapTests
 
     // ------------------------------------------------------------ via the kernel
 
-    private static Kernel.Kernel NewKernel() =>
+    private static global::UvmSim.Kernel.Kernel NewKernel() =>
         new(new MachineConfig { Pages = 256 }, Policy.FromPreset("dual")!);
 
     private const ulong Base = 0x1000; // map minimum; page i of the window is Base + i*P
