@@ -20,7 +20,7 @@ public class DualPropertyTests
 
     internal static string? FirstFailure(Policy policy, Op[] ops)
     {
-        var kernel = new Kernel.Kernel(new MachineConfig { Pages = 96 }, policy);
+        var kernel = new global::UvmSim.Kernel.Kernel(new MachineConfig { Pages = 96 }, policy);
         var driver = new OpInterpreter(kernel, procs: 2);
         for (int i = 0; i < ops.Length; i++)
         {
