@@ -5,175 +5,387 @@ using UvmSim.SysV;
 namespace UvmSim.Exploration;
 
 /// <summary>
-/// Turns abstract <see cref="Op"/>s into system calls on a kernel, keeping the live
-/// processes, mappings, segments and handles the arguments are drawn from. A panic
+/// Turns abstract <see cref="Op"/>s into system calls on a kernel. It keeps the live
+/// processes, mappings, segments and handles that arguments are drawn from, each under the
+/// name a scenario file would give it. With <see cref="Record"/> on, it writes every call as
+/// a scenario line, so a failing run replays exactly under <c>uvmsim run</c>. A panic
 /// propagates (the kernel is dead); everything else is a result.
 /// </summary>
 public sealed class OpInterpreter
 {
     private readonly Kernel.Kernel _kernel;
-    private readonly List<Process> _procs = [];
-    private readonly List<(Process P, ulong Va, ulong Len)> _maps = [];
-    private readonly List<ulong> _segments = [];
-    private readonly List<ulong> _handles = [];
+    private readonly List<(Process P, string Name)> _procs = [];
+    private readonly List<(Process P, ulong Va, ulong Len, string Name)> _maps = [];
+    private readonly List<(ulong Id, string Name)> _segments = [];
+    private readonly List<(ulong Id, string Name)> _handles = [];
+    private readonly List<int> _mine = [];
     private readonly int _maxProcs;
+    private int _nextProc;
+    private int _nextName;
 
-    /// <summary>Starts with <paramref name="procs"/> root processes (at most 4 live at once).</summary>
-    public OpInterpreter(Kernel.Kernel kernel, int procs = 2)
+    /// <summary>Starts with <paramref name="procs"/> processes: the first root, the second uid 1000, the rest root.</summary>
+    public OpInterpreter(Kernel.Kernel kernel, int procs = 2, bool record = false)
     {
         _kernel = kernel;
-        _maxProcs = Math.Max(procs, 1) + 2;
-        for (int i = 0; i < Math.Max(procs, 1); i++)
+        Record = record;
+        int n = Math.Clamp(procs, 1, 8);
+        _maxProcs = n + 2;
+        for (int i = 0; i < n; i++)
         {
-            _procs.Add(kernel.CreateProcess(i == 1 ? 1000u : 0u, i == 1 ? 1000u : 0u)!);
+            uint uid = i == 1 ? 1000u : 0u;
+            _procs.Add((kernel.CreateProcess(uid, uid)!, $"P{_nextProc++}"));
+            Header.Add(uid == 0 ? $"proc {_procs[^1].Name}" : $"proc {_procs[^1].Name} uid={uid}");
         }
     }
 
     /// <summary>The kernel driven.</summary>
     public Kernel.Kernel Kernel => _kernel;
 
+    /// <summary>Whether calls are written as scenario lines into <see cref="Lines"/>.</summary>
+    public bool Record { get; }
+
+    /// <summary>The <c>proc</c> lines of the processes created at the start.</summary>
+    public List<string> Header { get; } = [];
+
+    /// <summary>The scenario line of each call applied so far (with <see cref="Record"/>).</summary>
+    public List<string> Lines { get; } = [];
+
     /// <summary>Live processes.</summary>
-    public IReadOnlyList<Process> Processes => _procs;
+    public IEnumerable<Process> Processes => _procs.Select(p => p.P);
 
-    private ulong P => (ulong)_kernel.PageSize;
+    private ulong Page => (ulong)_kernel.PageSize;
 
-    private static T Pick<T>(List<T> list, int i) => list[(int)((uint)i % (uint)list.Count)];
+    private static int Index(int count, int i) => (int)((uint)i % (uint)count);
 
-    /// <summary>Performs one op; the returned text describes the call for reports.</summary>
-    public SysResult Apply(Op op, out string text)
+    private string NewName(char prefix) => $"{prefix}{++_nextName}";
+
+    private void Emit(string proc, string text)
     {
-        text = op.Kind.ToString().ToLowerInvariant();
+        if (Record)
+        {
+            Lines.Add($"{proc}: {text}");
+        }
+    }
+
+    /// <summary>Performs one op.</summary>
+    public SysResult Apply(Op op)
+    {
         if (_procs.Count == 0)
         {
             return Errno.EINVAL;
         }
-        Process p = Pick(_procs, op.Proc);
-        (ulong va, ulong len) = Range(p, op.A, op.B);
-        text = $"pid {p.Pid}: {text}";
+        var (p, pn) = _procs[Index(_procs.Count, op.Proc)];
         SysResult r;
         switch (op.Kind)
         {
             case OpKind.Mmap:
             {
                 ulong pages = (ulong)(op.A & 3) + 1;
-                var prot = (op.B & 3) switch { 0 => Protection.None, 1 => Protection.Read, _ => Protection.ReadWrite };
-                MapFlags flags = ((op.C & 1) != 0 ? MapFlags.Shared : MapFlags.Private) | MapFlags.Anon;
-                if ((op.C & 2) != 0) flags |= MapFlags.Wired;
+                var prot = ProtOf(op.B);
+                bool shared = (op.C & 1) != 0, wired = (op.C & 2) != 0, fixedAt = (op.C & 4) != 0 && _maps.Count > 0;
+                MapFlags flags = (shared ? MapFlags.Shared : MapFlags.Private) | MapFlags.Anon | (wired ? MapFlags.Wired : 0);
                 ulong at = 0;
-                if ((op.C & 4) != 0 && _maps.Count > 0)
+                string atText = "";
+                if (fixedAt)
                 {
+                    var m = _maps[Index(_maps.Count, op.B >> 2)];
                     flags |= MapFlags.Fixed;
-                    at = Pick(_maps, op.B).Va;
+                    at = m.Va;
+                    atText = $" at {m.Name}";
                 }
-                text += $" {pages}p {prot} {flags} at 0x{at:x}";
-                r = _kernel.Mmap(p, pages * P, prot, flags, at);
-                if (r.Ok) _maps.Add((p, r.Value, pages * P));
-                return r;
-            }
-            case OpKind.Munmap: text += $" 0x{va:x} {len}"; return _kernel.Munmap(p, va, len);
-            case OpKind.Mprotect:
-            {
-                var prot = (op.C & 3) switch { 0 => Protection.None, 1 => Protection.Read, _ => Protection.ReadWrite };
-                text += $" 0x{va:x} {len} {prot}";
-                return _kernel.Mprotect(p, va, len, prot);
-            }
-            case OpKind.Minherit:
-                text += $" 0x{va:x} {len} {(Inheritance)(op.C & 3)}";
-                return _kernel.Minherit(p, va, len, (Inheritance)(op.C & 3));
-            case OpKind.Mlock: text += $" 0x{va:x} {len}"; return _kernel.Mlock(p, va, len);
-            case OpKind.Munlock: text += $" 0x{va:x} {len}"; return _kernel.Munlock(p, va, len);
-            case OpKind.Mlockall: text += $" {op.C & 3}"; return _kernel.Mlockall(p, (ulong)(op.C & 3));
-            case OpKind.Munlockall: return _kernel.Munlockall(p);
-            case OpKind.Brk: text += $" {(ulong)(op.A & 1) * P}"; return _kernel.Brk(p, (ulong)(op.A & 1) * P);
-            case OpKind.Touch: text += $" 0x{va:x} {len} {((op.C & 1) != 0 ? "write" : "read")}"; return _kernel.Touch(p, va, Math.Max(len, 1), (op.C & 1) != 0);
-            case OpKind.Fork:
-                if (_procs.Count >= _maxProcs) return Errno.EAGAIN;
-                r = _kernel.Fork(p, out Process? child);
+                string name = NewName('m');
+                r = _kernel.Mmap(p, pages * Page, prot, flags, at);
+                Emit(pn, $"{name} = mmap {pages}p {ProtText(prot)} {(shared ? "shared" : "private")}|anon{(wired ? "|wired" : "")}{(fixedAt ? "|fixed" : "")}{atText}");
                 if (r.Ok)
                 {
-                    _procs.Add(child!);
-                    foreach (var m in _maps.Where(m => m.P == p).ToList()) _maps.Add((child!, m.Va, m.Len));
+                    _maps.Add((p, r.Value, pages * Page, name));
                 }
                 return r;
+            }
+            case OpKind.Munmap:
+            {
+                var (va, len, text) = Range(p, op.A, op.B);
+                r = _kernel.Munmap(p, va, len);
+                Emit(pn, $"munmap {text}");
+                return r;
+            }
+            case OpKind.Mprotect:
+            {
+                var (va, len, text) = Range(p, op.A, op.B);
+                var prot = ProtOf(op.C);
+                r = _kernel.Mprotect(p, va, len, prot);
+                Emit(pn, $"mprotect {text} {ProtText(prot)}");
+                return r;
+            }
+            case OpKind.Minherit:
+            {
+                var (va, len, text) = Range(p, op.A, op.B);
+                var inh = (Inheritance)(op.C & 3);
+                r = _kernel.Minherit(p, va, len, inh);
+                Emit(pn, $"minherit {text} {inh.ToString().ToLowerInvariant()}");
+                return r;
+            }
+            case OpKind.Mlock:
+            {
+                var (va, len, text) = Range(p, op.A, op.B);
+                r = _kernel.Mlock(p, va, len);
+                Emit(pn, $"mlock {text}");
+                return r;
+            }
+            case OpKind.Munlock:
+            {
+                var (va, len, text) = Range(p, op.A, op.B);
+                r = _kernel.Munlock(p, va, len);
+                Emit(pn, $"munlock {text}");
+                return r;
+            }
+            case OpKind.Mlockall:
+            {
+                ulong flags = (ulong)(op.C & 3);
+                r = _kernel.Mlockall(p, flags);
+                Emit(pn, $"mlockall {flags}");
+                return r;
+            }
+            case OpKind.Munlockall:
+                r = _kernel.Munlockall(p);
+                Emit(pn, "munlockall");
+                return r;
+            case OpKind.Brk:
+            {
+                ulong len = (ulong)(op.A & 1) * Page;
+                string name = NewName('b');
+                r = _kernel.Brk(p, len);
+                Emit(pn, $"{name} = brk {len / Page}p");
+                if (r.Ok && len > 0)
+                {
+                    _maps.Add((p, r.Value, len, name));
+                }
+                return r;
+            }
+            case OpKind.Touch:
+            {
+                var (va, len, text) = Range(p, op.A, op.B);
+                bool write = (op.C & 1) != 0;
+                if (len == 0)
+                {
+                    len = 1;
+                    text = text[..text.LastIndexOf(' ')] + " 1";
+                }
+                r = _kernel.Touch(p, va, len, write);
+                Emit(pn, $"touch {text} {(write ? "write" : "read")}");
+                return r;
+            }
+            case OpKind.Fork:
+            {
+                if (_procs.Count >= _maxProcs)
+                {
+                    return Errno.EAGAIN;
+                }
+                string child = $"P{_nextProc++}";
+                r = _kernel.Fork(p, out Process? c);
+                Emit(pn, $"fork {child}");
+                if (r.Ok)
+                {
+                    _procs.Add((c!, child));
+                    int n = _maps.Count;
+                    for (int i = 0; i < n; i++)
+                    {
+                        if (_maps[i].P == p)
+                        {
+                            _maps.Add((c!, _maps[i].Va, _maps[i].Len, _maps[i].Name));
+                        }
+                    }
+                }
+                return r;
+            }
             case OpKind.Exec:
                 _maps.RemoveAll(m => m.P == p);
-                return _kernel.Exec(p);
+                r = _kernel.Exec(p);
+                Emit(pn, "exec");
+                return r;
             case OpKind.Exit:
-                if (_procs.Count == 1) return Errno.EINVAL;
+                if (_procs.Count == 1)
+                {
+                    return Errno.EINVAL;
+                }
                 _maps.RemoveAll(m => m.P == p);
-                _procs.Remove(p);
-                return _kernel.Exit(p);
+                _procs.RemoveAll(x => x.P == p);
+                r = _kernel.Exit(p);
+                Emit(pn, "exit");
+                return r;
             case OpKind.Setrlimit:
             {
-                ulong soft = (ulong)(op.A & 7) * P, hard = soft + (ulong)(op.B & 7) * P;
-                text += $" {soft} {hard}";
-                return _kernel.SetMemlockLimit(p, soft, hard);
+                ulong soft = (ulong)(op.A & 7), hard = soft + (ulong)(op.B & 7);
+                r = _kernel.SetMemlockLimit(p, soft * Page, hard * Page);
+                Emit(pn, $"setrlimit memlock {soft}p {hard}p");
+                return r;
             }
             case OpKind.Shmget:
             {
-                ulong size = (ulong)((op.A & 3) + 1) * P;
-                ulong? key = (op.B & 3) == 0 ? null : (ulong)(op.B & 3);
-                text += $" {(key is null ? "private" : key)} {size}";
-                r = _kernel.Shm.Shmget(p, key, size, ShmTable.IpcCreat | 0x1b6);
-                if (r.Ok && !_segments.Contains(r.Value)) _segments.Add(r.Value);
+                ulong pages = (ulong)(op.A & 3) + 1;
+                int key = op.B & 3;
+                string name = NewName('s');
+                r = _kernel.Shm.Shmget(p, key == 0 ? null : (ulong)key, pages * Page, ShmTable.IpcCreat | 0x1b6);
+                Emit(pn, $"{name} = shmget {(key == 0 ? "private" : key.ToString())} {pages}p create|0666");
+                if (r.Ok && !_segments.Exists(s => s.Id == r.Value))
+                {
+                    _segments.Add((r.Value, name));
+                }
                 return r;
             }
             case OpKind.Shmat:
             {
-                if (_segments.Count == 0) return Errno.EINVAL;
-                ulong id = Pick(_segments, op.A);
-                text += $" {id}";
-                r = _kernel.Shm.Shmat(p, id, 0, (op.C & 1) != 0 ? ShmTable.ShmRdonly : 0);
-                if (r.Ok) _maps.Add((p, r.Value, _kernel.Shm.Find(id)!.Size));
+                if (_segments.Count == 0)
+                {
+                    return Errno.EINVAL;
+                }
+                var (id, sn) = _segments[Index(_segments.Count, op.A)];
+                bool rdonly = (op.C & 1) != 0;
+                string name = NewName('m');
+                r = _kernel.Shm.Shmat(p, id, 0, rdonly ? ShmTable.ShmRdonly : 0);
+                Emit(pn, $"{name} = shmat {sn}{(rdonly ? " 0 rdonly" : "")}");
+                if (r.Ok)
+                {
+                    _maps.Add((p, r.Value, _kernel.Shm.Find(id)!.Size, name));
+                }
                 return r;
             }
             case OpKind.Shmdt:
             {
-                if (p.Attachments.Count == 0) return Errno.EINVAL;
-                ulong at = Pick(p.Attachments, op.A).Va;
-                text += $" 0x{at:x}";
-                return _kernel.Shm.Shmdt(p, at);
+                if (p.Attachments.Count == 0)
+                {
+                    return Errno.EINVAL;
+                }
+                ulong at = p.Attachments[Index(p.Attachments.Count, op.A)].Va;
+                string text = AddressText(p, at);
+                r = _kernel.Shm.Shmdt(p, at);
+                Emit(pn, $"shmdt {text}");
+                return r;
             }
             case OpKind.Shmctl:
             {
-                if (_segments.Count == 0) return Errno.EINVAL;
-                ulong id = Pick(_segments, op.A);
-                var cmd = (op.C % 5) switch { 0 => ShmCommand.IpcStat, 1 => ShmCommand.IpcRmid, 2 or 3 => ShmCommand.ShmLock, _ => ShmCommand.ShmUnlock };
-                if (cmd == ShmCommand.ShmLock && (op.C & 8) != 0) cmd = ShmCommand.ShmUnlock;
-                text += $" {id} {cmd}";
-                return _kernel.Shm.Shmctl(p, id, cmd);
+                if (_segments.Count == 0)
+                {
+                    return Errno.EINVAL;
+                }
+                var (id, sn) = _segments[Index(_segments.Count, op.A)];
+                var cmd = (op.C % 5) switch
+                {
+                    0 => ShmCommand.IpcStat,
+                    1 => ShmCommand.IpcRmid,
+                    2 or 3 => (op.C & 8) != 0 ? ShmCommand.ShmUnlock : ShmCommand.ShmLock,
+                    _ => ShmCommand.ShmUnlock,
+                };
+                r = _kernel.Shm.Shmctl(p, id, cmd);
+                Emit(pn, $"shmctl {sn} {CommandText(cmd)}");
+                return r;
             }
             case OpKind.Vslock:
-                text += $" 0x{va:x} {len}";
-                r = _kernel.Vslock(p, va, Math.Max(len, 1), (op.C & 1) != 0);
-                if (r.Ok) _handles.Add(r.Value);
+            {
+                var (va, len, text) = Range(p, op.A, op.B);
+                bool write = (op.C & 1) != 0;
+                if (len == 0)
+                {
+                    len = 1;
+                    text = text[..text.LastIndexOf(' ')] + " 1";
+                }
+                string name = NewName('h');
+                r = _kernel.Vslock(p, va, len, write);
+                Emit(pn, $"{name} = vslock {text} {(write ? "write" : "read")}");
+                if (r.Ok)
+                {
+                    _handles.Add((r.Value, name));
+                }
                 return r;
+            }
             case OpKind.Vsunlock:
             {
-                if (_handles.Count == 0) return Errno.EINVAL;
-                ulong h = Pick(_handles, op.A);
-                text += $" {h}";
-                return _kernel.Vsunlock(h);
+                if (_handles.Count == 0)
+                {
+                    return Errno.EINVAL;
+                }
+                var (h, hn) = _handles[Index(_handles.Count, op.A)];
+                r = _kernel.Vsunlock(h);
+                Emit(pn, $"vsunlock {hn}");
+                return r;
             }
             default:
-                text += $" {op.A & 7}";
-                return _kernel.PageDaemon((ulong)(op.A & 7));
+            {
+                ulong n = (ulong)(op.A & 7);
+                r = _kernel.PageDaemon(n);
+                Emit(pn, $"pagedaemon {n}");
+                return r;
+            }
         }
     }
 
-    /// <summary>An address range mostly inside a live mapping of <paramref name="p"/>, sometimes bad.</summary>
-    private (ulong Va, ulong Len) Range(Process p, int a, int b)
+    private static Protection ProtOf(int bits) => (bits & 3) switch
     {
-        var mine = _maps.Where(m => m.P == p).ToList();
-        if (mine.Count == 0 || (b & 15) == 15)
+        0 => Protection.None,
+        1 => Protection.Read,
+        _ => Protection.ReadWrite,
+    };
+
+    private static string ProtText(Protection p) => p switch
+    {
+        Protection.None => "none",
+        Protection.Read => "r",
+        _ => "rw",
+    };
+
+    private static string CommandText(ShmCommand c) => c switch
+    {
+        ShmCommand.IpcStat => "IPC_STAT",
+        ShmCommand.IpcRmid => "IPC_RMID",
+        ShmCommand.ShmLock => "SHM_LOCK",
+        ShmCommand.IpcSet => "IPC_SET",
+        _ => "SHM_UNLOCK",
+    };
+
+    private string AddressText(Process p, ulong va)
+    {
+        foreach (var m in _maps)
         {
-            return ((b & 1) == 0 ? 0x1000UL * (ulong)((a & 7) + 1) : ulong.MaxValue - 4096, (ulong)(a & 3) * P);
+            if (m.P == p && m.Va == va)
+            {
+                return m.Name;
+            }
         }
-        var (_, va, len) = Pick(mine, a);
-        ulong pages = len / P;
+        return $"0x{va:x}";
+    }
+
+    /// <summary>
+    /// An address range: mostly pages inside a live mapping of <paramref name="p"/> (named,
+    /// so the scenario line reads <c>m3+1p 2p</c>), sometimes unaligned, zero-length or past
+    /// the end, and sometimes deliberately bad: unmapped or wrapping.
+    /// </summary>
+    private (ulong Va, ulong Len, string Text) Range(Process p, int a, int b)
+    {
+        _mine.Clear();
+        for (int i = 0; i < _maps.Count; i++)
+        {
+            if (_maps[i].P == p)
+            {
+                _mine.Add(i);
+            }
+        }
+        if (_mine.Count == 0 || (b & 15) == 15)
+        {
+            if ((b & 1) == 0)
+            {
+                ulong va = 0x1000UL * (ulong)((a & 7) + 1);
+                ulong len = (ulong)(a & 3) * Page;
+                return (va, len, $"0x{va:x} {len / Page}p");
+            }
+            ulong huge = ulong.MaxValue - 4096;
+            return (huge, Page, $"0x{huge:x} 1p");
+        }
+        var m = _maps[_mine[Index(_mine.Count, a)]];
+        ulong pages = m.Len / Page;
         ulong first = (ulong)(uint)(b >> 4) % pages;
         ulong n = (ulong)(uint)(a >> 3) % (pages - first + 2);
         ulong odd = (b & 8) != 0 ? 100UL : 0UL;
-        return (va + first * P + odd, n * P);
+        string start = m.Name + (first > 0 ? $"+{first}p" : "") + (odd > 0 ? $"+{odd}" : "");
+        return (m.Va + first * Page + odd, n * Page, $"{start} {n}p");
     }
 }
