@@ -9,6 +9,7 @@ namespace UvmSim.Bench;
 /// every 64th; each benchmark runs <see cref="Ops"/> operations at seeded random places.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class EntryTreeBench
 {
     private const ulong P = 4096;
@@ -20,6 +21,7 @@ public class EntryTreeBench
     private MapEntry[] _entries = null!;
     private readonly ulong[] _addresses = new ulong[Ops];
     private readonly ulong[] _gaps = new ulong[Ops];
+    private readonly ulong[] _ascending = new ulong[Ops];
     private readonly MapEntry _probe = new(0, P);
 
     /// <summary>Entries in the tree.</summary>
@@ -46,6 +48,12 @@ public class EntryTreeBench
             _addresses[i] = UserMin + (ulong)rng.NextInt64((long)(top - UserMin));
             _gaps[i] = _entries[rng.Next(N)].End; // the first page after an entry is always free
         }
+        // Neighbouring addresses from one random place: same tree depth, warm cache.
+        var from = rng.Next(Math.Max(1, N - Ops));
+        for (var i = 0; i < Ops; i++)
+        {
+            _ascending[i] = _entries[Math.Min(N - 1, from + i)].Start + P;
+        }
     }
 
     /// <summary><c>uvm_map_lookup_entry</c> of a random address (hit or hole).</summary>
@@ -54,6 +62,21 @@ public class EntryTreeBench
     {
         var hits = 0;
         foreach (var a in _addresses)
+        {
+            if (_tree.FindContaining(a) is not null)
+            {
+                hits++;
+            }
+        }
+        return hits;
+    }
+
+    /// <summary>Lookups of neighbouring entries: the tree walk without the cache misses.</summary>
+    [Benchmark(OperationsPerInvoke = Ops)]
+    public int FindContainingAscending()
+    {
+        var hits = 0;
+        foreach (var a in _ascending)
         {
             if (_tree.FindContaining(a) is not null)
             {

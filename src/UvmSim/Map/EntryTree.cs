@@ -151,8 +151,8 @@ internal sealed class EntryTree : IEnumerable<MapEntry>
         Count++;
         _version++;
         Retrace(parent);
-        // pred is an ancestor of the new leaf, so Retrace has normally refreshed it already.
-        RefreshGapsUp(pred);
+        RefreshGapsUp(pred); // its gap shrank; Retrace may have stopped below it
+
         ValidateInternalState();
     }
 
@@ -170,7 +170,7 @@ internal sealed class EntryTree : IEnumerable<MapEntry>
         var pred = e.Prev;
         Unlink(e);
 
-        MapEntry? retraceFrom;
+        MapEntry? retraceFrom, moved = null;
         if (e.TreeLeft is { } left && e.TreeRight is { } right)
         {
             // Two children: the successor (leftmost of the right subtree) takes e's place.
@@ -196,8 +196,12 @@ internal sealed class EntryTree : IEnumerable<MapEntry>
             }
             s.TreeLeft = left;
             left.TreeParent = s;
+            // Take e's stored values, which s's new ancestors were computed from; Retrace or
+            // RefreshGapsUp(s) below recomputes them.
             s.TreeHeight = e.TreeHeight;
+            s.TreeMaxGap = e.TreeMaxGap;
             ReplaceChild(e.TreeParent, e, s);
+            moved = s;
         }
         else
         {
@@ -212,6 +216,7 @@ internal sealed class EntryTree : IEnumerable<MapEntry>
         Count--;
         _version++;
         Retrace(retraceFrom);
+        RefreshGapsUp(moved);
         RefreshGapsUp(pred);
         ValidateInternalState();
     }
@@ -528,13 +533,18 @@ internal sealed class EntryTree : IEnumerable<MapEntry>
     }
 
     /// <summary>
-    /// Walks from <paramref name="n"/> to the root after a structural change below it,
-    /// recomputing heights and gaps and rotating where a node is out of balance.
+    /// Walks from <paramref name="n"/> toward the root after a structural change below it,
+    /// recomputing heights and gaps and rotating where a node is out of balance. Stops where a
+    /// subtree's height and max gap come out as its parent last saw them.
+    /// =&gt; every node above <paramref name="n"/> agrees with its children's stored values,
+    /// except nodes whose own gap changed, which the caller passes to <see cref="RefreshGapsUp"/>.
     /// </summary>
     private void Retrace(MapEntry? n)
     {
         while (n is not null)
         {
+            var oldHeight = n.TreeHeight;
+            var oldMaxGap = n.TreeMaxGap;
             Update(n);
             var balance = HeightOf(n.TreeLeft) - HeightOf(n.TreeRight);
             if (balance > 1)
@@ -554,6 +564,10 @@ internal sealed class EntryTree : IEnumerable<MapEntry>
                     RotateRight(r);
                 }
                 n = RotateLeft(n);
+            }
+            if (n.TreeHeight == oldHeight && n.TreeMaxGap == oldMaxGap)
+            {
+                return;
             }
             n = n.TreeParent;
         }
