@@ -13,7 +13,16 @@ namespace UvmSim.Checking;
 public static class Auditor
 {
     /// <summary>All violations in the kernel's current state, in §10.1 kind order.</summary>
-    public static List<Violation> Audit(Kernel.Kernel k)
+    public static List<Violation> Audit(Kernel.Kernel k) => Audit(k, full: true);
+
+    /// <summary>
+    /// The same findings as <see cref="Audit(Kernel.Kernel)"/> without scanning every frame:
+    /// only frames with holders or in the frame pool's index of non-zero counts can be
+    /// wrong. What the explorer runs after every call.
+    /// </summary>
+    public static List<Violation> AuditIncremental(Kernel.Kernel k) => Audit(k, full: false);
+
+    private static List<Violation> Audit(Kernel.Kernel k, bool full)
     {
         var found = new List<Violation>();
         var expected = new Dictionary<int, int>();
@@ -106,7 +115,10 @@ public static class Auditor
         }
 
         long nonZero = 0;
-        for (int f = 0; f < frames.Count; f++)
+        IEnumerable<int> candidates = full
+            ? Enumerable.Range(0, frames.Count)
+            : frames.NonZero.Union(expected.Keys).Order();
+        foreach (int f in candidates)
         {
             ref Frame fr = ref frames[f];
             int want = expected.GetValueOrDefault(f);
@@ -134,6 +146,10 @@ public static class Auditor
         if (nonZero != k.Vm.Stats.Wired)
         {
             found.Add(new(ViolationKind.Counter, $"wired is {k.Vm.Stats.Wired} but {nonZero} frames have a non-zero count"));
+        }
+        if (found.Count == 0)
+        {
+            return found;
         }
         return found.OrderBy(v => v.Kind).ToList();
     }

@@ -16,6 +16,7 @@ public sealed class FramePool
 {
     private const string PageFile = "uvm_page.c";
     private readonly Frame[] _frames;
+    private readonly HashSet<int> _counted = [];
     private int _freeHead;
     private uint _clock;
 
@@ -45,6 +46,13 @@ public sealed class FramePool
 
     /// <summary>Number of frames.</summary>
     public int Count => _frames.Length;
+
+    /// <summary>
+    /// Frames whose count changed from 0 through <see cref="Wire"/>, <see cref="Unwire"/> or a
+    /// release and is non-zero now: the incremental auditor's index. Counts written directly
+    /// through the indexer (tests planting damage) bypass it; the full audit scans every frame.
+    /// </summary>
+    public IReadOnlySet<int> NonZero => _counted;
 
     /// <summary>Direct access for the page daemon, the auditor and tests.</summary>
     public ref Frame this[int frame] => ref _frames[frame];
@@ -95,6 +103,7 @@ public sealed class FramePool
         if (fr.WireCount > 0)
         {
             fr.WireCount = 0;
+            _counted.Remove(frame);
             DecrementWired();
         }
         PushFree(frame);
@@ -118,11 +127,16 @@ public sealed class FramePool
         if (fr.WireCount == 0)
         {
             Stats.Wired++;
+            _counted.Add(frame);
         }
         fr.WireCount++;
-        if (fr.WireCount == 0 && Diagnostics)
+        if (fr.WireCount == 0)
         {
-            throw new KernelPanic(KernelPanic.AssertionMessage("pg->wire_count > 0", PageFile));
+            _counted.Remove(frame);
+            if (Diagnostics)
+            {
+                throw new KernelPanic(KernelPanic.AssertionMessage("pg->wire_count > 0", PageFile));
+            }
         }
     }
 
@@ -142,6 +156,7 @@ public sealed class FramePool
                 throw new KernelPanic(KernelPanic.AssertionMessage("pg->wire_count != 0", PageFile));
             }
             fr.WireCount = ushort.MaxValue;
+            _counted.Add(frame);
             return false;
         }
         fr.WireCount--;
@@ -149,6 +164,7 @@ public sealed class FramePool
         {
             return false;
         }
+        _counted.Remove(frame);
         fr.Stamp = ++_clock;
         DecrementWired();
         return true;
@@ -168,6 +184,7 @@ public sealed class FramePool
         ref Frame fr = ref _frames[frame];
         fr.State = FrameState.Free;
         fr.WireCount = 0;
+        _counted.Remove(frame);
         fr.Offset = 0;
         fr.Owner = _freeHead;
         _freeHead = frame;

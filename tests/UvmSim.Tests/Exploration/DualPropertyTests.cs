@@ -24,10 +24,9 @@ public class DualPropertyTests
         var driver = new OpInterpreter(kernel, procs: 2);
         for (int i = 0; i < ops.Length; i++)
         {
-            string text;
             try
             {
-                driver.Apply(ops[i], out text);
+                driver.Apply(ops[i]);
             }
             catch (KernelPanic panic)
             {
@@ -36,7 +35,7 @@ public class DualPropertyTests
             var violations = Auditor.Audit(kernel);
             if (violations.Count > 0)
             {
-                return $"step {i} {text}: {string.Join("; ", violations)}";
+                return $"step {i} {ops[i]}: {string.Join("; ", violations)}";
             }
         }
         return null;
