@@ -13,6 +13,9 @@ internal static class CliApp
         RunCommand.Create(terminal),
         MatrixCommand.Create(terminal),
         PoliciesCommand.Create(terminal),
+        FuzzCommand.Create(terminal),
+        ExploreCommand.Create(terminal),
+        ShrinkCommand.Create(terminal),
     };
 
     /// <summary>Parses and invokes; command-line errors are usage errors (exit 2), one line each on stderr.</summary>

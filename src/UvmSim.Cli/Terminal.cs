@@ -39,6 +39,21 @@ internal sealed record Terminal(IAnsiConsole Out, IAnsiConsole Error, bool Rich)
         w.Flush();
     }
 
+    /// <summary>
+    /// A live progress line on a terminal (rewritten in place); null clears it. Nothing is
+    /// written when output is redirected.
+    /// </summary>
+    public void Progress(string? text)
+    {
+        if (!Rich)
+        {
+            return;
+        }
+        TextWriter w = Error.Profile.Out.Writer;
+        w.Write(text is null ? "\r\u001b[2K" : "\r\u001b[2K" + text);
+        w.Flush();
+    }
+
     /// <summary>A usage error: one line on stderr, then <see cref="ExitCodes.UsageError"/>.</summary>
     public int Usage(string message)
     {

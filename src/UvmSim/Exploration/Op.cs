@@ -25,4 +25,9 @@ public enum OpKind
 /// segments and handles, sometimes deliberately bad. Plain data, so a sequence can be
 /// generated, shrunk and replayed exactly.
 /// </summary>
-public readonly record struct Op(OpKind Kind, int Proc, int A, int B, int C);
+/// <remarks>
+/// With <see cref="Exact"/> the range ops read their arguments literally, as the exhaustive
+/// explorer's small alphabet needs: A is the index of the process's mapping, B its first
+/// page, C's high bits (C &gt;&gt; 4) the number of pages; C's low bits keep their meaning.
+/// </remarks>
+public readonly record struct Op(OpKind Kind, int Proc, int A, int B, int C, bool Exact = false);

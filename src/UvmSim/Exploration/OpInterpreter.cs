@@ -94,8 +94,8 @@ public sealed class OpInterpreter
                     atText = $" at {m.Name}";
                 }
                 string name = NewName('m');
-                r = _kernel.Mmap(p, pages * Page, prot, flags, at);
                 Emit(pn, $"{name} = mmap {pages}p {ProtText(prot)} {(shared ? "shared" : "private")}|anon{(wired ? "|wired" : "")}{(fixedAt ? "|fixed" : "")}{atText}");
+                r = _kernel.Mmap(p, pages * Page, prot, flags, at);
                 if (r.Ok)
                 {
                     _maps.Add((p, r.Value, pages * Page, name));
@@ -104,58 +104,58 @@ public sealed class OpInterpreter
             }
             case OpKind.Munmap:
             {
-                var (va, len, text) = Range(p, op.A, op.B);
-                r = _kernel.Munmap(p, va, len);
+                var (va, len, text) = Range(p, op);
                 Emit(pn, $"munmap {text}");
+                r = _kernel.Munmap(p, va, len);
                 return r;
             }
             case OpKind.Mprotect:
             {
-                var (va, len, text) = Range(p, op.A, op.B);
+                var (va, len, text) = Range(p, op);
                 var prot = ProtOf(op.C);
-                r = _kernel.Mprotect(p, va, len, prot);
                 Emit(pn, $"mprotect {text} {ProtText(prot)}");
+                r = _kernel.Mprotect(p, va, len, prot);
                 return r;
             }
             case OpKind.Minherit:
             {
-                var (va, len, text) = Range(p, op.A, op.B);
+                var (va, len, text) = Range(p, op);
                 var inh = (Inheritance)(op.C & 3);
-                r = _kernel.Minherit(p, va, len, inh);
                 Emit(pn, $"minherit {text} {inh.ToString().ToLowerInvariant()}");
+                r = _kernel.Minherit(p, va, len, inh);
                 return r;
             }
             case OpKind.Mlock:
             {
-                var (va, len, text) = Range(p, op.A, op.B);
-                r = _kernel.Mlock(p, va, len);
+                var (va, len, text) = Range(p, op);
                 Emit(pn, $"mlock {text}");
+                r = _kernel.Mlock(p, va, len);
                 return r;
             }
             case OpKind.Munlock:
             {
-                var (va, len, text) = Range(p, op.A, op.B);
-                r = _kernel.Munlock(p, va, len);
+                var (va, len, text) = Range(p, op);
                 Emit(pn, $"munlock {text}");
+                r = _kernel.Munlock(p, va, len);
                 return r;
             }
             case OpKind.Mlockall:
             {
                 ulong flags = (ulong)(op.C & 3);
-                r = _kernel.Mlockall(p, flags);
                 Emit(pn, $"mlockall {flags}");
+                r = _kernel.Mlockall(p, flags);
                 return r;
             }
             case OpKind.Munlockall:
-                r = _kernel.Munlockall(p);
                 Emit(pn, "munlockall");
+                r = _kernel.Munlockall(p);
                 return r;
             case OpKind.Brk:
             {
                 ulong len = (ulong)(op.A & 1) * Page;
                 string name = NewName('b');
-                r = _kernel.Brk(p, len);
                 Emit(pn, $"{name} = brk {len / Page}p");
+                r = _kernel.Brk(p, len);
                 if (r.Ok && len > 0)
                 {
                     _maps.Add((p, r.Value, len, name));
@@ -164,15 +164,15 @@ public sealed class OpInterpreter
             }
             case OpKind.Touch:
             {
-                var (va, len, text) = Range(p, op.A, op.B);
+                var (va, len, text) = Range(p, op);
                 bool write = (op.C & 1) != 0;
                 if (len == 0)
                 {
                     len = 1;
                     text = text[..text.LastIndexOf(' ')] + " 1";
                 }
-                r = _kernel.Touch(p, va, len, write);
                 Emit(pn, $"touch {text} {(write ? "write" : "read")}");
+                r = _kernel.Touch(p, va, len, write);
                 return r;
             }
             case OpKind.Fork:
@@ -182,8 +182,8 @@ public sealed class OpInterpreter
                     return Errno.EAGAIN;
                 }
                 string child = $"P{_nextProc++}";
-                r = _kernel.Fork(p, out Process? c);
                 Emit(pn, $"fork {child}");
+                r = _kernel.Fork(p, out Process? c);
                 if (r.Ok)
                 {
                     _procs.Add((c!, child));
@@ -200,8 +200,8 @@ public sealed class OpInterpreter
             }
             case OpKind.Exec:
                 _maps.RemoveAll(m => m.P == p);
-                r = _kernel.Exec(p);
                 Emit(pn, "exec");
+                r = _kernel.Exec(p);
                 return r;
             case OpKind.Exit:
                 if (_procs.Count == 1)
@@ -210,14 +210,14 @@ public sealed class OpInterpreter
                 }
                 _maps.RemoveAll(m => m.P == p);
                 _procs.RemoveAll(x => x.P == p);
-                r = _kernel.Exit(p);
                 Emit(pn, "exit");
+                r = _kernel.Exit(p);
                 return r;
             case OpKind.Setrlimit:
             {
                 ulong soft = (ulong)(op.A & 7), hard = soft + (ulong)(op.B & 7);
-                r = _kernel.SetMemlockLimit(p, soft * Page, hard * Page);
                 Emit(pn, $"setrlimit memlock {soft}p {hard}p");
+                r = _kernel.SetMemlockLimit(p, soft * Page, hard * Page);
                 return r;
             }
             case OpKind.Shmget:
@@ -225,8 +225,8 @@ public sealed class OpInterpreter
                 ulong pages = (ulong)(op.A & 3) + 1;
                 int key = op.B & 3;
                 string name = NewName('s');
-                r = _kernel.Shm.Shmget(p, key == 0 ? null : (ulong)key, pages * Page, ShmTable.IpcCreat | 0x1b6);
                 Emit(pn, $"{name} = shmget {(key == 0 ? "private" : key.ToString())} {pages}p create|0666");
+                r = _kernel.Shm.Shmget(p, key == 0 ? null : (ulong)key, pages * Page, ShmTable.IpcCreat | 0x1b6);
                 if (r.Ok && !_segments.Exists(s => s.Id == r.Value))
                 {
                     _segments.Add((r.Value, name));
@@ -242,8 +242,8 @@ public sealed class OpInterpreter
                 var (id, sn) = _segments[Index(_segments.Count, op.A)];
                 bool rdonly = (op.C & 1) != 0;
                 string name = NewName('m');
-                r = _kernel.Shm.Shmat(p, id, 0, rdonly ? ShmTable.ShmRdonly : 0);
                 Emit(pn, $"{name} = shmat {sn}{(rdonly ? " 0 rdonly" : "")}");
+                r = _kernel.Shm.Shmat(p, id, 0, rdonly ? ShmTable.ShmRdonly : 0);
                 if (r.Ok)
                 {
                     _maps.Add((p, r.Value, _kernel.Shm.Find(id)!.Size, name));
@@ -258,8 +258,8 @@ public sealed class OpInterpreter
                 }
                 ulong at = p.Attachments[Index(p.Attachments.Count, op.A)].Va;
                 string text = AddressText(p, at);
-                r = _kernel.Shm.Shmdt(p, at);
                 Emit(pn, $"shmdt {text}");
+                r = _kernel.Shm.Shmdt(p, at);
                 return r;
             }
             case OpKind.Shmctl:
@@ -276,13 +276,13 @@ public sealed class OpInterpreter
                     2 or 3 => (op.C & 8) != 0 ? ShmCommand.ShmUnlock : ShmCommand.ShmLock,
                     _ => ShmCommand.ShmUnlock,
                 };
-                r = _kernel.Shm.Shmctl(p, id, cmd);
                 Emit(pn, $"shmctl {sn} {CommandText(cmd)}");
+                r = _kernel.Shm.Shmctl(p, id, cmd);
                 return r;
             }
             case OpKind.Vslock:
             {
-                var (va, len, text) = Range(p, op.A, op.B);
+                var (va, len, text) = Range(p, op);
                 bool write = (op.C & 1) != 0;
                 if (len == 0)
                 {
@@ -290,8 +290,8 @@ public sealed class OpInterpreter
                     text = text[..text.LastIndexOf(' ')] + " 1";
                 }
                 string name = NewName('h');
-                r = _kernel.Vslock(p, va, len, write);
                 Emit(pn, $"{name} = vslock {text} {(write ? "write" : "read")}");
+                r = _kernel.Vslock(p, va, len, write);
                 if (r.Ok)
                 {
                     _handles.Add((r.Value, name));
@@ -305,15 +305,15 @@ public sealed class OpInterpreter
                     return Errno.EINVAL;
                 }
                 var (h, hn) = _handles[Index(_handles.Count, op.A)];
-                r = _kernel.Vsunlock(h);
                 Emit(pn, $"vsunlock {hn}");
+                r = _kernel.Vsunlock(h);
                 return r;
             }
             default:
             {
                 ulong n = (ulong)(op.A & 7);
-                r = _kernel.PageDaemon(n);
                 Emit(pn, $"pagedaemon {n}");
+                r = _kernel.PageDaemon(n);
                 return r;
             }
         }
@@ -359,8 +359,9 @@ public sealed class OpInterpreter
     /// so the scenario line reads <c>m3+1p 2p</c>), sometimes unaligned, zero-length or past
     /// the end, and sometimes deliberately bad: unmapped or wrapping.
     /// </summary>
-    private (ulong Va, ulong Len, string Text) Range(Process p, int a, int b)
+    private (ulong Va, ulong Len, string Text) Range(Process p, Op op)
     {
+        int a = op.A, b = op.B;
         _mine.Clear();
         for (int i = 0; i < _maps.Count; i++)
         {
@@ -368,6 +369,17 @@ public sealed class OpInterpreter
             {
                 _mine.Add(i);
             }
+        }
+        if (op.Exact)
+        {
+            if (a >= _mine.Count)
+            {
+                return (0x1000, Page, "0x1000 1p");
+            }
+            var e = _maps[_mine[a]];
+            ulong count = (ulong)(op.C >> 4);
+            string at = e.Name + (b > 0 ? $"+{b}p" : "");
+            return (e.Va + (ulong)b * Page, count * Page, $"{at} {count}p");
         }
         if (_mine.Count == 0 || (b & 15) == 15)
         {

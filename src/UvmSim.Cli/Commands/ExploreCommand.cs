@@ -1,0 +1,50 @@
+using System.CommandLine;
+using UvmSim.Exploration;
+using UvmSim.Policies;
+
+namespace UvmSim.Cli.Commands;
+
+/// <summary><c>uvmsim explore</c>: exhaustive breadth-first search up to a depth (SPEC §13).</summary>
+internal static class ExploreCommand
+{
+    private static readonly Option<int?> Depth = new("--depth") { Description = "Longest call sequence to search (required).", HelpName = "D" };
+    private static readonly Option<bool> Transient = new("--transient") { Description = "Add vslock/vsunlock to the alphabet." };
+
+    /// <summary>The command.</summary>
+    public static Command Create(Terminal terminal)
+    {
+        var command = new Command("explore", "Search every call sequence up to --depth over a small universe.")
+        {
+            ExplorerOptions.Policy, Depth, ExplorerOptions.Procs, ExplorerOptions.Pages, Transient,
+            ExplorerOptions.Out, SharedOptions.Set, SharedOptions.NoDiagnostics, SharedOptions.Format,
+        };
+        command.SetAction(parse => CliApp.Guard(terminal, () =>
+        {
+            Policy? policy = ExplorerOptions.Resolve(parse.GetValue(ExplorerOptions.Policy)!, parse.GetValue(SharedOptions.Set), out string? error);
+            if (policy is null)
+            {
+                return terminal.Usage(error!);
+            }
+            int? depth = parse.GetValue(Depth);
+            int procs = parse.GetValue(ExplorerOptions.Procs) ?? 1, pages = parse.GetValue(ExplorerOptions.Pages) ?? 32;
+            if (depth is null or < 1 or > 12 || procs is < 1 or > 2 || pages is < 8 or > 4096)
+            {
+                return terminal.Usage("explore needs --depth D (1-12); --procs takes 1 or 2, --pages 8-4096");
+            }
+            var universe = new Universe(policy, pages, procs, parse.GetValue(SharedOptions.NoDiagnostics) ? false : null);
+            bool json = parse.GetValue(SharedOptions.Format) == SharedOptions.Json;
+            Action<int, long>? progress = terminal.Rich && !json ? (d, s) => terminal.Progress($"depth {d}: {s:N0} states") : null;
+            ExploreResult r = Explorer.Run(new ExploreOptions(universe, depth.Value, parse.GetValue(Transient)), progress);
+            terminal.Progress(null);
+            var repro = r.Finding is { } f
+                ? FindingReport.Write(f, universe, policy, parse.GetValue(ExplorerOptions.Out)!, $"found by uvmsim explore --policy {policy.Label} --depth {depth}: a shortest counterexample ({f.Ops.Count} calls)", $"depth{f.Ops.Count}")
+                : ((string, int)?)null;
+            if (r.Finding is null && !json)
+            {
+                terminal.Line($"no violation up to depth {depth}");
+            }
+            return FindingReport.Print(terminal, json, policy, r.Calls, r.Seconds, r.States, r.Finding, repro);
+        }));
+        return command;
+    }
+}

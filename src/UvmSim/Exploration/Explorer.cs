@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using UvmSim.Checking;
+using UvmSim.Kernel;
+
+namespace UvmSim.Exploration;
+
+/// <summary>Settings of an exhaustive search (SPEC §13 <c>uvmsim explore</c>).</summary>
+public sealed record ExploreOptions(Universe Universe, int Depth, bool Transient = false, int MappingPages = 2);
+
+/// <summary>The outcome: states explored, calls made, and the shortest counterexample if any.</summary>
+public sealed record ExploreResult(long States, long Calls, double Seconds, int Depth, Finding? Finding);
+
+/// <summary>
+/// Breadth-first search of every call sequence up to a depth over a small alphabet
+/// (SPEC §13): the mlock family, SysV shared memory, fork and exit, touch and unmap, each on
+/// whole mappings or their first page, optionally vslock/vsunlock. States are deduplicated
+/// by <see cref="StateHash"/>, so the search is over states, not sequences; the first panic
+/// or violation met is a shortest counterexample. Each state is rebuilt by replaying its
+/// sequence on a fresh kernel (the model has no snapshot), which costs a factor of the depth.
+/// </summary>
+public static class Explorer
+{
+    /// <summary>The alphabet for <paramref name="procs"/> processes.</summary>
+    public static IReadOnlyList<Op> Alphabet(int procs, int mappingPages, bool transient)
+    {
+        var ops = new List<Op>();
+        int all = mappingPages << 4, one = 1 << 4;
+        for (int p = 0; p < procs; p++)
+        {
+            ops.Add(new Op(OpKind.Shmget, p, mappingPages - 1, 0, 0));
+            ops.Add(new Op(OpKind.Shmat, p, 0, 0, 0));
+            ops.Add(new Op(OpKind.Shmctl, p, 0, 0, 2));      // SHM_LOCK
+            ops.Add(new Op(OpKind.Shmctl, p, 0, 0, 4));      // SHM_UNLOCK
+            ops.Add(new Op(OpKind.Munlock, p, 0, 0, all, Exact: true));
+            ops.Add(new Op(OpKind.Munlockall, p, 0, 0, 0));
+            ops.Add(new Op(OpKind.Mlock, p, 0, 0, all, Exact: true));
+            ops.Add(new Op(OpKind.Mlockall, p, 0, 0, 1));
+            ops.Add(new Op(OpKind.Mmap, p, mappingPages - 1, 2, 0)); // private anonymous rw
+            ops.Add(new Op(OpKind.Munmap, p, 0, 0, all, Exact: true));
+            ops.Add(new Op(OpKind.Shmdt, p, 0, 0, 0));
+            ops.Add(new Op(OpKind.Fork, p, 0, 0, 0));
+            ops.Add(new Op(OpKind.Exit, p, 0, 0, 0));
+            ops.Add(new Op(OpKind.Munlock, p, 0, 0, one, Exact: true));
+            ops.Add(new Op(OpKind.Mlock, p, 0, 0, one, Exact: true));
+            ops.Add(new Op(OpKind.Touch, p, 0, 0, one | 1, Exact: true));
+            ops.Add(new Op(OpKind.Shmctl, p, 0, 0, 1));      // IPC_RMID
+            if (transient)
+            {
+                ops.Add(new Op(OpKind.Vslock, p, 0, 0, all | 1, Exact: true));
+                ops.Add(new Op(OpKind.Vsunlock, p, 0, 0, 0));
+            }
+        }
+        return ops;
+    }
+
+    /// <summary>Runs the search; <paramref name="progress"/> gets (depth, states) after each level.</summary>
+    public static ExploreResult Run(ExploreOptions o, Action<int, long>? progress = null, CancellationToken cancel = default)
+    {
+        var clock = Stopwatch.StartNew();
+        Universe u = o.Universe;
+        IReadOnlyList<Op> alphabet = Alphabet(Math.Max(u.Procs, 2), o.MappingPages, o.Transient);
+        var hasher = new StateHash();
+        var seen = new HashSet<ulong>();
+        var frontier = new List<Op[]> { Array.Empty<Op>() };
+        seen.Add(hasher.Of(u.Boot().Kernel));
+        long calls = 0;
+        for (int depth = 1; depth <= o.Depth && frontier.Count > 0; depth++)
+        {
+            var next = new List<Op[]>();
+            foreach (Op[] prefix in frontier)
+            {
+                foreach (Op op in alphabet)
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    Op[] seq = [.. prefix, op];
+                    OpInterpreter d = u.Boot();
+                    foreach (Op prior in prefix)
+                    {
+                        d.Apply(prior);
+                    }
+                    if (op.Proc >= d.Processes.Count())
+                    {
+                        continue;
+                    }
+                    calls += seq.Length;
+                    try
+                    {
+                        d.Apply(op);
+                    }
+                    catch (KernelPanic panic)
+                    {
+                        return new ExploreResult(seen.Count, calls, clock.Elapsed.TotalSeconds, depth, new Finding(true, panic.Message, seq, u.Procs, u.Pages));
+                    }
+                    if (Auditor.AuditIncremental(d.Kernel) is { Count: > 0 } violations)
+                    {
+                        return new ExploreResult(seen.Count, calls, clock.Elapsed.TotalSeconds, depth, Finding.FromViolations(violations, seq, u.Procs, u.Pages));
+                    }
+                    if (seen.Add(hasher.Of(d.Kernel)))
+                    {
+                        next.Add(seq);
+                    }
+                }
+            }
+            frontier = next;
+            progress?.Invoke(depth, seen.Count);
+        }
+        return new ExploreResult(seen.Count, calls, clock.Elapsed.TotalSeconds, o.Depth, null);
+    }
+}

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using UvmSim.Checking;
+using UvmSim.Kernel;
+
+namespace UvmSim.Exploration;
+
+/// <summary>Limits and settings of a fuzzing run (SPEC §13 <c>uvmsim fuzz</c>).</summary>
+public sealed record FuzzOptions(Universe Universe, long? Steps, double? Seconds, int Seed = 1, int Jobs = 1, int EpisodeLength = 48, bool Audit = true, bool PanicsOnly = false);
+
+/// <summary>The outcome of a fuzzing run.</summary>
+public sealed record FuzzResult(long Calls, double Seconds, long States, Finding? Finding, int? Seed);
+
+/// <summary>
+/// Random multi-process call sequences (SPEC §13): episodes of seeded random <see cref="Op"/>s
+/// on a fresh small kernel, audited after every call, stopping at the first panic or
+/// violation. Each job runs its own seed (seed, seed+1, …), so a seed replays exactly.
+/// </summary>
+public static class Fuzzer
+{
+    private static readonly OpKind[] Weighted = BuildWeights();
+
+    private static OpKind[] BuildWeights()
+    {
+        var w = new List<OpKind>();
+        void Add(OpKind k, int n) => w.AddRange(Enumerable.Repeat(k, n));
+        Add(OpKind.Mmap, 6); Add(OpKind.Munmap, 3); Add(OpKind.Mprotect, 3); Add(OpKind.Minherit, 2);
+        Add(OpKind.Mlock, 6); Add(OpKind.Munlock, 6); Add(OpKind.Mlockall, 2); Add(OpKind.Munlockall, 2);
+        Add(OpKind.Brk, 1); Add(OpKind.Touch, 4); Add(OpKind.Fork, 2); Add(OpKind.Exec, 1); Add(OpKind.Exit, 1);
+        Add(OpKind.Setrlimit, 1); Add(OpKind.Shmget, 3); Add(OpKind.Shmat, 4); Add(OpKind.Shmdt, 2);
+        Add(OpKind.Shmctl, 8); Add(OpKind.Vslock, 3); Add(OpKind.Vsunlock, 3); Add(OpKind.Pagedaemon, 1);
+        return [.. w];
+    }
+
+    /// <summary>A random op from <paramref name="rng"/>.</summary>
+    public static Op RandomOp(Random rng) =>
+        new(Weighted[rng.Next(Weighted.Length)], rng.Next(4), rng.Next(1024), rng.Next(1024), rng.Next(16));
+
+    /// <summary>
+    /// Runs until a finding, the step budget or the time budget; <paramref name="progress"/>
+    /// is called now and then with (calls, distinct states) from the first job.
+    /// </summary>
+    public static FuzzResult Run(FuzzOptions o, Action<long, long>? progress = null, CancellationToken cancel = default)
+    {
+        var clock = Stopwatch.StartNew();
+        int jobs = Math.Max(1, o.Jobs);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        var results = new (long Calls, long States, Finding? Finding)[jobs];
+        long? stepsPerJob = o.Steps is { } s ? (s + jobs - 1) / jobs : null;
+        Parallel.For(0, jobs, new ParallelOptions { MaxDegreeOfParallelism = jobs }, j =>
+        {
+            results[j] = RunJob(o, o.Seed + j, stepsPerJob, clock, j == 0 ? progress : null, stop);
+            if (results[j].Finding is not null)
+            {
+                stop.Cancel();
+            }
+        });
+        int found = Array.FindIndex(results, r => r.Finding is not null);
+        return new FuzzResult(results.Sum(r => r.Calls), clock.Elapsed.TotalSeconds, results.Sum(r => r.States),
+            found >= 0 ? results[found].Finding : null, found >= 0 ? o.Seed + found : null);
+    }
+
+    private static (long, long, Finding?) RunJob(FuzzOptions o, int seed, long? steps, Stopwatch clock, Action<long, long>? progress, CancellationTokenSource stop)
+    {
+        var rng = new Random(seed);
+        var hasher = new StateHash();
+        var seen = new HashSet<ulong>();
+        var episode = new List<Op>(o.EpisodeLength);
+        long calls = 0;
+        Universe u = o.Universe;
+        while (true)
+        {
+            OpInterpreter d = u.Boot();
+            episode.Clear();
+            for (int i = 0; i < o.EpisodeLength; i++)
+            {
+                if ((steps is { } max && calls >= max) || ((calls & 1023) == 0 && Expired(o, clock, stop)))
+                {
+                    return (calls, seen.Count, null);
+                }
+                Op op = RandomOp(rng);
+                episode.Add(op);
+                calls++;
+                try
+                {
+                    d.Apply(op);
+                }
+                catch (KernelPanic panic)
+                {
+                    return (calls, seen.Count, new Finding(true, panic.Message, [.. episode], u.Procs, u.Pages));
+                }
+                if (o.Audit && Auditor.AuditIncremental(d.Kernel) is { Count: > 0 } violations && !o.PanicsOnly)
+                {
+                    return (calls, seen.Count, Finding.FromViolations(violations, [.. episode], u.Procs, u.Pages));
+                }
+                seen.Add(hasher.Of(d.Kernel));
+                if (progress is not null && (calls & 0xffff) == 0)
+                {
+                    progress(calls, seen.Count);
+                }
+            }
+        }
+    }
+
+    private static bool Expired(FuzzOptions o, Stopwatch clock, CancellationTokenSource stop) =>
+        stop.IsCancellationRequested || (o.Seconds is { } s && clock.Elapsed.TotalSeconds >= s);
+}
