@@ -4,10 +4,11 @@ using UvmSim.Scenarios.Syntax;
 
 namespace UvmSim.Tests.Scenarios;
 
-/// <summary>Every §11 scenario in examples/ runs under every preset with all its expectations met.</summary>
-public class ExamplesTests
+/// <summary>Where the repository's examples/ folder is, for tests that read them.</summary>
+public static class ExamplesTestsPaths
 {
-    private static string ExamplesDir
+    /// <summary>The examples folder, found by walking up from the test binary.</summary>
+    public static string Examples
     {
         get
         {
@@ -19,6 +20,12 @@ public class ExamplesTests
             return Path.Combine(dir!.FullName, "examples");
         }
     }
+}
+
+/// <summary>Every §11 scenario in examples/ runs under every preset with all its expectations met.</summary>
+public class ExamplesTests
+{
+    private static string ExamplesDir => ExamplesTestsPaths.Examples;
 
     public static TheoryData<string, string> Cases()
     {
