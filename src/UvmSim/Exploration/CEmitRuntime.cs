@@ -422,6 +422,42 @@ static UVMSIM_UNUSED void uvmsim_call(int line, int p, const char *text, const i
 	}
 }
 
+enum { SEG_EXISTS, SEG_NATTCH };
+
+/*
+ * `check segment ID exists|nattch`, read with IPC_STAT by the coordinator: exists is "no"
+ * once the id is invalid (EINVAL; NetBSD already says so after IPC_RMID, Linux only once
+ * the segment is freed).
+ */
+static UVMSIM_UNUSED void uvmsim_check_segment(int line, const char *text, const int *uses, int nuses,
+    uint64_t id, int what)
+{
+	struct shmid_ds ds;
+	char buf[64];
+	int i;
+
+	for (i = 0; i < nuses; i++) {
+		if (!bnd[uses[i]]) {
+			uvmsim_say(line, text, "unbound");
+			return;
+		}
+	}
+	if (shmctl((int)id, IPC_STAT, &ds) != 0) {
+		int e = errno;
+		if (what == SEG_EXISTS && e == EINVAL)
+			uvmsim_say(line, text, "no");
+		else
+			uvmsim_say(line, text, uvmsim_errno_name(e, buf, sizeof buf));
+		return;
+	}
+	if (what == SEG_EXISTS)
+		uvmsim_say(line, text, "yes");
+	else {
+		snprintf(buf, sizeof buf, "%lu", (unsigned long)ds.shm_nattch);
+		uvmsim_say(line, text, buf);
+	}
+}
+
 /* Ends every worker, reaps the coordinator's children, removes segments and files. */
 static void uvmsim_finish(void)
 {

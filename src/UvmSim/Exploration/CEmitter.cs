@@ -21,7 +21,8 @@ public enum CTarget
 /// <c>emit-c</c>).
 /// =&gt; lines with no user-level equivalent (<c>vslock</c>, <c>vsunlock</c>, <c>pagedaemon</c>,
 ///    <c>exec</c>, checks of internal counters) become a C comment and a printed
-///    <c>(not reproducible at user level)</c>; the program never hangs (every wait has a
+///    <c>(not reproducible at user level)</c>; <c>check segment ID exists|nattch</c> reads
+///    <c>IPC_STAT</c>; the program never hangs (every wait has a
 ///    timeout) and exits 0 when it ran to the end.
 /// </summary>
 public static class CEmitter
@@ -436,6 +437,20 @@ public static class CEmitter
                             long uid = p.Uid is { } u ? (long)u : -1;
                             long gid = p.Gid is { } g ? (long)g : uid;
                             Line($"\tuvmsim_start_proc({_procs[p.Name]}, {Literal(p.Name)}, {uid}L, {gid}L);");
+                        }
+                        break;
+                    case CheckStatement { Check: SegmentCheck { Property: SegmentProperty.Exists or SegmentProperty.Nattch } seg }:
+                        {
+                            var uses = seg.Id.Names.Distinct(StringComparer.Ordinal).Select(n => _values[n]).ToList();
+                            string what = seg.Property == SegmentProperty.Exists ? "SEG_EXISTS" : "SEG_NATTCH";
+                            Line("\t/* Read with IPC_STAT. */");
+                            Line("\t{");
+                            if (uses.Count > 0)
+                            {
+                                Line($"\t\tstatic const int u[] = {{ {string.Join(", ", uses)} }};");
+                            }
+                            Line($"\t\tuvmsim_check_segment({s.Line}, {text}, {(uses.Count == 0 ? "NULL" : "u")}, {uses.Count}, {Expr(seg.Id)}, {what});");
+                            Line("\t}");
                         }
                         break;
                     case CheckStatement:

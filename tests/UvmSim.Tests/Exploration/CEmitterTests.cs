@@ -97,6 +97,22 @@ public partial class CEmitterTests
     }
 
     [Fact]
+    public void Segment_exists_and_nattch_checks_read_IPC_STAT_if_gcc_is_present()
+    {
+        Scenario scenario = Parse("s18-shm-rmid-locked.scn");
+        string c = CEmitter.Emit(scenario, CTarget.Linux);
+        Assert.Contains("uvmsim_check_segment(9, \"check segment seg exists == yes\"", c, StringComparison.Ordinal);
+        if (CompileAndRun(c, []) is not { } run)
+        {
+            return;
+        }
+        Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}\n{run.Stdout}\n{run.Stderr}");
+        var results = ResultLines(run.Stdout);
+        Assert.Equal("yes", results.Single(r => r.Line == 9).Actual);  // removed, still attached
+        Assert.Equal("no", results.Single(r => r.Line == 11).Actual);   // freed at the last detach
+    }
+
+    [Fact]
     public void Line_text_is_escaped_as_a_C_literal_without_trigraphs()
     {
         Assert.Equal("\"a \\\"b\\\" \\\\ \\?\\?= \\303\\251\"", CEmitter.Literal("a \"b\" \\ ??= é"));
@@ -195,7 +211,7 @@ public partial class CEmitterTests
         Assert.Equal(expected, results.Select(r => r.Line).ToList());
         foreach (ResultLine r in results)
         {
-            Assert.Matches(@"^(ok = 0x[0-9a-f]+|E[A-Z]+|[0-9]+|unbound|\(.*\))$", r.Actual);
+            Assert.Matches(@"^(ok = 0x[0-9a-f]+|E[A-Z]+|[0-9]+|yes|no|unbound|\(.*\))$", r.Actual);
         }
     }
 
