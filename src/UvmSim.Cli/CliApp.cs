@@ -16,6 +16,7 @@ internal static class CliApp
         FuzzCommand.Create(terminal),
         ExploreCommand.Create(terminal),
         ShrinkCommand.Create(terminal),
+        EmitCCommand.Create(terminal),
     };
 
     /// <summary>Parses and invokes; command-line errors are usage errors (exit 2), one line each on stderr.</summary>

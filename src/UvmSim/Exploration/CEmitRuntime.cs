@@ -1,0 +1,529 @@
+namespace UvmSim.Exploration;
+
+/// <summary>
+/// The fixed part of every emitted C program: headers, the coordinator and the worker loop.
+/// <see cref="CEmitter"/> writes the scenario-specific parts around it
+/// (<c>UVMSIM_NPROCS</c>, <c>UVMSIM_NVALS</c>, the file names, <c>uvmsim_do_line</c> and
+/// <c>uvmsim_lines</c>).
+/// </summary>
+/// <remarks>
+/// Design: the top-level program is a coordinator. It creates one command pipe and one ack pipe
+/// per scenario process before anything else, forks the <c>proc</c> processes, and sends each
+/// call line to the process that owns it, waiting (with a timeout) for the ack that carries the
+/// result. A <c>fork B</c> line runs a real <c>fork()</c> in the parent, whose child then serves
+/// B's pipe, so it inherits the parent's mappings at the same addresses. Named values live in a
+/// table the coordinator sends with every command; only the coordinator prints.
+/// </remarks>
+internal static class CEmitRuntime
+{
+    /// <summary>Everything before the scenario-specific <c>uvmsim_do_line</c>.</summary>
+    public const string Prelude = """
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE 1
+#endif
+#if defined(__NetBSD__) && !defined(_NETBSD_SOURCE)
+#define _NETBSD_SOURCE 1
+#endif
+
+#include <sys/types.h>
+#include <sys/ipc.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/shm.h>
+#include <sys/wait.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#if defined(__GNUC__) || defined(__clang__)
+#define UVMSIM_UNUSED __attribute__((unused))
+#else
+#define UVMSIM_UNUSED
+#endif
+
+#if !defined(MAP_ANON) && defined(MAP_ANONYMOUS)
+#define MAP_ANON MAP_ANONYMOUS
+#endif
+#if defined(MAP_WIRED)
+#define UVMSIM_MAP_WIRED MAP_WIRED
+#elif defined(MAP_LOCKED)
+/* Linux has no MAP_WIRED; MAP_LOCKED (mlock the new mapping) is the closest. */
+#define UVMSIM_MAP_WIRED MAP_LOCKED
+#else
+#define UVMSIM_MAP_WIRED 0
+#endif
+
+#define UVMSIM_ACK_TIMEOUT_MS 5000   /* one line's answer */
+#define UVMSIM_QUIT_TIMEOUT_MS 2000  /* a worker's goodbye */
+#define UVMSIM_IDLE_LIMIT_S 600      /* a worker gives up waiting for commands */
+#define UVMSIM_ALARM_S 240           /* the coordinator's last resort */
+#define UVMSIM_MAX_SEGMENTS 256
+
+enum { ST_UNSTARTED, ST_RUNNING, ST_GONE };
+enum { A_OK, A_ERR, A_EXIT, A_NOTE };
+
+/* Coordinator -> worker: the line to run (0: quit) and the named values. */
+struct uvmsim_cmd {
+	int32_t line;
+	uint64_t val[UVMSIM_NVALS];
+	unsigned char bnd[UVMSIM_NVALS];
+};
+
+/* Worker -> coordinator: the line's result. */
+struct uvmsim_ack {
+	int32_t line;
+	int32_t kind;
+	int32_t err;
+	uint64_t value;
+};
+
+static uint64_t val[UVMSIM_NVALS];
+static unsigned char bnd[UVMSIM_NVALS];
+static uint64_t pg = 4096;
+static int me = -1;                  /* the scenario process this copy serves; -1: coordinator */
+static pid_t coord_pid;
+static int cmd_fd[UVMSIM_NPROCS][2];
+static int ack_fd[UVMSIM_NPROCS][2];
+static int pstate[UVMSIM_NPROCS];
+static pid_t proc_pid[UVMSIM_NPROCS];
+static int shm_ids[UVMSIM_MAX_SEGMENTS];
+static int nshm;
+static int files_made[UVMSIM_NFILES];
+static sigjmp_buf touch_jmp;
+static volatile sig_atomic_t touching;
+static volatile uint64_t touch_at;
+
+static void uvmsim_do_line(int line, struct uvmsim_ack *a);
+
+static UVMSIM_UNUSED const char *uvmsim_errno_name(int e, char *buf, size_t n)
+{
+	switch (e) {
+	case EPERM: return "EPERM";
+	case ENOENT: return "ENOENT";
+	case EIO: return "EIO";
+	case EAGAIN: return "EAGAIN";
+	case ENOMEM: return "ENOMEM";
+	case EACCES: return "EACCES";
+	case EFAULT: return "EFAULT";
+	case EEXIST: return "EEXIST";
+	case EINVAL: return "EINVAL";
+	case EMFILE: return "EMFILE";
+	case ENOSPC: return "ENOSPC";
+	case EFBIG: return "EFBIG";
+	case EOVERFLOW: return "EOVERFLOW";
+	default:
+		snprintf(buf, n, "%d", e);
+		return buf;
+	}
+}
+
+static UVMSIM_UNUSED void uvmsim_ok(struct uvmsim_ack *a, uint64_t v)
+{
+	a->kind = A_OK;
+	a->value = v;
+}
+
+static UVMSIM_UNUSED void uvmsim_err(struct uvmsim_ack *a, int e)
+{
+	a->kind = A_ERR;
+	a->err = e;
+}
+
+/* A call returning 0 or -1 with errno. */
+static UVMSIM_UNUSED void uvmsim_ret0(struct uvmsim_ack *a, int r)
+{
+	if (r == 0)
+		uvmsim_ok(a, 0);
+	else
+		uvmsim_err(a, errno);
+}
+
+static UVMSIM_UNUSED void uvmsim_file_path(int f, char *buf, size_t n)
+{
+	const char *dir = getenv("TMPDIR");
+	snprintf(buf, n, "%s/uvmsim-%ld-%s", dir != NULL && dir[0] != '\0' ? dir : "/tmp",
+	    (long)coord_pid, uvmsim_files[f]);
+}
+
+static void uvmsim_on_fault(int sig)
+{
+	if (touching)
+		siglongjmp(touch_jmp, 1);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/*
+ * touch: a one-byte user access to each page of [addr, addr+len), normalised as the
+ * model does (SPEC 5.1); a fault (SIGSEGV/SIGBUS) is reported as EFAULT.
+ */
+static UVMSIM_UNUSED int uvmsim_touch(uint64_t addr, uint64_t len, int write)
+{
+	uint64_t off = addr & (pg - 1), start = addr - off, n = len + off, end;
+
+	if (n < len)
+		return EFAULT;
+	if (n > UINT64_MAX - (pg - 1))
+		return EFAULT;
+	n = (n + pg - 1) & ~(pg - 1);
+	end = start + n;
+	if (end < start)
+		return EFAULT;
+	touching = 1;
+	if (sigsetjmp(touch_jmp, 1) != 0) {
+		touching = 0;
+		return EFAULT;
+	}
+	for (touch_at = start; touch_at < end; touch_at += pg) {
+		volatile unsigned char *q = (volatile unsigned char *)(uintptr_t)touch_at;
+		if (write)
+			*q = *q;
+		else
+			(void)*q;
+	}
+	touching = 0;
+	return 0;
+}
+
+static int uvmsim_wait_fd(int fd, int ms)
+{
+	struct pollfd p;
+	int r;
+
+	p.fd = fd;
+	p.events = POLLIN;
+	p.revents = 0;
+	do {
+		r = poll(&p, 1, ms);
+	} while (r < 0 && errno == EINTR);
+	return r;
+}
+
+/* Reads exactly n bytes, waiting at most ms between pieces; 0 on success. */
+static int uvmsim_read(int fd, void *buf, size_t n, int ms)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t r;
+		if (uvmsim_wait_fd(fd, ms) <= 0)
+			return -1;
+		r = read(fd, (char *)buf + got, n - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		got += (size_t)r;
+	}
+	return 0;
+}
+
+static int uvmsim_write(int fd, const void *buf, size_t n)
+{
+	size_t put = 0;
+
+	while (put < n) {
+		ssize_t r = write(fd, (const char *)buf + put, n - put);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		put += (size_t)r;
+	}
+	return 0;
+}
+
+/* A worker: serves scenario process `me` until told to quit (or orphaned). */
+static void uvmsim_serve(void)
+{
+	signal(SIGCHLD, SIG_IGN);  /* children forked by `fork` lines are reaped by the kernel */
+	for (;;) {
+		struct uvmsim_cmd c;
+		struct uvmsim_ack a;
+		int who = me, idle = 0;
+
+		while (uvmsim_wait_fd(cmd_fd[me][0], 1000) <= 0) {
+			if (++idle > UVMSIM_IDLE_LIMIT_S || (kill(coord_pid, 0) != 0 && errno == ESRCH))
+				_exit(3);
+		}
+		if (uvmsim_read(cmd_fd[me][0], &c, sizeof c, 1000) != 0)
+			_exit(3);
+		memset(&a, 0, sizeof a);
+		a.line = c.line;
+		if (c.line == 0) {
+			a.kind = A_EXIT;
+			(void)uvmsim_write(ack_fd[me][1], &a, sizeof a);
+			_exit(0);
+		}
+		memcpy(val, c.val, sizeof val);
+		memcpy(bnd, c.bnd, sizeof bnd);
+		uvmsim_do_line(c.line, &a);
+		if (me != who)
+			continue;  /* the child of a `fork` line: now serving its own pipe */
+		if (uvmsim_write(ack_fd[me][1], &a, sizeof a) != 0 || a.kind == A_EXIT)
+			_exit(0);
+	}
+}
+
+static void uvmsim_say(int line, const char *text, const char *actual)
+{
+	printf("  %d: %s  => %s\n", line, text, actual);
+	fflush(stdout);
+}
+
+static UVMSIM_UNUSED void uvmsim_note(const char *text)
+{
+	printf("# %s\n", text);
+	fflush(stdout);
+}
+
+/* `proc NAME [uid=N] [gid=N]`: a worker forked from the coordinator (uid -1: root). */
+static UVMSIM_UNUSED void uvmsim_start_proc(int p, const char *name, long uid, long gid)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		printf("# proc %s: fork failed: errno %d\n", name, errno);
+		fflush(stdout);
+		pstate[p] = ST_GONE;
+		return;
+	}
+	if (pid == 0) {
+		me = p;
+		if (uid >= 0 && geteuid() == 0) {
+			gid_t g = (gid_t)gid;
+			if (setgroups(1, &g) != 0 || setgid(g) != 0 || setuid((uid_t)uid) != 0)
+				_exit(4);
+		}
+		uvmsim_serve();
+		_exit(0);
+	}
+	proc_pid[p] = pid;
+	pstate[p] = ST_RUNNING;
+	if (uid >= 0 && geteuid() != 0) {
+		printf("# proc %s: not root, so it keeps this program's uid instead of uid %ld\n", name, uid);
+		fflush(stdout);
+	}
+}
+
+/* A line with no user-level equivalent: printed, and its NAME left unbound. */
+static UVMSIM_UNUSED void uvmsim_not_reproducible(int line, const char *text, int bind)
+{
+	uvmsim_say(line, text, "(not reproducible at user level)");
+	if (bind >= 0)
+		bnd[bind] = 0;
+}
+
+/* `file NAME SIZE [ro]`: a temporary file of SIZE bytes, removed at the end. */
+static UVMSIM_UNUSED void uvmsim_make_file(int line, const char *text, int f, uint64_t size)
+{
+	char path[512], buf[32];
+	int fd, e = 0;
+
+	uvmsim_file_path(f, path, sizeof path);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		e = errno;
+	else {
+		files_made[f] = 1;
+		if (ftruncate(fd, (off_t)size) != 0)
+			e = errno;
+		close(fd);
+	}
+	if (e == 0)
+		uvmsim_say(line, text, "ok = 0x0");
+	else
+		uvmsim_say(line, text, uvmsim_errno_name(e, buf, sizeof buf));
+}
+
+#define UVMSIM_SHM_CREATE 1
+
+/*
+ * A call line run by scenario process p: checks that the process runs and that every name
+ * it uses is bound (else "unbound", as `uvmsim run` reports it), sends the line, waits for
+ * the ack and prints the result. bind: the NAME slot it binds (-1: none); child: the
+ * process a `fork` line declares (-1: none).
+ */
+static UVMSIM_UNUSED void uvmsim_call(int line, int p, const char *text, const int *uses, int nuses,
+    int bind, int child, int flags)
+{
+	struct uvmsim_cmd c;
+	struct uvmsim_ack a;
+	char buf[64];
+	int i;
+
+	if (pstate[p] != ST_RUNNING) {
+		uvmsim_say(line, text, pstate[p] == ST_GONE ? "(process not running)" : "unbound");
+		if (bind >= 0)
+			bnd[bind] = 0;
+		return;
+	}
+	for (i = 0; i < nuses; i++) {
+		if (!bnd[uses[i]]) {
+			uvmsim_say(line, text, "unbound");
+			if (bind >= 0)
+				bnd[bind] = 0;
+			return;
+		}
+	}
+	memset(&c, 0, sizeof c);
+	c.line = line;
+	memcpy(c.val, val, sizeof val);
+	memcpy(c.bnd, bnd, sizeof bnd);
+	if (uvmsim_write(cmd_fd[p][1], &c, sizeof c) != 0
+	    || uvmsim_read(ack_fd[p][0], &a, sizeof a, UVMSIM_ACK_TIMEOUT_MS) != 0
+	    || a.line != line) {
+		uvmsim_say(line, text, "(no answer: the process died or hung)");
+		kill(proc_pid[p], SIGKILL);
+		pstate[p] = ST_GONE;
+		if (bind >= 0)
+			bnd[bind] = 0;
+		return;
+	}
+	switch (a.kind) {
+	case A_OK:
+	case A_EXIT:
+		snprintf(buf, sizeof buf, "ok = 0x%" PRIx64, a.value);
+		uvmsim_say(line, text, buf);
+		if (bind >= 0) {
+			val[bind] = a.value;
+			bnd[bind] = 1;
+		}
+		if (child >= 0) {
+			proc_pid[child] = (pid_t)a.value;
+			pstate[child] = ST_RUNNING;
+		}
+		if ((flags & UVMSIM_SHM_CREATE) != 0 && nshm < UVMSIM_MAX_SEGMENTS)
+			shm_ids[nshm++] = (int)a.value;
+		if (a.kind == A_EXIT)
+			pstate[p] = ST_GONE;
+		break;
+	case A_ERR:
+		uvmsim_say(line, text, uvmsim_errno_name(a.err, buf, sizeof buf));
+		if (bind >= 0)
+			bnd[bind] = 0;
+		break;
+	default:
+		uvmsim_say(line, text, "(not reproducible on this system)");
+		if (bind >= 0)
+			bnd[bind] = 0;
+		break;
+	}
+}
+
+enum { SEG_EXISTS, SEG_NATTCH };
+
+/*
+ * `check segment ID exists|nattch`, read with IPC_STAT by the coordinator: exists is "no"
+ * once the id is invalid (EINVAL; NetBSD already says so after IPC_RMID, Linux only once
+ * the segment is freed).
+ */
+static UVMSIM_UNUSED void uvmsim_check_segment(int line, const char *text, const int *uses, int nuses,
+    uint64_t id, int what)
+{
+	struct shmid_ds ds;
+	char buf[64];
+	int i;
+
+	for (i = 0; i < nuses; i++) {
+		if (!bnd[uses[i]]) {
+			uvmsim_say(line, text, "unbound");
+			return;
+		}
+	}
+	if (shmctl((int)id, IPC_STAT, &ds) != 0) {
+		int e = errno;
+		if (what == SEG_EXISTS && e == EINVAL)
+			uvmsim_say(line, text, "no");
+		else
+			uvmsim_say(line, text, uvmsim_errno_name(e, buf, sizeof buf));
+		return;
+	}
+	if (what == SEG_EXISTS)
+		uvmsim_say(line, text, "yes");
+	else {
+		snprintf(buf, sizeof buf, "%lu", (unsigned long)ds.shm_nattch);
+		uvmsim_say(line, text, buf);
+	}
+}
+
+/* Ends every worker, reaps the coordinator's children, removes segments and files. */
+static void uvmsim_finish(void)
+{
+	char path[512];
+	int p, i, waited;
+
+	for (p = 0; p < UVMSIM_NPROCS; p++) {
+		struct uvmsim_cmd c;
+		struct uvmsim_ack a;
+		if (pstate[p] != ST_RUNNING)
+			continue;
+		memset(&c, 0, sizeof c);
+		if (uvmsim_write(cmd_fd[p][1], &c, sizeof c) != 0
+		    || uvmsim_read(ack_fd[p][0], &a, sizeof a, UVMSIM_QUIT_TIMEOUT_MS) != 0)
+			kill(proc_pid[p], SIGKILL);
+		pstate[p] = ST_GONE;
+	}
+	for (waited = 0; waited < 200; waited++) {
+		pid_t r = waitpid(-1, NULL, WNOHANG);
+		if (r < 0 && errno == ECHILD)
+			break;
+		if (r <= 0)
+			(void)poll(NULL, 0, 10);
+	}
+	for (i = 0; i < nshm; i++)
+		(void)shmctl(shm_ids[i], IPC_RMID, NULL);
+	for (i = 0; i < UVMSIM_NFILES; i++) {
+		if (files_made[i]) {
+			uvmsim_file_path(i, path, sizeof path);
+			(void)unlink(path);
+		}
+	}
+}
+
+static void uvmsim_lines(void);
+
+/* The whole scenario; 0 when it ran to the end. */
+static int uvmsim_main(void)
+{
+	struct sigaction sa;
+	long ps = sysconf(_SC_PAGESIZE);
+	int p;
+
+	if (ps > 0)
+		pg = (uint64_t)ps;
+	coord_pid = getpid();
+	signal(SIGPIPE, SIG_IGN);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = uvmsim_on_fault;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+	for (p = 0; p < UVMSIM_NPROCS; p++) {
+		if (pipe(cmd_fd[p]) != 0 || pipe(ack_fd[p]) != 0) {
+			perror("uvmsim: pipe");
+			return 1;
+		}
+	}
+	alarm(UVMSIM_ALARM_S);
+	uvmsim_lines();
+	uvmsim_finish();
+	alarm(0);
+	printf("# ran to the end\n");
+	fflush(stdout);
+	return 0;
+}
+
+""";
+}

@@ -1,0 +1,603 @@
+using System.Globalization;
+using System.Text;
+using UvmSim.Map;
+using UvmSim.Scenarios.Syntax;
+
+namespace UvmSim.Exploration;
+
+/// <summary>The kernel an emitted C program is written for.</summary>
+public enum CTarget
+{
+    /// <summary>Linux (glibc): <c>minherit</c> and <c>MAP_WIRED</c> are approximated.</summary>
+    Linux,
+    /// <summary>NetBSD: the real calls, plus an ATF test case.</summary>
+    NetBsd,
+}
+
+/// <summary>
+/// Writes a scenario as a standalone C99 program that performs its calls on a real kernel and
+/// prints each result as <c>uvmsim run --trace</c> does (<c>  LINE: TEXT  =&gt; ok = 0x…</c> or
+/// the errno name), so a model run and a kernel run can be compared line by line (SPEC §13,
+/// <c>emit-c</c>).
+/// =&gt; lines with no user-level equivalent (<c>vslock</c>, <c>vsunlock</c>, <c>pagedaemon</c>,
+///    <c>exec</c>, checks of internal counters) become a C comment and a printed
+///    <c>(not reproducible at user level)</c>; <c>check segment ID exists|nattch</c> reads
+///    <c>IPC_STAT</c>; the program never hangs (every wait has a
+///    timeout) and exits 0 when it ran to the end.
+/// </summary>
+public static class CEmitter
+{
+    /// <summary>The C source for <paramref name="scenario"/> on <paramref name="target"/>.</summary>
+    public static string Emit(Scenario scenario, CTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        return new Writer(scenario, target).Write();
+    }
+
+    /// <summary>A C identifier made from <paramref name="text"/> (an ATF test case name).</summary>
+    internal static string Identifier(string text)
+    {
+        var b = new StringBuilder();
+        foreach (char c in Path.GetFileNameWithoutExtension(text))
+        {
+            b.Append(char.IsAsciiLetterOrDigit(c) ? c : '_');
+        }
+        if (b.Length == 0 || char.IsAsciiDigit(b[0]))
+        {
+            b.Insert(0, "scn_");
+        }
+        return b.ToString();
+    }
+
+    /// <summary>A C string literal (UTF-8 bytes; no trigraphs, no escapes that run on).</summary>
+    internal static string Literal(string text)
+    {
+        var b = new StringBuilder("\"");
+        foreach (byte c in Encoding.UTF8.GetBytes(text))
+        {
+            switch (c)
+            {
+                case (byte)'\\': b.Append("\\\\"); break;
+                case (byte)'"': b.Append("\\\""); break;
+                case (byte)'?': b.Append("\\?"); break;
+                default:
+                    if (c < 0x20 || c >= 0x7f)
+                    {
+                        b.Append('\\').Append(Convert.ToString(c, 8).PadLeft(3, '0'));
+                    }
+                    else
+                    {
+                        b.Append((char)c);
+                    }
+                    break;
+            }
+        }
+        return b.Append('"').ToString();
+    }
+
+    /// <summary>Text safe inside a C block comment.</summary>
+    internal static string CommentText(string text)
+    {
+        var b = new StringBuilder();
+        foreach (char c in text)
+        {
+            b.Append(c < 0x20 || c >= 0x7f ? '?' : c);
+        }
+        return b.ToString().Replace("*/", "* /", StringComparison.Ordinal)
+            .Replace("/*", "/ *", StringComparison.Ordinal)
+            .Replace("??", "? ?", StringComparison.Ordinal)
+            .Replace("\\", "/", StringComparison.Ordinal);
+    }
+
+    private sealed class Writer(Scenario scenario, CTarget target)
+    {
+        private readonly Dictionary<string, int> _procs = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, int> _values = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, int> _files = new(StringComparer.Ordinal);
+        private readonly StringBuilder _out = new();
+
+        public string Write()
+        {
+            Collect();
+            WriteHeader();
+            _out.Append(CEmitRuntime.Prelude);
+            WriteDoLine();
+            WriteLines();
+            WriteMain();
+            return _out.ToString();
+        }
+
+        private void Collect()
+        {
+            foreach (Statement s in scenario.Statements)
+            {
+                switch (s)
+                {
+                    case ProcStatement p:
+                        _procs.TryAdd(p.Name, _procs.Count);
+                        break;
+                    case CallStatement c:
+                        if (c.BindName is { } name)
+                        {
+                            _values.TryAdd(name, _values.Count);
+                        }
+                        if (c.Call is ForkCall f)
+                        {
+                            _procs.TryAdd(f.Child, _procs.Count);
+                        }
+                        if (c.Call is FileCall file)
+                        {
+                            _files.TryAdd(file.Name, _files.Count);
+                        }
+                        break;
+                    default:
+                        break;
+                }
+            }
+        }
+
+        private void WriteHeader()
+        {
+            string name = Path.GetFileName(scenario.FileName);
+            string targetName = target == CTarget.NetBsd ? "netbsd" : "linux";
+            Line($"/*");
+            Line($" * {CommentText(name)}: generated by `uvmsim emit-c --target {targetName}`.");
+            Line(" *");
+            Line(" * Performs the scenario's calls on the running kernel and prints each result as");
+            Line(" * `uvmsim run --trace` does:  LINE: TEXT  => ok = 0x<value> | ERRNO. Compare the");
+            Line(" * output with `uvmsim run --trace FILE`. A line a policy predicts to panic may panic");
+            Line(" * this kernel: that is the point; run it on a test machine.");
+            Line(" *");
+            Line(" * Build: cc -std=c99 -Wall -Werror" + (target == CTarget.Linux ? " -D_GNU_SOURCE" : "") + " -o prog prog.c"
+                + (target == CTarget.NetBsd ? " -latf-c   (or -DUVMSIM_NO_ATF for a plain program)" : ""));
+            Line(" * Run it as root: SHM_LOCK and the uid= processes need it.");
+            if (target == CTarget.Linux)
+            {
+                Line(" *");
+                Line(" * On Linux: `wired` mmap flags use MAP_LOCKED; minherit is approximated with");
+                Line(" * madvise (copy: MADV_DOFORK + MADV_KEEPONFORK, none: MADV_DONTFORK,");
+                Line(" * zero: MADV_WIPEONFORK; share has no equivalent); errnos are Linux's.");
+            }
+            Line(" */");
+            Line();
+            Line($"#define UVMSIM_NPROCS {Math.Max(1, _procs.Count)}");
+            Line($"#define UVMSIM_NVALS {Math.Max(1, _values.Count)}");
+            Line($"#define UVMSIM_NFILES {Math.Max(1, _files.Count)}");
+            Line();
+            Line("/* Scenario names, by slot. Processes: "
+                + (_procs.Count == 0 ? "none" : string.Join(", ", _procs.Select(p => $"{p.Value} = {p.Key}")))
+                + "; values: " + (_values.Count == 0 ? "none" : string.Join(", ", _values.Select(v => $"{v.Value} = {v.Key}")))
+                + ". */");
+            string files = _files.Count == 0 ? "\"\"" : string.Join(", ", _files.Keys.Select(Literal));
+            Line($"static const char *const uvmsim_files[UVMSIM_NFILES] = {{ {files} }};");
+            Line();
+        }
+
+        // ---- the worker side: one case per call line ----
+
+        private void WriteDoLine()
+        {
+            Line("/* Runs call line `line` in the process that owns it (a worker). */");
+            Line("static void uvmsim_do_line(int line, struct uvmsim_ack *a)");
+            Line("{");
+            Line("\tswitch (line) {");
+            foreach (CallStatement c in scenario.Statements.OfType<CallStatement>())
+            {
+                if (c.Proc is null || WorkerCode(c) is not { } code)
+                {
+                    continue;
+                }
+                Line($"\tcase {c.Line}: {{ /* {CommentText(c.Text)} */");
+                foreach (string l in code)
+                {
+                    Line("\t\t" + l);
+                }
+                Line("\t\tbreak;");
+                Line("\t}");
+            }
+            Line("\tdefault:");
+            Line("\t\ta->kind = A_NOTE;");
+            Line("\t\tbreak;");
+            Line("\t}");
+            Line("}");
+            Line();
+        }
+
+        /// <summary>The C statements performing a call in its process, or null when it has none.</summary>
+        private List<string>? WorkerCode(CallStatement c)
+        {
+            switch (c.Call)
+            {
+                case MmapCall m:
+                    return Mmap(m);
+                case MunmapCall m:
+                    return [$"uvmsim_ret0(a, munmap({Ptr(m.Address)}, {Size(m.Length)}));"];
+                case MprotectCall m:
+                    return [$"uvmsim_ret0(a, mprotect({Ptr(m.Address)}, {Size(m.Length)}, {Prot(m.Protection)}));"];
+                case MinheritCall m:
+                    return Minherit(m);
+                case MlockCall m:
+                    return [$"uvmsim_ret0(a, mlock({Ptr(m.Address)}, {Size(m.Length)}));"];
+                case MunlockCall m:
+                    return [$"uvmsim_ret0(a, munlock({Ptr(m.Address)}, {Size(m.Length)}));"];
+                case MlockallCall m:
+                    {
+                        string flags = Join(
+                            (m.Flags.Bits & Flags.McCurrent) != 0 ? "MCL_CURRENT" : null,
+                            (m.Flags.Bits & Flags.McFuture) != 0 ? "MCL_FUTURE" : null,
+                            (m.Flags.Bits & ~(Flags.McCurrent | Flags.McFuture)) is var raw and not 0 ? $"(int){Number(raw)}" : null);
+                        return [$"uvmsim_ret0(a, mlockall({flags}));"];
+                    }
+                case MunlockallCall:
+                    return ["uvmsim_ret0(a, munlockall());"];
+                case BrkCall b:
+                    return
+                    [
+                        "/* brk: sbrk by the length rounded up to pages; the value is the start of the new part. */",
+                        $"uint64_t n = ({Expr(b.Length)} + pg - 1) & ~(pg - 1);",
+                        "void *r = sbrk((intptr_t)n);",
+                        "if (r == (void *)-1) uvmsim_err(a, errno); else uvmsim_ok(a, (uint64_t)(uintptr_t)r);",
+                    ];
+                case TouchCall t:
+                    return
+                    [
+                        $"int e = uvmsim_touch({Expr(t.Address)}, {Expr(t.Length)}, {(t.Access == Access.Write ? 1 : 0)});",
+                        "if (e != 0) uvmsim_err(a, e); else uvmsim_ok(a, 0);",
+                    ];
+                case ForkCall f:
+                    return
+                    [
+                        "pid_t pid;",
+                        "fflush(stdout);",
+                        "pid = fork();",
+                        $"if (pid == 0) {{ me = {_procs[f.Child]}; /* now {CommentText(f.Child)} */ break; }}",
+                        "if (pid < 0) uvmsim_err(a, errno); else uvmsim_ok(a, (uint64_t)pid);",
+                    ];
+                case ExitCall:
+                    return ["a->kind = A_EXIT; /* the worker acks, then _exit(0) */"];
+                case SetrlimitCall r:
+                    return
+                    [
+                        "struct rlimit rl;",
+                        $"rl.rlim_cur = (rlim_t){Expr(r.Soft)};",
+                        $"rl.rlim_max = (rlim_t){Expr(r.Hard)};",
+                        "uvmsim_ret0(a, setrlimit(RLIMIT_MEMLOCK, &rl));",
+                    ];
+                case ShmgetCall s:
+                    {
+                        string flags = Join(
+                            (s.Flags.Bits & Flags.IpcCreate) != 0 ? "IPC_CREAT" : null,
+                            (s.Flags.Bits & Flags.IpcExclusive) != 0 ? "IPC_EXCL" : null,
+                            "0" + Convert.ToString((long)(s.Flags.Bits & 0x1ff), 8));
+                        string key = s.Key is null ? "IPC_PRIVATE" : $"(key_t){Expr(s.Key)}";
+                        return
+                        [
+                            $"int r = shmget({key}, (size_t){Expr(s.Size)}, {flags});",
+                            "if (r < 0) uvmsim_err(a, errno); else uvmsim_ok(a, (uint64_t)r);",
+                        ];
+                    }
+                case ShmatCall s:
+                    {
+                        string flags = Join(
+                            (s.Flags.Bits & Flags.ShmReadOnly) != 0 ? "SHM_RDONLY" : null,
+                            (s.Flags.Bits & Flags.ShmRound) != 0 ? "SHM_RND" : null);
+                        string addr = s.Address is null ? "NULL" : Ptr(s.Address);
+                        return
+                        [
+                            $"void *r = shmat((int){Expr(s.Id)}, {addr}, {flags});",
+                            "if (r == (void *)-1) uvmsim_err(a, errno); else uvmsim_ok(a, (uint64_t)(uintptr_t)r);",
+                        ];
+                    }
+                case ShmdtCall s:
+                    return [$"uvmsim_ret0(a, shmdt({Ptr(s.Address)}));"];
+                case ShmctlCall s:
+                    return Shmctl(s);
+                default:
+                    return null;  // vslock, vsunlock, pagedaemon, exec, file: not run by a worker
+            }
+        }
+
+        private List<string> Mmap(MmapCall m)
+        {
+            ulong bits = m.Flags.Bits;
+            var words = new List<string?>
+            {
+                (bits & Flags.MapShared) != 0 ? "MAP_SHARED" : null,
+                (bits & Flags.MapPrivate) != 0 ? "MAP_PRIVATE" : null,
+                (bits & Flags.MapAnon) != 0 ? "MAP_ANON" : null,
+                (bits & Flags.MapFixed) != 0 ? "MAP_FIXED" : null,
+                (bits & Flags.MapWired) != 0 ? "UVMSIM_MAP_WIRED" : null,
+            };
+            ulong known = Flags.MapShared | Flags.MapPrivate | Flags.MapAnon | Flags.MapFixed | Flags.MapWired;
+            var code = new List<string>();
+            if ((bits & ~known) != 0)
+            {
+                code.Add($"/* raw flag bits {Number(bits & ~known)} (NetBSD numbering) are not passed on */");
+            }
+            string flags = Join([.. words]);
+            string addr = m.Address is null ? "NULL" : Ptr(m.Address);
+            string len = Size(m.Length);
+            if (m.File is { } file)
+            {
+                int f = _files[file];
+                string off = m.Offset is null ? "0" : $"(off_t){Expr(m.Offset)}";
+                code.Add("char path[512];");
+                code.Add("int fd;");
+                code.Add($"uvmsim_file_path({f}, path, sizeof path);");
+                code.Add($"fd = open(path, {(FileIsReadOnly(file) ? "O_RDONLY" : "O_RDWR")});");
+                code.Add("if (fd < 0) { uvmsim_err(a, errno); break; }");
+                code.Add($"void *r = mmap({addr}, {len}, {Prot(m.Protection)}, {flags}, fd, {off});");
+                code.Add("int e = errno;");
+                code.Add("close(fd);");
+                code.Add("if (r == MAP_FAILED) uvmsim_err(a, e); else uvmsim_ok(a, (uint64_t)(uintptr_t)r);");
+            }
+            else
+            {
+                code.Add($"void *r = mmap({addr}, {len}, {Prot(m.Protection)}, {flags}, -1, 0);");
+                code.Add("if (r == MAP_FAILED) uvmsim_err(a, errno); else uvmsim_ok(a, (uint64_t)(uintptr_t)r);");
+            }
+            return code;
+        }
+
+        private bool FileIsReadOnly(string name) =>
+            scenario.Statements.OfType<CallStatement>().Select(c => c.Call).OfType<FileCall>()
+                .FirstOrDefault(f => f.Name == name)?.ReadOnly ?? false;
+
+        private List<string> Minherit(MinheritCall m)
+        {
+            string netbsd = m.Inheritance switch
+            {
+                Inheritance.Share => "MAP_INHERIT_SHARE",
+                Inheritance.Copy => "MAP_INHERIT_COPY",
+                Inheritance.None => "MAP_INHERIT_NONE",
+                _ => "MAP_INHERIT_ZERO",
+            };
+            string args = $"{Ptr(m.Address)}, {Size(m.Length)}";
+            string linux = m.Inheritance switch
+            {
+                Inheritance.Copy => $"/* ~ MAP_INHERIT_COPY */ uvmsim_ret0(a, madvise({args}, MADV_DOFORK) != 0 ? -1 : madvise({args}, MADV_KEEPONFORK));",
+                Inheritance.None => $"/* ~ MAP_INHERIT_NONE */ uvmsim_ret0(a, madvise({args}, MADV_DONTFORK));",
+                Inheritance.Zero => $"/* ~ MAP_INHERIT_ZERO (private anonymous only) */ uvmsim_ret0(a, madvise({args}, MADV_WIPEONFORK));",
+                _ => "a->kind = A_NOTE; /* MAP_INHERIT_SHARE has no Linux equivalent */",
+            };
+            return
+            [
+                "#if defined(__NetBSD__) || defined(MAP_INHERIT_SHARE)",
+                $"uvmsim_ret0(a, minherit({args}, {netbsd}));",
+                "#elif defined(__linux__) && defined(MADV_WIPEONFORK)",
+                "/* Linux has no minherit: approximated with madvise. */",
+                linux,
+                "#else",
+                "a->kind = A_NOTE;",
+                "#endif",
+            ];
+        }
+
+        private List<string> Shmctl(ShmctlCall s)
+        {
+            string id = $"(int){Expr(s.Id)}";
+            switch (s.Command)
+            {
+                case ShmctlCommand.IPC_STAT:
+                    return ["struct shmid_ds ds;", $"uvmsim_ret0(a, shmctl({id}, IPC_STAT, &ds));"];
+                case ShmctlCommand.IPC_SET:
+                    {
+                        var code = new List<string>
+                        {
+                            "/* IPC_SET: read the current settings, change the given fields, write them back. */",
+                            "struct shmid_ds ds;",
+                            $"if (shmctl({id}, IPC_STAT, &ds) != 0) {{ uvmsim_err(a, errno); break; }}",
+                        };
+                        if (s.Uid is not null)
+                        {
+                            code.Add($"ds.shm_perm.uid = (uid_t){Expr(s.Uid)};");
+                        }
+                        if (s.Gid is not null)
+                        {
+                            code.Add($"ds.shm_perm.gid = (gid_t){Expr(s.Gid)};");
+                        }
+                        if (s.Mode is not null)
+                        {
+                            code.Add($"ds.shm_perm.mode = (mode_t)(({Expr(s.Mode)}) & 0777);");
+                        }
+                        code.Add($"uvmsim_ret0(a, shmctl({id}, IPC_SET, &ds));");
+                        return code;
+                    }
+                case ShmctlCommand.IPC_RMID:
+                    return [$"uvmsim_ret0(a, shmctl({id}, IPC_RMID, NULL));"];
+                case ShmctlCommand.SHM_LOCK:
+                    return [$"uvmsim_ret0(a, shmctl({id}, SHM_LOCK, NULL));"];
+                default:
+                    return [$"uvmsim_ret0(a, shmctl({id}, SHM_UNLOCK, NULL));"];
+            }
+        }
+
+        // ---- the coordinator side: the lines in order ----
+
+        private void WriteLines()
+        {
+            Line("/* The scenario's lines in order, run by the coordinator. */");
+            Line("static void uvmsim_lines(void)");
+            Line("{");
+            foreach (Statement s in scenario.Statements)
+            {
+                string text = Literal(s.Text);
+                Line($"\t/* {s.Line}: {CommentText(s.Text)} */");
+                switch (s)
+                {
+                    case MachineStatement:
+                        Line($"\tuvmsim_note({Literal($"{s.Line}: {s.Text}: the simulated machine; this kernel has its own")});");
+                        break;
+                    case SysctlStatement:
+                        Line("\t/* A kernel tunable: set it with sysctl(8) before running. */");
+                        Line($"\tuvmsim_note({Literal($"{s.Line}: {s.Text}: not applied (a kernel tunable; set it with sysctl(8))")});");
+                        break;
+                    case ProcStatement p:
+                        {
+                            long uid = p.Uid is { } u ? (long)u : -1;
+                            long gid = p.Gid is { } g ? (long)g : uid;
+                            Line($"\tuvmsim_start_proc({_procs[p.Name]}, {Literal(p.Name)}, {uid}L, {gid}L);");
+                        }
+                        break;
+                    case CheckStatement { Check: SegmentCheck { Property: SegmentProperty.Exists or SegmentProperty.Nattch } seg }:
+                        {
+                            var uses = seg.Id.Names.Distinct(StringComparer.Ordinal).Select(n => _values[n]).ToList();
+                            string what = seg.Property == SegmentProperty.Exists ? "SEG_EXISTS" : "SEG_NATTCH";
+                            Line("\t/* Read with IPC_STAT. */");
+                            Line("\t{");
+                            if (uses.Count > 0)
+                            {
+                                Line($"\t\tstatic const int u[] = {{ {string.Join(", ", uses)} }};");
+                            }
+                            Line($"\t\tuvmsim_check_segment({s.Line}, {text}, {(uses.Count == 0 ? "NULL" : "u")}, {uses.Count}, {Expr(seg.Id)}, {what});");
+                            Line("\t}");
+                        }
+                        break;
+                    case CheckStatement:
+                        Line("\t/* A check of the model's internal state: no user-level equivalent. */");
+                        Line($"\tuvmsim_not_reproducible({s.Line}, {text}, -1);");
+                        break;
+                    case CallStatement c:
+                        WriteCallLine(c, text);
+                        break;
+                    default:
+                        break;
+                }
+            }
+            Line("}");
+            Line();
+        }
+
+        private void WriteCallLine(CallStatement c, string text)
+        {
+            int bind = c.BindName is { } b ? _values[b] : -1;
+            switch (c.Call)
+            {
+                case FileCall f:
+                    Line($"\tuvmsim_make_file({c.Line}, {text}, {_files[f.Name]}, {Expr(f.Size)});");
+                    return;
+                case VslockCall or VsunlockCall or PagedaemonCall:
+                    Line($"\t/* {c.Call.Keyword}: a kernel-internal operation; no user-level equivalent. */");
+                    Line($"\tuvmsim_not_reproducible({c.Line}, {text}, {bind});");
+                    return;
+                case ExecCall:
+                    Line("\t/* exec: replacing the worker's image would lose the scenario; not reproduced in-process. */");
+                    Line($"\tuvmsim_not_reproducible({c.Line}, {text}, {bind});");
+                    return;
+                default:
+                    break;
+            }
+            var uses = Uses(c.Call).Distinct(StringComparer.Ordinal).Select(n => _values[n]).ToList();
+            string usesArray = uses.Count == 0 ? "NULL" : "u";
+            int child = c.Call is ForkCall fork ? _procs[fork.Child] : -1;
+            bool creates = c.Call is ShmgetCall s && (s.Key is null || (s.Flags.Bits & Flags.IpcCreate) != 0);
+            Line("\t{");
+            if (uses.Count > 0)
+            {
+                Line($"\t\tstatic const int u[] = {{ {string.Join(", ", uses)} }};");
+            }
+            Line($"\t\tuvmsim_call({c.Line}, {_procs[c.Proc!]}, {text}, {usesArray}, {uses.Count}, {bind}, {child}, {(creates ? "UVMSIM_SHM_CREATE" : "0")});");
+            Line("\t}");
+        }
+
+        private void WriteMain()
+        {
+            if (target == CTarget.NetBsd)
+            {
+                string tc = Identifier(scenario.FileName);
+                Line("#ifndef UVMSIM_NO_ATF");
+                Line("#include <atf-c.h>");
+                Line();
+                Line($"ATF_TC({tc});");
+                Line($"ATF_TC_HEAD({tc}, tc)");
+                Line("{");
+                Line($"\tatf_tc_set_md_var(tc, \"descr\", {Literal("uvmsim scenario " + Path.GetFileName(scenario.FileName) + " on the real kernel")});");
+                Line("\tatf_tc_set_md_var(tc, \"require.user\", \"root\");");
+                Line("}");
+                Line();
+                Line($"ATF_TC_BODY({tc}, tc)");
+                Line("{");
+                Line("\tATF_REQUIRE_EQ(uvmsim_main(), 0);");
+                Line("}");
+                Line();
+                Line("ATF_TP_ADD_TCS(tp)");
+                Line("{");
+                Line($"\tATF_TP_ADD_TC(tp, {tc});");
+                Line("\treturn atf_no_error();");
+                Line("}");
+                Line("#else");
+                WritePlainMain();
+                Line("#endif");
+            }
+            else
+            {
+                WritePlainMain();
+            }
+        }
+
+        private void WritePlainMain()
+        {
+            Line("int main(void)");
+            Line("{");
+            Line("\treturn uvmsim_main();");
+            Line("}");
+        }
+
+        // ---- expressions ----
+
+        private static IEnumerable<string> Uses(Call call) => call switch
+        {
+            MmapCall m => Names(m.Length, m.Address, m.Offset),
+            MunmapCall m => Names(m.Address, m.Length),
+            MprotectCall m => Names(m.Address, m.Length),
+            MinheritCall m => Names(m.Address, m.Length),
+            MlockCall m => Names(m.Address, m.Length),
+            MunlockCall m => Names(m.Address, m.Length),
+            BrkCall b => Names(b.Length),
+            TouchCall t => Names(t.Address, t.Length),
+            SetrlimitCall r => Names(r.Soft, r.Hard),
+            ShmgetCall s => Names(s.Key, s.Size),
+            ShmatCall s => Names(s.Id, s.Address),
+            ShmdtCall s => Names(s.Address),
+            ShmctlCall s => Names(s.Id, s.Uid, s.Gid, s.Mode),
+            _ => [],
+        };
+
+        private static IEnumerable<string> Names(params Expr?[] exprs) =>
+            exprs.Where(e => e is not null).SelectMany(e => e!.Names);
+
+        /// <summary>An expression as C, a <c>uint64_t</c> computed modulo 2^64 with the host's page size.</summary>
+        private string Expr(Expr e)
+        {
+            var b = new StringBuilder("(UINT64_C(0)");
+            foreach (Term t in e.Terms)
+            {
+                b.Append(t.Negative ? " - " : " + ");
+                b.Append(t.Name is { } name ? $"val[{_values[name]}]"
+                    : t.InPages ? $"{Number(t.Value)} * pg"
+                    : Number(t.Value));
+            }
+            return b.Append(')').ToString();
+        }
+
+        private string Ptr(Expr e) => $"(void *)(uintptr_t){Expr(e)}";
+
+        private string Size(Expr e) => $"(size_t){Expr(e)}";
+
+        private static string Number(ulong v) => $"UINT64_C({v.ToString(CultureInfo.InvariantCulture)})";
+
+        private static string Prot(Protection p) => p == Protection.None ? "PROT_NONE"
+            : Join(
+                (p & Protection.Read) != 0 ? "PROT_READ" : null,
+                (p & Protection.Write) != 0 ? "PROT_WRITE" : null,
+                (p & Protection.Execute) != 0 ? "PROT_EXEC" : null);
+
+        private static string Join(params string?[] parts)
+        {
+            var present = parts.Where(p => p is not null).ToList();
+            return present.Count == 0 ? "0" : string.Join(" | ", present);
+        }
+
+        private void Line(string text = "") => _out.Append(text).Append('\n');
+    }
+}
