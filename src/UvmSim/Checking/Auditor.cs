@@ -1,3 +1,4 @@
+using UvmSim.Kernel;
 using UvmSim.Map;
 using UvmSim.Physical;
 using UvmSim.Policies;
@@ -10,57 +11,71 @@ namespace UvmSim.Checking;
 /// the first (SPEC §10). It trusts no counter the kernel keeps: holders are counted from the
 /// maps, the segments' lock marks and the transient records, and compared with the frames.
 /// </summary>
-public static class Auditor
+/// <remarks>
+/// An instance keeps its buffers between audits, so the explorer's audit after every call
+/// allocates little while the state is clean. The incremental audit differs from the full
+/// one only in which frames it visits: those with holders or contracts plus the frame pool's
+/// index of non-zero counts. Every other frame has count 0 and no holder, so it cannot be
+/// wrong unless its count was written behind the pool's back, which only the full scan sees;
+/// likewise the map index is re-verified only when the tree changed.
+/// </remarks>
+public sealed class Auditor
 {
+    private int[] _expected = [];
+    private bool[] _covered = [];
+    private bool[] _visited = [];
+    private bool[] _listed = [];
+    private readonly List<int> _touched = [];
+    private readonly List<Violation> _found = [];
+
     /// <summary>All violations in the kernel's current state, in §10.1 kind order.</summary>
-    public static List<Violation> Audit(Kernel.Kernel k) => Audit(k, full: true);
+    public static List<Violation> Audit(Kernel.Kernel k) => [.. new Auditor().Check(k, full: true)];
+
+    /// <summary>The same findings as <see cref="Audit"/>, visiting only frames that can be wrong.</summary>
+    public static List<Violation> AuditIncremental(Kernel.Kernel k) => [.. new Auditor().Check(k, full: false)];
 
     /// <summary>
-    /// The same findings as <see cref="Audit(Kernel.Kernel)"/> without scanning every frame:
-    /// only frames with holders or in the frame pool's index of non-zero counts can be
-    /// wrong. What the explorer runs after every call.
+    /// Audits with this instance's buffers; the list returned is reused by the next call.
+    /// =&gt; empty when the state is clean.
     /// </summary>
-    public static List<Violation> AuditIncremental(Kernel.Kernel k) => Audit(k, full: false);
-
-    private static List<Violation> Audit(Kernel.Kernel k, bool full)
+    public IReadOnlyList<Violation> Check(Kernel.Kernel k, bool full)
     {
-        var found = new List<Violation>();
-        var expected = new Dictionary<int, int>();
-        var covered = new HashSet<int>();
         FramePool frames = k.Vm.Frames;
+        Reset(frames.Count);
+        ulong page = (ulong)k.PageSize;
 
-        foreach (var p in k.Processes.Values)
+        foreach (Process p in k.Processes.Values)
         {
-            CheckMap(p.Pid, p.Space.Map, found);
+            CheckMap(p.Pid, p.Space.Map, full);
             for (MapEntry? e = p.Space.Map.First; e is not null; e = e.Next)
             {
                 if (!e.IsWired)
                 {
                     continue;
                 }
-                for (ulong va = e.Start; va < e.End; va += (ulong)k.PageSize)
+                for (ulong va = e.Start; va < e.End; va += page)
                 {
                     int f = k.Faults.PageAt(e, va);
                     if (f < 0)
                     {
-                        found.Add(new(ViolationKind.Nonresident, $"pid {p.Pid} va 0x{va:x} in a wired entry has no page"));
+                        _found.Add(new(ViolationKind.Nonresident, $"pid {p.Pid} va 0x{va:x} in a wired entry has no page"));
                         continue;
                     }
-                    expected[f] = expected.GetValueOrDefault(f) + 1;
+                    Expect(f);
                 }
             }
             foreach (var (s, end) in p.PosixLocked.Ranges)
             {
-                for (ulong va = s; va < end; va += (ulong)k.PageSize)
+                for (ulong va = s; va < end; va += page)
                 {
                     int f = p.Space.Map.Lookup(va) is { } e ? k.Faults.PageAt(e, va) : -1;
                     if (f < 0 || frames[f].WireCount == 0)
                     {
-                        found.Add(new(ViolationKind.LostLock, $"pid {p.Pid} va 0x{va:x} is POSIX-locked but {(f < 0 ? "not resident" : $"frame {f} is not wired")}"));
+                        _found.Add(new(ViolationKind.LostLock, $"pid {p.Pid} va 0x{va:x} is POSIX-locked but {(f < 0 ? "not resident" : $"frame {f} is not wired")}"));
                     }
                     else
                     {
-                        covered.Add(f);
+                        Cover(f);
                     }
                 }
             }
@@ -68,111 +83,209 @@ public static class Auditor
 
         foreach (Segment s in k.Shm.Segments)
         {
-            if (s.Locked != s.ObjectWired)
-            {
-                found.Add(new(ViolationKind.Segment, $"segment {s.Id} is marked {(s.Locked ? "locked" : "unlocked")} but its object is {(s.ObjectWired ? "wired" : "not wired")}"));
-            }
-            if (k.SysvLock is SegmentSysvLock scoped)
-            {
-                foreach (var (p, e) in scoped.AttachmentEntries(s))
-                {
-                    if (e.SegmentRecord != s.Locked)
-                    {
-                        found.Add(new(ViolationKind.Segment, $"segment {s.Id}: pid {p.Pid} entry 0x{e.Start:x} {(s.Locked ? "misses its record" : "holds a stale record")}"));
-                    }
-                }
-            }
-            if (!s.Locked)
-            {
-                continue;
-            }
-            for (long i = 0; i < s.Object.SizePages; i++)
-            {
-                int f = s.Object.FrameAt(i);
-                if (f < 0 || frames[f].WireCount == 0)
-                {
-                    found.Add(new(ViolationKind.LostLock, $"segment {s.Id} page {i} is SVID-locked but {(f < 0 ? "not resident" : $"frame {f} is not wired")}"));
-                }
-                if (f >= 0)
-                {
-                    expected[f] = expected.GetValueOrDefault(f) + 1;
-                    covered.Add(f);
-                }
-            }
+            CheckSegment(k, s);
         }
 
-        foreach (var h in k.Handles.Values)
+        foreach (TransientHandle h in k.Handles.Values)
         {
-            if (!h.AuditHolds)
+            if (h.AuditHolds)
             {
-                continue;
-            }
-            foreach (int f in h.Frames)
-            {
-                expected[f] = expected.GetValueOrDefault(f) + 1;
-                covered.Add(f);
+                foreach (int f in h.Frames)
+                {
+                    Expect(f);
+                    Cover(f);
+                }
             }
         }
 
         long nonZero = 0;
-        IEnumerable<int> candidates = full
-            ? Enumerable.Range(0, frames.Count)
-            : frames.NonZero.Union(expected.Keys).Order();
-        foreach (int f in candidates)
+        if (full)
         {
-            ref Frame fr = ref frames[f];
-            int want = expected.GetValueOrDefault(f);
-            if (fr.WireCount != 0)
+            for (int f = 0; f < frames.Count; f++)
             {
-                nonZero++;
+                nonZero += CheckFrame(frames, f);
             }
-            if (fr.State == FrameState.Free && fr.WireCount != 0)
+        }
+        else
+        {
+            foreach (int f in frames.NonZero)
             {
-                found.Add(new(ViolationKind.FreeWired, $"free frame {f} has wire count {fr.WireCount}"));
+                Touch(f);
+                _visited[f] = true;
+                nonZero += CheckFrame(frames, f);
             }
-            if (fr.WireCount > want)
+            foreach (int f in _touched)
             {
-                found.Add(new(ViolationKind.Leak, $"frame {f} has {fr.WireCount} wirings but {want} holders"));
-            }
-            else if (fr.WireCount < want)
-            {
-                found.Add(new(ViolationKind.Underwired, $"frame {f} has {fr.WireCount} wirings but {want} holders"));
-            }
-            else if (fr.WireCount != 0 && !covered.Contains(f) && want == 0)
-            {
-                found.Add(new(ViolationKind.Leak, $"frame {f} is wired with no lock or transient record"));
+                if (!_visited[f])
+                {
+                    _visited[f] = true;
+                    nonZero += CheckFrame(frames, f);
+                }
             }
         }
         if (nonZero != k.Vm.Stats.Wired)
         {
-            found.Add(new(ViolationKind.Counter, $"wired is {k.Vm.Stats.Wired} but {nonZero} frames have a non-zero count"));
+            _found.Add(new(ViolationKind.Counter, $"wired is {k.Vm.Stats.Wired} but {nonZero} frames have a non-zero count"));
         }
-        if (found.Count == 0)
+        if (_found.Count > 1)
         {
-            return found;
+            // By kind; within a frame kind, by frame, as the full scan meets them.
+            var sorted = _found.OrderBy(v => v.Kind)
+                .ThenBy(v => v.Kind is ViolationKind.Leak or ViolationKind.Underwired or ViolationKind.FreeWired ? FrameOf(v) : 0)
+                .ToList();
+            _found.Clear();
+            _found.AddRange(sorted);
         }
-        return found.OrderBy(v => v.Kind).ToList();
+        return _found;
     }
 
-    private static void CheckMap(int pid, VmMap map, List<Violation> found)
+    private static int FrameOf(Violation v)
+    {
+        string d = v.Detail;
+        int i = d.IndexOf("frame ", StringComparison.Ordinal);
+        if (i < 0)
+        {
+            return 0;
+        }
+        int n = 0;
+        for (i += 6; i < d.Length && char.IsAsciiDigit(d[i]); i++)
+        {
+            n = n * 10 + (d[i] - '0');
+        }
+        return n;
+    }
+
+    private void Reset(int frames)
+    {
+        if (_expected.Length != frames)
+        {
+            _expected = new int[frames];
+            _covered = new bool[frames];
+            _visited = new bool[frames];
+            _listed = new bool[frames];
+            _touched.Clear();
+        }
+        foreach (int f in _touched)
+        {
+            _expected[f] = 0;
+            _covered[f] = false;
+            _visited[f] = false;
+            _listed[f] = false;
+        }
+        _touched.Clear();
+        _found.Clear();
+    }
+
+    private void Touch(int f)
+    {
+        if (!_listed[f])
+        {
+            _listed[f] = true;
+            _touched.Add(f);
+        }
+    }
+
+    private void Expect(int f)
+    {
+        Touch(f);
+        _expected[f]++;
+    }
+
+    private void Cover(int f)
+    {
+        Touch(f);
+        _covered[f] = true;
+    }
+
+    private void CheckSegment(Kernel.Kernel k, Segment s)
+    {
+        if (s.Locked != s.ObjectWired)
+        {
+            _found.Add(new(ViolationKind.Segment, $"segment {s.Id} is marked {(s.Locked ? "locked" : "unlocked")} but its object is {(s.ObjectWired ? "wired" : "not wired")}"));
+        }
+        if (k.Policy.Sysv == SysvSwitch.Segment)
+        {
+            foreach (Process p in k.Processes.Values)
+            {
+                foreach (Attachment a in p.Attachments)
+                {
+                    if (a.Segment != s)
+                    {
+                        continue;
+                    }
+                    for (MapEntry? e = p.Space.Map.LookupAtOrAfter(a.Va); e is not null && e.Start < a.Va + a.Size; e = e.Next)
+                    {
+                        if (e.Object == s.Object && !e.CopyOnWrite && e.SegmentRecord != s.Locked)
+                        {
+                            _found.Add(new(ViolationKind.Segment, $"segment {s.Id}: pid {p.Pid} entry 0x{e.Start:x} {(s.Locked ? "misses its record" : "holds a stale record")}"));
+                        }
+                    }
+                }
+            }
+        }
+        if (!s.Locked)
+        {
+            return;
+        }
+        FramePool frames = k.Vm.Frames;
+        for (long i = 0; i < s.Object.SizePages; i++)
+        {
+            int f = s.Object.FrameAt(i);
+            if (f < 0 || frames[f].WireCount == 0)
+            {
+                _found.Add(new(ViolationKind.LostLock, $"segment {s.Id} page {i} is SVID-locked but {(f < 0 ? "not resident" : $"frame {f} is not wired")}"));
+            }
+            if (f >= 0)
+            {
+                Expect(f);
+                Cover(f);
+            }
+        }
+    }
+
+    /// <summary>Rules 2, 3 and 6 for one frame; returns 1 when its count is non-zero.</summary>
+    private int CheckFrame(FramePool frames, int f)
+    {
+        ref Frame fr = ref frames[f];
+        int want = _expected[f];
+        if (fr.State == FrameState.Free && fr.WireCount != 0)
+        {
+            _found.Add(new(ViolationKind.FreeWired, $"free frame {f} has wire count {fr.WireCount}"));
+        }
+        if (fr.WireCount > want)
+        {
+            _found.Add(new(ViolationKind.Leak, $"frame {f} has {fr.WireCount} wirings but {want} holders"));
+        }
+        else if (fr.WireCount < want)
+        {
+            _found.Add(new(ViolationKind.Underwired, $"frame {f} has {fr.WireCount} wirings but {want} holders"));
+        }
+        else if (fr.WireCount != 0 && !_covered[f])
+        {
+            _found.Add(new(ViolationKind.Leak, $"frame {f} is wired with no lock or transient record"));
+        }
+        return fr.WireCount != 0 ? 1 : 0;
+    }
+
+    private void CheckMap(int pid, VmMap map, bool full)
     {
         ulong prevEnd = map.Min;
         ulong page = (ulong)map.PageSize;
-        foreach (MapEntry e in map.Entries)
+        for (MapEntry? e = map.First; e is not null; e = e.Next)
         {
             if (e.Start >= e.End || e.Start % page != 0 || e.End % page != 0 || e.Start < map.Min || e.End > map.Max)
             {
-                found.Add(new(ViolationKind.Map, $"pid {pid} entry [0x{e.Start:x}, 0x{e.End:x}) is empty, unaligned or outside the map"));
+                _found.Add(new(ViolationKind.Map, $"pid {pid} entry [0x{e.Start:x}, 0x{e.End:x}) is empty, unaligned or outside the map"));
             }
             if (e.Start < prevEnd)
             {
-                found.Add(new(ViolationKind.Map, $"pid {pid} entry 0x{e.Start:x} overlaps or precedes the one before it"));
+                _found.Add(new(ViolationKind.Map, $"pid {pid} entry 0x{e.Start:x} overlaps or precedes the one before it"));
             }
             prevEnd = Math.Max(prevEnd, e.End);
         }
-        foreach (string problem in map.VerifyIndex())
+        foreach (string problem in full ? map.VerifyIndex() : map.VerifyIndexCached())
         {
-            found.Add(new(ViolationKind.Map, $"pid {pid}: {problem}"));
+            _found.Add(new(ViolationKind.Map, $"pid {pid}: {problem}"));
         }
     }
 }

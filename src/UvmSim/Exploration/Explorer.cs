@@ -61,6 +61,7 @@ public static class Explorer
         IReadOnlyList<Op> alphabet = Alphabet(Math.Max(u.Procs, 2), o.MappingPages, o.Transient);
         var hasher = new StateHash();
         var seen = new HashSet<ulong>();
+        var auditor = new Auditor();
         var frontier = new List<Op[]> { Array.Empty<Op>() };
         seen.Add(hasher.Of(u.Boot().Kernel));
         long calls = 0;
@@ -91,9 +92,9 @@ public static class Explorer
                     {
                         return new ExploreResult(seen.Count, calls, clock.Elapsed.TotalSeconds, depth, new Finding(true, panic.Message, seq, u.Procs, u.Pages));
                     }
-                    if (Auditor.AuditIncremental(d.Kernel) is { Count: > 0 } violations)
+                    if (auditor.Check(d.Kernel, full: false) is { Count: > 0 } violations)
                     {
-                        return new ExploreResult(seen.Count, calls, clock.Elapsed.TotalSeconds, depth, Finding.FromViolations(violations, seq, u.Procs, u.Pages));
+                        return new ExploreResult(seen.Count, calls, clock.Elapsed.TotalSeconds, depth, Finding.FromViolations([.. violations], seq, u.Procs, u.Pages));
                     }
                     if (seen.Add(hasher.Of(d.Kernel)))
                     {

@@ -64,6 +64,7 @@ public static class Fuzzer
         var rng = new Random(seed);
         var hasher = new StateHash();
         var seen = new HashSet<ulong>();
+        var auditor = new Auditor();
         var episode = new List<Op>(o.EpisodeLength);
         long calls = 0;
         Universe u = o.Universe;
@@ -88,9 +89,9 @@ public static class Fuzzer
                 {
                     return (calls, seen.Count, new Finding(true, panic.Message, [.. episode], u.Procs, u.Pages));
                 }
-                if (o.Audit && Auditor.AuditIncremental(d.Kernel) is { Count: > 0 } violations && !o.PanicsOnly)
+                if (o.Audit && auditor.Check(d.Kernel, full: false) is { Count: > 0 } violations && !o.PanicsOnly)
                 {
-                    return (calls, seen.Count, Finding.FromViolations(violations, [.. episode], u.Procs, u.Pages));
+                    return (calls, seen.Count, Finding.FromViolations([.. violations], [.. episode], u.Procs, u.Pages));
                 }
                 seen.Add(hasher.Of(d.Kernel));
                 if (progress is not null && (calls & 0xffff) == 0)

@@ -14,19 +14,32 @@ public sealed class StateHash
 {
     private const ulong Offset = 14695981039346656037UL;
     private const ulong Prime = 1099511628211UL;
-    private readonly Dictionary<int, int> _frames = [];
+    private int[] _frameIds = [];
+    private int[] _frameStamp = [];
+    private int _stamp;
+    private int _nextFrame;
+    private readonly List<Process> _procs = [];
     private readonly Dictionary<object, int> _objects = new(ReferenceEqualityComparer.Instance);
     private ulong _h;
 
     /// <summary>Hashes the kernel's state.</summary>
     public ulong Of(Kernel.Kernel k)
     {
-        _frames.Clear();
+        if (_frameIds.Length != k.Vm.Frames.Count)
+        {
+            _frameIds = new int[k.Vm.Frames.Count];
+            _frameStamp = new int[k.Vm.Frames.Count];
+        }
+        _stamp++;
+        _nextFrame = 0;
         _objects.Clear();
         _h = Offset;
         Mix((ulong)k.Vm.Stats.Wired);
         Mix((ulong)k.Vm.Stats.Free);
-        foreach (Process p in k.Processes.Values.OrderBy(p => p.Pid))
+        _procs.Clear();
+        _procs.AddRange(k.Processes.Values);
+        _procs.Sort(static (a, b) => a.Pid.CompareTo(b.Pid));
+        foreach (Process p in _procs)
         {
             Mix(p.Uid);
             Mix(p.Space.Map.WireFuture ? 1UL : 0UL);
@@ -68,7 +81,7 @@ public sealed class StateHash
                 }
             }
         }
-        foreach (var s in k.Shm.Segments.OrderBy(s => s.Slot))
+        foreach (var s in k.Shm.Segments)
         {
             Mix((ulong)Canonical(s));
             Mix(s.Key);
@@ -79,7 +92,7 @@ public sealed class StateHash
                 MixFrame(k, s.Object.FrameAt(i));
             }
         }
-        foreach (var h in k.Handles.Values.OrderBy(h => h.Id))
+        foreach (var h in k.Handles.Values)
         {
             Mix((h.Released ? 1UL : 0) | (h.AuditHolds ? 2UL : 0) | (h.Process.Alive ? 4UL : 0));
             Mix(h.Start);
@@ -109,22 +122,16 @@ public sealed class StateHash
             Mix(ulong.MaxValue);
             return;
         }
-        if (!_frames.TryGetValue(f, out int id))
+        if (_frameStamp[f] != _stamp)
         {
-            id = _frames.Count + 1;
-            _frames[f] = id;
+            _frameStamp[f] = _stamp;
+            _frameIds[f] = ++_nextFrame;
         }
-        Mix((ulong)id);
+        Mix((ulong)_frameIds[f]);
         Mix(k.Vm.Frames[f].WireCount);
         Mix((ulong)k.Vm.Frames[f].State);
     }
 
-    private void Mix(ulong v)
-    {
-        for (int i = 0; i < 8; i++)
-        {
-            _h = (_h ^ (v & 0xff)) * Prime;
-            v >>= 8;
-        }
-    }
+    private void Mix(ulong v) =>
+        _h = System.Numerics.BitOperations.RotateLeft(_h ^ (v * 0x9E3779B97F4A7C15UL), 31) * Prime;
 }

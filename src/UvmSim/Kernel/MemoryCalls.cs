@@ -148,7 +148,10 @@ public sealed partial class Kernel
     {
         VmMap map = p.Space.Map;
         ((Pageable)Wiring).ReallyUnwire(p.Space, start, end, only);
-        p.PosixLocked.Remove(start, end);
+        if (only is null)
+        {
+            p.PosixLocked.Remove(start, end);
+        }
         MapEntry? e = map.LookupAtOrAfter(start);
         if (e is not null && e.Start < start && (only is null || only(e)))
         {
@@ -161,6 +164,10 @@ public sealed partial class Kernel
             {
                 map.ClipEnd(e, end);
                 next = e.Next;
+                if (only is not null)
+                {
+                    p.PosixLocked.Remove(e.Start, e.End);
+                }
                 map.Remove(e);
                 p.Space.Pmap.Remove(e.Start, e.End);
                 Vm.ReleaseEntry(e);

@@ -38,6 +38,9 @@ internal sealed class EntryTree : IEnumerable<MapEntry>
     private MapEntry? _root;
     private int _version;
 
+    /// <summary>Counts structural changes made through this API; a cached verification is valid while it stays the same.</summary>
+    internal int Version => _version;
+
     /// <summary>Number of entries.</summary>
     public int Count { get; private set; }
 

@@ -230,6 +230,23 @@ public sealed class VmMap
     /// <summary>Structural problems of the index (rule 1 of the auditor).</summary>
     public IEnumerable<string> VerifyIndex() => _tree.Verify();
 
+    private int _verifiedVersion = -1;
+    private IReadOnlyList<string> _verified = [];
+
+    /// <summary>
+    /// <see cref="VerifyIndex"/>, recomputed only when the tree changed since the last call:
+    /// every change goes through the tree's API, which counts it. The incremental auditor's path.
+    /// </summary>
+    public IReadOnlyList<string> VerifyIndexCached()
+    {
+        if (_verifiedVersion != _tree.Version)
+        {
+            _verified = [.. _tree.Verify()];
+            _verifiedVersion = _tree.Version;
+        }
+        return _verified;
+    }
+
     private void AbsorbForward(MapEntry keep, MapEntry gone)
     {
         long keepPages = Pages(keep.Size);

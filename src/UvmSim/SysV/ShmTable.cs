@@ -75,7 +75,7 @@ public sealed class ShmTable
     }
 
     /// <summary>Live segments (not yet freed).</summary>
-    public IEnumerable<Segment> Segments => _slots.Values;
+    public Dictionary<int, Segment>.ValueCollection Segments => _slots.Values;
 
     /// <summary>The live segment with <paramref name="id"/>, removed ones included.</summary>
     public Segment? Find(ulong id)
