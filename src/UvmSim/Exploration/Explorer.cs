@@ -15,8 +15,8 @@ public sealed record ExploreResult(long States, long Calls, double Seconds, int 
 /// (SPEC §13): the mlock family, SysV shared memory, fork and exit, touch and unmap, each on
 /// whole mappings or their first page, optionally vslock/vsunlock. States are deduplicated
 /// by <see cref="StateHash"/>, so the search is over states, not sequences; the first panic
-/// or violation met is a shortest counterexample. Each state is rebuilt by replaying its
-/// sequence on a fresh kernel (the model has no snapshot), which costs a factor of the depth.
+/// or violation met is a shortest counterexample (the most severe of its depth). Each state
+/// is rebuilt by replaying its sequence on a fresh kernel (the model has no snapshot), which costs a factor of the depth.
 /// </summary>
 public static class Explorer
 {
@@ -27,14 +27,16 @@ public static class Explorer
         int all = mappingPages << 4, one = 1 << 4;
         for (int p = 0; p < procs; p++)
         {
-            ops.Add(new Op(OpKind.Shmget, p, mappingPages - 1, 0, 0));
-            ops.Add(new Op(OpKind.Shmat, p, 0, 0, 0));
-            ops.Add(new Op(OpKind.Shmctl, p, 0, 0, 2));      // SHM_LOCK
-            ops.Add(new Op(OpKind.Shmctl, p, 0, 0, 4));      // SHM_UNLOCK
+            // The wiring calls come first: among equally short counterexamples the search
+            // reports the one that mixes the two contracts (S9's family) before others.
             ops.Add(new Op(OpKind.Munlock, p, 0, 0, all, Exact: true));
             ops.Add(new Op(OpKind.Munlockall, p, 0, 0, 0));
             ops.Add(new Op(OpKind.Mlock, p, 0, 0, all, Exact: true));
             ops.Add(new Op(OpKind.Mlockall, p, 0, 0, 1));
+            ops.Add(new Op(OpKind.Shmctl, p, 0, 0, 2));      // SHM_LOCK
+            ops.Add(new Op(OpKind.Shmctl, p, 0, 0, 4));      // SHM_UNLOCK
+            ops.Add(new Op(OpKind.Shmget, p, mappingPages - 1, 0, 0));
+            ops.Add(new Op(OpKind.Shmat, p, 0, 0, 0));
             ops.Add(new Op(OpKind.Mmap, p, mappingPages - 1, 2, 0)); // private anonymous rw
             ops.Add(new Op(OpKind.Munmap, p, 0, 0, all, Exact: true));
             ops.Add(new Op(OpKind.Shmdt, p, 0, 0, 0));
@@ -53,6 +55,32 @@ public static class Explorer
         return ops;
     }
 
+    /// <summary>
+    /// Among equally short counterexamples the most severe is reported: a panic, then a
+    /// frame with fewer wirings than holders (the step before an underflow), then the other
+    /// kinds; ties go to the first found.
+    /// </summary>
+    private static int Rank(IReadOnlyList<Violation> violations) => 1 + violations.Min(v => v.Kind switch
+    {
+        ViolationKind.Underwired => 0,
+        ViolationKind.Counter => 1,
+        ViolationKind.FreeWired => 2,
+        ViolationKind.LostLock => 3,
+        ViolationKind.Leak => 4,
+        ViolationKind.Segment => 5,
+        ViolationKind.Nonresident => 6,
+        _ => 7,
+    });
+
+    private static void Consider(Finding f, int rank, ref Finding? best, ref int bestRank)
+    {
+        if (rank < bestRank)
+        {
+            best = f;
+            bestRank = rank;
+        }
+    }
+
     /// <summary>Runs the search; <paramref name="progress"/> gets (depth, states) after each level.</summary>
     public static ExploreResult Run(ExploreOptions o, Action<int, long>? progress = null, CancellationToken cancel = default)
     {
@@ -68,6 +96,8 @@ public static class Explorer
         for (int depth = 1; depth <= o.Depth && frontier.Count > 0; depth++)
         {
             var next = new List<Op[]>();
+            Finding? best = null;
+            int bestRank = int.MaxValue;
             foreach (Op[] prefix in frontier)
             {
                 foreach (Op op in alphabet)
@@ -90,17 +120,23 @@ public static class Explorer
                     }
                     catch (KernelPanic panic)
                     {
-                        return new ExploreResult(seen.Count, calls, clock.Elapsed.TotalSeconds, depth, new Finding(true, panic.Message, seq, u.Procs, u.Pages));
+                        Consider(new Finding(true, panic.Message, seq, u.Procs, u.Pages), 0, ref best, ref bestRank);
+                        continue;
                     }
                     if (auditor.Check(d.Kernel, full: false) is { Count: > 0 } violations)
                     {
-                        return new ExploreResult(seen.Count, calls, clock.Elapsed.TotalSeconds, depth, Finding.FromViolations([.. violations], seq, u.Procs, u.Pages));
+                        Consider(Finding.FromViolations([.. violations], seq, u.Procs, u.Pages), Rank(violations), ref best, ref bestRank);
+                        continue;
                     }
                     if (seen.Add(hasher.Of(d.Kernel)))
                     {
                         next.Add(seq);
                     }
                 }
+            }
+            if (best is not null)
+            {
+                return new ExploreResult(seen.Count, calls, clock.Elapsed.TotalSeconds, depth, best);
             }
             frontier = next;
             progress?.Invoke(depth, seen.Count);

@@ -69,7 +69,7 @@ public sealed class SegmentSysvLock(Kernel.Kernel kernel) : ISysvLock
         }
         foreach (MapEntry e in EntriesOf(p, attachment).ToList())
         {
-            if (AddRecord(p, e) != Errno.None)
+            if (!e.SegmentRecord && AddRecord(p, e) != Errno.None)
             {
                 return Errno.ENOMEM;
             }
@@ -99,9 +99,14 @@ public sealed class SegmentSysvLock(Kernel.Kernel kernel) : ISysvLock
     /// <inheritdoc/>
     public Func<MapEntry, bool>? DetachFilter(Segment segment) => e => e.Object == segment.Object;
 
-    /// <summary>Every attachment entry of the segment, in every live process.</summary>
+    /// <summary>
+    /// Every attachment entry of the segment, in every live process, once each — a stale
+    /// attachment and a newer one at the same address cover the same entry, which must still
+    /// hold one record (found by <c>uvmsim explore --policy dual --depth 6</c>).
+    /// </summary>
     public IEnumerable<(Process, MapEntry)> AttachmentEntries(Segment segment)
     {
+        var seen = new HashSet<MapEntry>(ReferenceEqualityComparer.Instance);
         foreach (Process p in kernel.Processes.Values)
         {
             foreach (Attachment a in p.Attachments)
@@ -112,7 +117,10 @@ public sealed class SegmentSysvLock(Kernel.Kernel kernel) : ISysvLock
                 }
                 foreach (MapEntry e in EntriesOf(p, a))
                 {
-                    yield return (p, e);
+                    if (seen.Add(e))
+                    {
+                        yield return (p, e);
+                    }
                 }
             }
         }
