@@ -13,6 +13,7 @@ internal static class CliApp
         RunCommand.Create(terminal),
         MatrixCommand.Create(terminal),
         PoliciesCommand.Create(terminal),
+        BenchHostCommand.Create(terminal),
     };
 
     /// <summary>Parses and invokes; command-line errors are usage errors (exit 2), one line each on stderr.</summary>
