@@ -116,7 +116,10 @@ internal static class BenchHostCommand
         };
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() < 1)
+            // Only a well-formed number is checked here; a malformed one is already a parse error.
+            if (result.Tokens.Count > 0
+                && int.TryParse(result.Tokens[^1].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n)
+                && n < 1)
             {
                 result.AddError("--repeat must be at least 1.");
             }
