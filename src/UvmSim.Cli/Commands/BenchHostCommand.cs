@@ -14,7 +14,7 @@ namespace UvmSim.Cli.Commands;
 internal static class BenchHostCommand
 {
     /// <summary>Default batches per side.</summary>
-    public const int DefaultRepeat = 31;
+    public const int DefaultRepeat = 101;
 
     /// <summary><c>--repeat N</c>: timed batches per side, sequence and size.</summary>
     public static readonly Option<int> Repeat = CreateRepeat();

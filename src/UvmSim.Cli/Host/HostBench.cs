@@ -13,13 +13,16 @@ internal sealed record BenchRow(Sequence Sequence, int Pages, double HostMicros,
 /// Runs every sequence at every size on the host kernel and in the model, in one process,
 /// alternating: one warm-up batch each, then <c>repeat</c> host batches and <c>repeat</c>
 /// model batches interleaved; a batch is <see cref="Batch"/> back-to-back sequences and
-/// gives one sample (its time divided by <see cref="Batch"/>). The row holds each side's
+/// gives one sample (its time divided by <see cref="Batch"/>). The model is warmed up first. The row holds each side's
 /// median sample.
 /// </summary>
 internal static class HostBench
 {
     /// <summary>Sequences per timed batch.</summary>
     public const int Batch = 64;
+
+    /// <summary>How long the model runs untimed before the first batch.</summary>
+    public static readonly TimeSpan WarmUp = TimeSpan.FromMilliseconds(500);
 
     /// <summary>The largest range locked, in bytes: what <c>RLIMIT_MEMLOCK</c> must allow.</summary>
     public static ulong BytesNeeded => (ulong)Sequences.PageCounts.Max() * (ulong)Environment.SystemPageSize;
@@ -54,6 +57,7 @@ internal static class HostBench
     /// <summary>Measures every sequence and size; <paramref name="progress"/> hears each row's name first.</summary>
     public static List<BenchRow> Run(int repeat, Action<string>? progress = null)
     {
+        WarmUpModel();
         var rows = new List<BenchRow>();
         foreach (Sequence sequence in Sequences.All)
         {
@@ -75,6 +79,23 @@ internal static class HostBench
             }
         }
         return rows;
+    }
+
+    /// <summary>
+    /// Runs the model's sequences for <see cref="WarmUp"/> first, so the tiered JIT has
+    /// promoted its hot paths before anything is timed (a cold batch would time tier-0 code).
+    /// </summary>
+    private static void WarmUpModel()
+    {
+        using var model = new ModelTarget(Sequences.PageCounts[0]);
+        long start = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(start) < WarmUp)
+        {
+            foreach (Sequence sequence in Sequences.All)
+            {
+                model.Run(sequence);
+            }
+        }
     }
 
     private static double TimeBatch(ISequenceTarget target, Sequence sequence)
