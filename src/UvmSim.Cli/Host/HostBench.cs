@@ -13,7 +13,7 @@ internal sealed record BenchRow(Sequence Sequence, int Pages, double HostMicros,
 /// Runs every sequence at every size on the host kernel and in the model, in one process,
 /// alternating: one warm-up batch each, then <c>repeat</c> host batches and <c>repeat</c>
 /// model batches interleaved; a batch is <see cref="Batch"/> back-to-back sequences and
-/// gives one sample (its time divided by <see cref="Batch"/>). The model is warmed up first. The row holds each side's
+/// gives one sample (its time divided by <see cref="Batch"/>). Both sides are warmed up first. The row holds each side's
 /// median sample.
 /// </summary>
 internal static class HostBench
@@ -21,8 +21,8 @@ internal static class HostBench
     /// <summary>Sequences per timed batch.</summary>
     public const int Batch = 64;
 
-    /// <summary>How long the model runs untimed before the first batch.</summary>
-    public static readonly TimeSpan WarmUp = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan WarmUpBurst = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan WarmUpPause = TimeSpan.FromMilliseconds(150);
 
     /// <summary>The largest range locked, in bytes: what <c>RLIMIT_MEMLOCK</c> must allow.</summary>
     public static ulong BytesNeeded => (ulong)Sequences.PageCounts.Max() * (ulong)Environment.SystemPageSize;
@@ -57,7 +57,7 @@ internal static class HostBench
     /// <summary>Measures every sequence and size; <paramref name="progress"/> hears each row's name first.</summary>
     public static List<BenchRow> Run(int repeat, Action<string>? progress = null)
     {
-        WarmUpModel();
+        WarmUp();
         var rows = new List<BenchRow>();
         foreach (Sequence sequence in Sequences.All)
         {
@@ -82,19 +82,26 @@ internal static class HostBench
     }
 
     /// <summary>
-    /// Runs the model's sequences for <see cref="WarmUp"/> first, so the tiered JIT has
-    /// promoted its hot paths before anything is timed (a cold batch would time tier-0 code).
+    /// Runs every sequence on both sides, untimed, in three bursts with pauses between, so
+    /// the tiered JIT has promoted the hot paths before anything is timed: it compiles in the
+    /// background after a quiet delay, and a cold batch would time tier-0 code.
     /// </summary>
-    private static void WarmUpModel()
+    private static void WarmUp()
     {
+        using var host = new HostTarget(Sequences.PageCounts[0]);
         using var model = new ModelTarget(Sequences.PageCounts[0]);
-        long start = Stopwatch.GetTimestamp();
-        while (Stopwatch.GetElapsedTime(start) < WarmUp)
+        for (int burst = 0; burst < 3; burst++)
         {
-            foreach (Sequence sequence in Sequences.All)
+            long start = Stopwatch.GetTimestamp();
+            while (Stopwatch.GetElapsedTime(start) < WarmUpBurst)
             {
-                model.Run(sequence);
+                foreach (Sequence sequence in Sequences.All)
+                {
+                    TimeBatch(host, sequence);
+                    TimeBatch(model, sequence);
+                }
             }
+            Thread.Sleep(WarmUpPause);
         }
     }
 
