@@ -17,6 +17,7 @@ internal static class CliApp
         ExploreCommand.Create(terminal),
         ShrinkCommand.Create(terminal),
         EmitCCommand.Create(terminal),
+        BenchHostCommand.Create(terminal),
     };
 
     /// <summary>Parses and invokes; command-line errors are usage errors (exit 2), one line each on stderr.</summary>
