@@ -108,7 +108,7 @@ public sealed class Auditor
         }
         else
         {
-            foreach (int f in frames.NonZero)
+            foreach (int f in frames.NonZero())
             {
                 Touch(f);
                 _visited[f] = true;

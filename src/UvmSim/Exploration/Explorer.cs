@@ -88,7 +88,7 @@ public static class Explorer
         Universe u = o.Universe;
         IReadOnlyList<Op> alphabet = Alphabet(Math.Max(u.Procs, 2), o.MappingPages, o.Transient);
         var hasher = new StateHash();
-        var seen = new HashSet<ulong>();
+        var seen = new StateSet();
         var auditor = new Auditor();
         var frontier = new List<Op[]> { Array.Empty<Op>() };
         seen.Add(hasher.Of(u.Boot().Kernel));

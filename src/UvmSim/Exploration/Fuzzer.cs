@@ -63,7 +63,7 @@ public static class Fuzzer
     {
         var rng = new Random(seed);
         var hasher = new StateHash();
-        var seen = new HashSet<ulong>();
+        var seen = new StateSet();
         var auditor = new Auditor();
         var episode = new List<Op>(o.EpisodeLength);
         long calls = 0;

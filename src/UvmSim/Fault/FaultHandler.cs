@@ -263,7 +263,7 @@ public sealed partial class FaultHandler
         ulong page = (ulong)_vm.PageSize;
         for (ulong va = start; va < end; va += page)
         {
-            int frame = _vm.UnwireBy.FrameAt(this, space, va);
+            int frame = _vm.UnwireBy.FrameAt(this, space, va, entry);
             if (frame < 0)
             {
                 continue;

@@ -10,11 +10,29 @@ public readonly record struct Pte(int Frame, Protection Protection, bool Wired);
 /// NetBSD's <c>uvm_fault_unwire</c> unwires whatever frame is mapped here now, and
 /// <c>pmap_wired_count</c> feeds the memlock limit; both read this table.
 /// </summary>
+/// <remarks>
+/// Laid out like a hardware page table: leaf tables of 512 translations, found by the upper
+/// bits of the page number, with the last table used cached — range operations touch one
+/// table per 512 pages, and nothing is allocated per page.
+/// </remarks>
 public sealed class Pmap
 {
-    private readonly Dictionary<ulong, Pte> _ptes = [];
+    private const int LeafBits = 9;
+    private const int LeafSize = 1 << LeafBits;
+    private const ulong LeafMask = LeafSize - 1;
+
+    private readonly Dictionary<ulong, Leaf> _leaves = [];
     private readonly PvTable _pv;
     private readonly int _shift;
+    private ulong _lastKey = ulong.MaxValue;
+    private Leaf? _last;
+
+    private sealed class Leaf
+    {
+        public readonly int[] Frame = new int[LeafSize];
+        public readonly byte[] Bits = new byte[LeafSize]; // 0: none; else 0x80 | wired 0x40 | protection
+        public int Count;
+    }
 
     /// <summary>Creates an empty pmap whose frames are tracked in <paramref name="pv"/>.</summary>
     public Pmap(PvTable pv, int pageShift)
@@ -27,35 +45,91 @@ public sealed class Pmap
     public long WiredCount { get; private set; }
 
     /// <summary>Number of translations.</summary>
-    public int Count => _ptes.Count;
+    public int Count { get; private set; }
+
+    private Leaf? Find(ulong vpn, bool create)
+    {
+        ulong key = vpn >> LeafBits;
+        if (key == _lastKey)
+        {
+            return _last;
+        }
+        if (!_leaves.TryGetValue(key, out Leaf? leaf))
+        {
+            if (!create)
+            {
+                return null;
+            }
+            leaf = new Leaf();
+            _leaves[key] = leaf;
+        }
+        _lastKey = key;
+        _last = leaf;
+        return leaf;
+    }
 
     /// <summary>The translation of <paramref name="va"/>, if any (<c>pmap_extract</c>).</summary>
-    public bool TryGet(ulong va, out Pte pte) => _ptes.TryGetValue(va >> _shift, out pte);
+    public bool TryGet(ulong va, out Pte pte)
+    {
+        ulong vpn = va >> _shift;
+        Leaf? leaf = Find(vpn, create: false);
+        byte bits = leaf is null ? (byte)0 : leaf.Bits[vpn & LeafMask];
+        if (bits == 0)
+        {
+            pte = default;
+            return false;
+        }
+        pte = new Pte(leaf!.Frame[vpn & LeafMask], (Protection)(bits & 0x7), (bits & 0x40) != 0);
+        return true;
+    }
 
-    /// <summary>All translations as (va, pte).</summary>
-    public IEnumerable<(ulong Va, Pte Pte)> All => _ptes.Select(kv => (kv.Key << _shift, kv.Value));
+    /// <summary>All translations as (va, pte), in no particular order.</summary>
+    public IEnumerable<(ulong Va, Pte Pte)> All
+    {
+        get
+        {
+            foreach (var (key, leaf) in _leaves)
+            {
+                for (int i = 0; i < LeafSize; i++)
+                {
+                    byte bits = leaf.Bits[i];
+                    if (bits != 0)
+                    {
+                        ulong vpn = key << LeafBits | (uint)i;
+                        yield return (vpn << _shift, new Pte(leaf.Frame[i], (Protection)(bits & 0x7), (bits & 0x40) != 0));
+                    }
+                }
+            }
+        }
+    }
 
     /// <summary>Maps <paramref name="va"/> to <paramref name="frame"/> (<c>pmap_enter</c>), replacing any old translation.</summary>
     public void Enter(ulong va, int frame, Protection protection, bool wired)
     {
         ulong vpn = va >> _shift;
-        if (_ptes.TryGetValue(vpn, out Pte old))
+        Leaf leaf = Find(vpn, create: true)!;
+        int i = (int)(vpn & LeafMask);
+        byte old = leaf.Bits[i];
+        if (old != 0)
         {
-            if (old.Wired)
+            if ((old & 0x40) != 0)
             {
                 WiredCount--;
             }
-            if (old.Frame != frame)
+            if (leaf.Frame[i] != frame)
             {
-                _pv.Remove(old.Frame, this, vpn);
+                _pv.Remove(leaf.Frame[i], this, vpn);
                 _pv.Add(frame, this, vpn);
             }
         }
         else
         {
             _pv.Add(frame, this, vpn);
+            leaf.Count++;
+            Count++;
         }
-        _ptes[vpn] = new Pte(frame, protection, wired);
+        leaf.Frame[i] = frame;
+        leaf.Bits[i] = (byte)(0x80 | (wired ? 0x40 : 0) | ((int)protection & 0x7));
         if (wired)
         {
             WiredCount++;
@@ -66,9 +140,11 @@ public sealed class Pmap
     public void Unwire(ulong va)
     {
         ulong vpn = va >> _shift;
-        if (_ptes.TryGetValue(vpn, out Pte pte) && pte.Wired)
+        Leaf? leaf = Find(vpn, create: false);
+        int i = (int)(vpn & LeafMask);
+        if (leaf is not null && (leaf.Bits[i] & 0x40) != 0)
         {
-            _ptes[vpn] = pte with { Wired = false };
+            leaf.Bits[i] &= 0xbf;
             WiredCount--;
         }
     }
@@ -78,28 +154,46 @@ public sealed class Pmap
     {
         ulong first = start >> _shift;
         ulong last = end >> _shift;
-        if (last - first <= (ulong)_ptes.Count)
+        if (Count == 0 || last <= first)
         {
-            for (ulong vpn = first; vpn < last; vpn++)
+            return;
+        }
+        if (last - first <= (ulong)_leaves.Count * LeafSize)
+        {
+            for (ulong v = first; v < last; v++)
             {
-                RemoveVpn(vpn, unlinkPv: true);
+                RemoveVpn(v, unlinkPv: true);
             }
             return;
         }
-        foreach (ulong vpn in _ptes.Keys.Where(k => k >= first && k < last).ToList())
+        // A huge sparse range (exit, exec): visit only the leaves that exist.
+        foreach (ulong key in _leaves.Keys.Where(k => (k + 1) << LeafBits > first && k << LeafBits < last).ToList())
         {
-            RemoveVpn(vpn, unlinkPv: true);
+            ulong lo = Math.Max(key << LeafBits, first), hi = Math.Min((key + 1) << LeafBits, last);
+            for (ulong v = lo; v < hi; v++)
+            {
+                RemoveVpn(v, unlinkPv: true);
+            }
         }
     }
 
     /// <summary>Drops every translation (the address space is going away).</summary>
     public void RemoveAll()
     {
-        foreach (var (vpn, pte) in _ptes)
+        foreach (var (key, leaf) in _leaves)
         {
-            _pv.Remove(pte.Frame, this, vpn);
+            for (int i = 0; i < LeafSize; i++)
+            {
+                if (leaf.Bits[i] != 0)
+                {
+                    _pv.Remove(leaf.Frame[i], this, key << LeafBits | (uint)i);
+                }
+            }
         }
-        _ptes.Clear();
+        _leaves.Clear();
+        _lastKey = ulong.MaxValue;
+        _last = null;
+        Count = 0;
         WiredCount = 0;
     }
 
@@ -108,16 +202,22 @@ public sealed class Pmap
 
     private void RemoveVpn(ulong vpn, bool unlinkPv)
     {
-        if (_ptes.Remove(vpn, out Pte pte))
+        Leaf? leaf = Find(vpn, create: false);
+        int i = (int)(vpn & LeafMask);
+        if (leaf is null || leaf.Bits[i] == 0)
         {
-            if (pte.Wired)
-            {
-                WiredCount--;
-            }
-            if (unlinkPv)
-            {
-                _pv.Remove(pte.Frame, this, vpn);
-            }
+            return;
         }
+        if ((leaf.Bits[i] & 0x40) != 0)
+        {
+            WiredCount--;
+        }
+        if (unlinkPv)
+        {
+            _pv.Remove(leaf.Frame[i], this, vpn);
+        }
+        leaf.Bits[i] = 0;
+        leaf.Count--;
+        Count--;
     }
 }

@@ -1,3 +1,4 @@
+using UvmSim.Map;
 using UvmSim.Policies;
 
 namespace UvmSim.Fault;
@@ -8,15 +9,18 @@ namespace UvmSim.Fault;
 /// </summary>
 public interface IUnwireStrategy
 {
-    /// <summary>The frame to unwire at <paramref name="va"/>, or -1 to skip the page.</summary>
-    int FrameAt(FaultHandler faults, VmSpace space, ulong va);
+    /// <summary>
+    /// The frame to unwire at <paramref name="va"/>, or -1 to skip the page.
+    /// <paramref name="near"/> is the entry the caller's walk is at, a lookup hint only.
+    /// </summary>
+    int FrameAt(FaultHandler faults, VmSpace space, ulong va, MapEntry? near);
 }
 
 /// <summary>NetBSD: the frame mapped now, whoever wired it; pages without a translation are skipped.</summary>
 public sealed class UnwireByTranslation : IUnwireStrategy
 {
     /// <inheritdoc/>
-    public int FrameAt(FaultHandler faults, VmSpace space, ulong va) =>
+    public int FrameAt(FaultHandler faults, VmSpace space, ulong va, MapEntry? near) =>
         space.Pmap.TryGet(va, out Pte pte) ? pte.Frame : -1;
 }
 
@@ -24,8 +28,8 @@ public sealed class UnwireByTranslation : IUnwireStrategy
 public sealed class UnwireByPages : IUnwireStrategy
 {
     /// <inheritdoc/>
-    public int FrameAt(FaultHandler faults, VmSpace space, ulong va) =>
-        space.Map.Lookup(va) is { } entry ? faults.PageAt(entry, va) : -1;
+    public int FrameAt(FaultHandler faults, VmSpace space, ulong va, MapEntry? near) =>
+        (near is not null && near.Contains(va) ? near : space.Map.Lookup(va)) is { } entry ? faults.PageAt(entry, va) : -1;
 }
 
 /// <summary>Chooses the strategy for a switch value.</summary>

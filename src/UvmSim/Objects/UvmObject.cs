@@ -7,7 +7,12 @@ namespace UvmSim.Objects;
 /// </summary>
 public abstract class UvmObject
 {
-    private readonly Dictionary<long, int> _pages = [];
+    private const int ChunkBits = 9;
+    private const int ChunkSize = 1 << ChunkBits;
+    private readonly Dictionary<long, int[]> _chunks = [];
+    private long _lastKey = -1;
+    private int[]? _last;
+    private int _resident;
 
     /// <summary>Registry id the frames record as their owner.</summary>
     internal int OwnerId { get; set; } = -1;
@@ -16,7 +21,7 @@ public abstract class UvmObject
     public int RefCount { get; internal set; } = 1;
 
     /// <summary>Pages that exist in a frame now.</summary>
-    public int ResidentPages => _pages.Count;
+    public int ResidentPages => _resident;
 
     /// <summary>Size in pages beyond which a fault fails (<c>EFAULT</c>), or -1 for unbounded.</summary>
     public abstract long SizePages { get; }
@@ -25,12 +30,65 @@ public abstract class UvmObject
     public virtual bool ReadOnly => false;
 
     /// <summary>The frame holding page <paramref name="index"/>, or -1.</summary>
-    public int FrameAt(long index) => _pages.TryGetValue(index, out int f) ? f : -1;
+    public int FrameAt(long index) => index >= 0 && Chunk(index, create: false) is { } c ? c[index & (ChunkSize - 1)] : -1;
 
     /// <summary>Resident pages as (index, frame), in no particular order.</summary>
-    public IEnumerable<KeyValuePair<long, int>> Pages => _pages;
+    public IEnumerable<KeyValuePair<long, int>> Pages
+    {
+        get
+        {
+            foreach (var (key, chunk) in _chunks)
+            {
+                for (int i = 0; i < ChunkSize; i++)
+                {
+                    if (chunk[i] >= 0)
+                    {
+                        yield return new(key << ChunkBits | (uint)i, chunk[i]);
+                    }
+                }
+            }
+        }
+    }
 
-    internal void SetPage(long index, int frame) => _pages[index] = frame;
+    internal void SetPage(long index, int frame)
+    {
+        int[] c = Chunk(index, create: true)!;
+        if (c[index & (ChunkSize - 1)] < 0)
+        {
+            _resident++;
+        }
+        c[index & (ChunkSize - 1)] = frame;
+    }
 
-    internal void RemovePage(long index) => _pages.Remove(index);
+    internal void RemovePage(long index)
+    {
+        if (Chunk(index, create: false) is { } c && c[index & (ChunkSize - 1)] >= 0)
+        {
+            c[index & (ChunkSize - 1)] = -1;
+            _resident--;
+        }
+    }
+
+    /// <summary>Pages live in chunks of 512, like a page table, with the last chunk used cached.</summary>
+    private int[]? Chunk(long index, bool create)
+    {
+        long key = index >> ChunkBits;
+        if (key == _lastKey)
+        {
+            return _last;
+        }
+        if (!_chunks.TryGetValue(key, out int[]? chunk))
+        {
+            if (!create)
+            {
+                return null;
+            }
+            chunk = new int[ChunkSize];
+            Array.Fill(chunk, -1);
+            _chunks[key] = chunk;
+        }
+        _lastKey = key;
+        _last = chunk;
+        return chunk;
+    }
 }

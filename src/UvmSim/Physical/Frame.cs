@@ -18,7 +18,7 @@ public enum FrameState : byte
 /// (4,194,304 frames) costs 64 MiB:
 /// <code>
 ///  0      2     3     4          8          12         16
-///  | wire | st  | pad | owner    | offset   | stamp    |
+///  | wire | st  | idx | owner    | offset   | stamp    |
 /// </code>
 /// <c>wire</c> is 16-bit as in NetBSD, so it wraps with diagnostics off. For a free frame
 /// <c>owner</c> is the next free frame's index (an intrusive free list).
@@ -32,7 +32,8 @@ public struct Frame
     /// <summary>Free, in use or orphaned.</summary>
     public FrameState State;
 
-    private readonly byte _reserved;
+    /// <summary>Non-zero while the frame is listed in the pool's index of counted frames.</summary>
+    internal byte Indexed;
 
     /// <summary>Owner registry id (object or anon); next free frame while free.</summary>
     public int Owner;

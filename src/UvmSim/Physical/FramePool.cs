@@ -16,7 +16,7 @@ public sealed class FramePool
 {
     private const string PageFile = "uvm_page.c";
     private readonly Frame[] _frames;
-    private readonly HashSet<int> _counted = [];
+    private readonly List<int> _counted = [];
     private int _freeHead;
     private uint _clock;
 
@@ -48,11 +48,41 @@ public sealed class FramePool
     public int Count => _frames.Length;
 
     /// <summary>
-    /// Frames whose count changed from 0 through <see cref="Wire"/>, <see cref="Unwire"/> or a
-    /// release and is non-zero now: the incremental auditor's index. Counts written directly
-    /// through the indexer (tests planting damage) bypass it; the full audit scans every frame.
+    /// Every frame whose count is non-zero, plus some whose count went back to 0 since the
+    /// last call (listing is lazy: a frame is appended when its count leaves 0 through
+    /// <see cref="Wire"/> or <see cref="Unwire"/>, and dropped here once it is 0 again), so
+    /// keeping the index costs a byte flag and no hashing. The incremental auditor visits
+    /// these. Counts written directly through the indexer (tests planting damage) bypass it;
+    /// the full audit scans every frame.
     /// </summary>
-    public IReadOnlySet<int> NonZero => _counted;
+    public List<int> NonZero()
+    {
+        int kept = 0;
+        for (int i = 0; i < _counted.Count; i++)
+        {
+            int f = _counted[i];
+            if (_frames[f].WireCount != 0)
+            {
+                _counted[kept++] = f;
+            }
+            else
+            {
+                _frames[f].Indexed = 0;
+            }
+        }
+        _counted.RemoveRange(kept, _counted.Count - kept);
+        return _counted;
+    }
+
+    private void Index(int frame)
+    {
+        ref Frame fr = ref _frames[frame];
+        if (fr.Indexed == 0)
+        {
+            fr.Indexed = 1;
+            _counted.Add(frame);
+        }
+    }
 
     /// <summary>Direct access for the page daemon, the auditor and tests.</summary>
     public ref Frame this[int frame] => ref _frames[frame];
@@ -103,7 +133,6 @@ public sealed class FramePool
         if (fr.WireCount > 0)
         {
             fr.WireCount = 0;
-            _counted.Remove(frame);
             DecrementWired();
         }
         PushFree(frame);
@@ -127,12 +156,11 @@ public sealed class FramePool
         if (fr.WireCount == 0)
         {
             Stats.Wired++;
-            _counted.Add(frame);
+            Index(frame);
         }
         fr.WireCount++;
         if (fr.WireCount == 0)
         {
-            _counted.Remove(frame);
             if (Diagnostics)
             {
                 throw new KernelPanic(KernelPanic.AssertionMessage("pg->wire_count > 0", PageFile));
@@ -156,7 +184,7 @@ public sealed class FramePool
                 throw new KernelPanic(KernelPanic.AssertionMessage("pg->wire_count != 0", PageFile));
             }
             fr.WireCount = ushort.MaxValue;
-            _counted.Add(frame);
+            Index(frame);
             return false;
         }
         fr.WireCount--;
@@ -164,7 +192,6 @@ public sealed class FramePool
         {
             return false;
         }
-        _counted.Remove(frame);
         fr.Stamp = ++_clock;
         DecrementWired();
         return true;
@@ -184,7 +211,6 @@ public sealed class FramePool
         ref Frame fr = ref _frames[frame];
         fr.State = FrameState.Free;
         fr.WireCount = 0;
-        _counted.Remove(frame);
         fr.Offset = 0;
         fr.Owner = _freeHead;
         _freeHead = frame;

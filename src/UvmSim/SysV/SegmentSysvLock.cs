@@ -23,19 +23,21 @@ public sealed class SegmentSysvLock(Kernel.Kernel kernel) : ISysvLock
         {
             return Errno.ENOMEM;
         }
-        var done = new List<(Process, MapEntry)>();
-        foreach (var (p, e) in AttachmentEntries(segment).ToList())
+        // No entry holds a record while the segment is unlocked, so the record bit itself
+        // says which entries this walk has done (a stale attachment and a newer one at the
+        // same address share an entry, which still gets one record).
+        if (!ForEachAttachmentEntry(segment, (p, e) => e.SegmentRecord || AddRecord(p, e) == Errno.None))
         {
-            if (AddRecord(p, e) != Errno.None)
+            ForEachAttachmentEntry(segment, (p, e) =>
             {
-                foreach (var (q, d) in done)
+                if (e.SegmentRecord)
                 {
-                    DropRecord(q, d);
+                    DropRecord(p, e);
                 }
-                ObjectWiring.Unwire(kernel.Vm, segment);
-                return Errno.ENOMEM;
-            }
-            done.Add((p, e));
+                return true;
+            });
+            ObjectWiring.Unwire(kernel.Vm, segment);
+            return Errno.ENOMEM;
         }
         segment.Locked = true;
         return Errno.None;
@@ -48,13 +50,14 @@ public sealed class SegmentSysvLock(Kernel.Kernel kernel) : ISysvLock
         {
             return Errno.None;
         }
-        foreach (var (p, e) in AttachmentEntries(segment).ToList())
+        ForEachAttachmentEntry(segment, (p, e) =>
         {
             if (e.SegmentRecord)
             {
                 DropRecord(p, e);
             }
-        }
+            return true;
+        });
         ObjectWiring.Unwire(kernel.Vm, segment);
         segment.Locked = false;
         return Errno.None;
@@ -100,13 +103,13 @@ public sealed class SegmentSysvLock(Kernel.Kernel kernel) : ISysvLock
     public Func<MapEntry, bool>? DetachFilter(Segment segment) => e => e.Object == segment.Object;
 
     /// <summary>
-    /// Every attachment entry of the segment, in every live process, once each — a stale
-    /// attachment and a newer one at the same address cover the same entry, which must still
-    /// hold one record (found by <c>uvmsim explore --policy dual --depth 6</c>).
+    /// Visits every attachment entry of the segment in every live process until
+    /// <paramref name="visit"/> returns false. A record wiring never clips (it covers its
+    /// entry exactly), so the maps can be walked while records change.
+    /// =&gt; false when a visit returned false.
     /// </summary>
-    public IEnumerable<(Process, MapEntry)> AttachmentEntries(Segment segment)
+    public bool ForEachAttachmentEntry(Segment segment, Func<Process, MapEntry, bool> visit)
     {
-        var seen = new HashSet<MapEntry>(ReferenceEqualityComparer.Instance);
         foreach (Process p in kernel.Processes.Values)
         {
             foreach (Attachment a in p.Attachments)
@@ -115,15 +118,16 @@ public sealed class SegmentSysvLock(Kernel.Kernel kernel) : ISysvLock
                 {
                     continue;
                 }
-                foreach (MapEntry e in EntriesOf(p, a))
+                for (MapEntry? e = p.Space.Map.LookupAtOrAfter(a.Va); e is not null && e.Start < a.Va + a.Size; e = e.Next)
                 {
-                    if (seen.Add(e))
+                    if (e.Object == segment.Object && !e.CopyOnWrite && !visit(p, e))
                     {
-                        yield return (p, e);
+                        return false;
                     }
                 }
             }
         }
+        return true;
     }
 
     /// <summary>Entries mapping the object itself (shared, not a copy-on-write copy) inside an attachment.</summary>

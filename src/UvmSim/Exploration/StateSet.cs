@@ -1,0 +1,74 @@
+namespace UvmSim.Exploration;
+
+/// <summary>
+/// A set of 64-bit state hashes with open addressing and linear probing: one array, no
+/// per-entry objects, so the explorer can remember millions of states cheaply. Hash 0 is
+/// kept aside, since 0 marks an empty slot.
+/// </summary>
+public sealed class StateSet
+{
+    private ulong[] _slots = new ulong[1 << 16];
+    private bool _hasZero;
+
+    /// <summary>Distinct hashes added.</summary>
+    public long Count { get; private set; }
+
+    /// <summary>Adds <paramref name="hash"/>; true when it was not there yet.</summary>
+    public bool Add(ulong hash)
+    {
+        if (hash == 0)
+        {
+            if (_hasZero)
+            {
+                return false;
+            }
+            _hasZero = true;
+            Count++;
+            return true;
+        }
+        if ((Count + 1) * 4 > _slots.LongLength * 3)
+        {
+            Grow();
+        }
+        if (!Insert(_slots, hash))
+        {
+            return false;
+        }
+        Count++;
+        return true;
+    }
+
+    private static bool Insert(ulong[] slots, ulong hash)
+    {
+        ulong mask = (ulong)slots.LongLength - 1;
+        // The hashes are well mixed already; fold the high bits in for small tables.
+        ulong i = (hash ^ (hash >> 32)) & mask;
+        while (true)
+        {
+            ulong s = slots[i];
+            if (s == hash)
+            {
+                return false;
+            }
+            if (s == 0)
+            {
+                slots[i] = hash;
+                return true;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    private void Grow()
+    {
+        var bigger = new ulong[_slots.LongLength * 2];
+        foreach (ulong h in _slots)
+        {
+            if (h != 0)
+            {
+                Insert(bigger, h);
+            }
+        }
+        _slots = bigger;
+    }
+}
