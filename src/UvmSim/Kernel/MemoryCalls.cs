@@ -188,11 +188,7 @@ public sealed partial class Kernel
             return Errno.EINVAL;
         }
         VmMap map = p.Space.Map;
-        MapEntry? first = map.LookupAtOrAfter(start);
-        if (first is not null && first.Start < start)
-        {
-            first = map.ClipStart(first, start); // kept on failure, also for len 0 (§15)
-        }
+        MapEntry? first = map.ClipAt(start); // kept on failure, also for len 0 (§15)
         for (MapEntry? e = first; e is not null && e.Start < end; e = e.Next)
         {
             if ((prot & ~e.MaxProtection) != 0)
@@ -253,12 +249,7 @@ public sealed partial class Kernel
             return Errno.EINVAL;
         }
         VmMap map = p.Space.Map;
-        MapEntry? e = map.LookupAtOrAfter(start);
-        if (e is not null && e.Start < start)
-        {
-            e = map.ClipStart(e, start);
-        }
-        for (; e is not null && e.Start < end; e = e.Next)
+        for (MapEntry? e = map.ClipAt(start); e is not null && e.Start < end; e = e.Next)
         {
             map.ClipEnd(e, end);
             e.Inheritance = inheritance;

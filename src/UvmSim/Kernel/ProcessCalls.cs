@@ -154,20 +154,7 @@ public sealed partial class Kernel
         return Errno.None;
     }
 
-    private static MapEntry Clone(MapEntry e) => new(e.Start, e.End)
-    {
-        Object = e.Object,
-        Offset = e.Offset,
-        Amap = e.Amap,
-        AmapOffset = e.AmapOffset,
-        NeedsCopy = e.NeedsCopy,
-        CopyOnWrite = e.CopyOnWrite,
-        Protection = e.Protection,
-        MaxProtection = e.MaxProtection,
-        Inheritance = e.Inheritance,
-        Advice = e.Advice,
-        NoMerge = e.NoMerge,
-    };
+    private static MapEntry Clone(MapEntry e) => e.Clone(e.Start, e.End, withWiring: false);
 
     /// <summary>
     /// Replaces the program (<c>execve</c>): SysV detach, <c>WireFuture</c> cleared, every

@@ -80,6 +80,29 @@ public sealed partial class MapEntry
     /// <summary>True when <paramref name="va"/> lies inside the entry.</summary>
     public bool Contains(ulong va) => va >= Start && va < End;
 
+    /// <summary>
+    /// A new entry over <c>[start, end)</c> with this one's backing and attributes. The
+    /// caller adjusts offsets and references. With <paramref name="withWiring"/> false the
+    /// wiring state is left out: <c>fork</c> never inherits it (SPEC §3.5).
+    /// </summary>
+    internal MapEntry Clone(ulong start, ulong end, bool withWiring) => new(start, end)
+    {
+        Object = Object,
+        Offset = Offset,
+        Amap = Amap,
+        AmapOffset = AmapOffset,
+        NeedsCopy = NeedsCopy,
+        CopyOnWrite = CopyOnWrite,
+        Protection = Protection,
+        MaxProtection = MaxProtection,
+        Inheritance = Inheritance,
+        Advice = Advice,
+        NoMerge = NoMerge,
+        WiredCount = withWiring ? WiredCount : 0,
+        Mlocked = withWiring && Mlocked,
+        SegmentRecord = withWiring && SegmentRecord,
+    };
+
     /// <inheritdoc/>
     public override string ToString() =>
         $"[0x{Start:x}, 0x{End:x}) {Protection} wired={WiredCount}{(Mlocked ? "+M" : "")}";

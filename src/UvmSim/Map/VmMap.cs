@@ -77,6 +77,16 @@ public sealed class VmMap
         return e is null ? _tree.First : e.Next;
     }
 
+    /// <summary>
+    /// The first entry that ends after <paramref name="start"/>, clipped so it begins there
+    /// if it contained it: where every range walk (unmap, mprotect, minherit) starts.
+    /// </summary>
+    public MapEntry? ClipAt(ulong start)
+    {
+        MapEntry? e = LookupAtOrAfter(start);
+        return e is not null && e.Start < start ? ClipStart(e, start) : e;
+    }
+
     /// <summary>True when no entry overlaps <c>[start, end)</c> and it lies inside the map.</summary>
     public bool IsFree(ulong start, ulong end)
     {
@@ -125,7 +135,7 @@ public sealed class VmMap
     public MapEntry Split(MapEntry entry, ulong va)
     {
         Debug.Assert(va > entry.Start && va < entry.End && va % (ulong)PageSize == 0, "clip outside the entry");
-        var upper = CloneFields(entry, va, entry.End);
+        var upper = entry.Clone(va, entry.End, withWiring: true);
         upper.Offset = entry.Offset + (va - entry.Start);
         upper.AmapOffset = entry.AmapOffset + (long)((va - entry.Start) / (ulong)PageSize);
         if (upper.Amap is not null)
@@ -309,22 +319,4 @@ public sealed class VmMap
     }
 
     private long Pages(ulong bytes) => (long)(bytes / (ulong)PageSize);
-
-    private static MapEntry CloneFields(MapEntry from, ulong start, ulong end) => new(start, end)
-    {
-        Object = from.Object,
-        Offset = from.Offset,
-        Amap = from.Amap,
-        AmapOffset = from.AmapOffset,
-        NeedsCopy = from.NeedsCopy,
-        CopyOnWrite = from.CopyOnWrite,
-        Protection = from.Protection,
-        MaxProtection = from.MaxProtection,
-        Inheritance = from.Inheritance,
-        Advice = from.Advice,
-        WiredCount = from.WiredCount,
-        Mlocked = from.Mlocked,
-        NoMerge = from.NoMerge,
-        SegmentRecord = from.SegmentRecord,
-    };
 }

@@ -88,7 +88,7 @@ public abstract class Pageable : IWiringSemantics
     {
         VmMap map = space.Map;
         MapEntry? e = map.LookupAtOrAfter(start);
-        if (e is not null && e.Start < start)
+        if (e is not null && e.Start < start && (only is null || only(e)))
         {
             e = map.ClipStart(e, start);
         }
