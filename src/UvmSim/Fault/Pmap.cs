@@ -177,6 +177,28 @@ public sealed class Pmap
         }
     }
 
+    /// <summary>
+    /// Lowers the protection of the translations in <c>[start, end)</c> to at most
+    /// <paramref name="protection"/> (<c>pmap_protect</c>), visiting only leaves that exist.
+    /// </summary>
+    public void Protect(ulong start, ulong end, Protection protection)
+    {
+        ulong first = start >> _shift;
+        ulong last = end >> _shift;
+        foreach (var (key, leaf) in _leaves)
+        {
+            ulong lo = Math.Max(key << LeafBits, first), hi = Math.Min((key + 1) << LeafBits, last);
+            for (ulong v = lo; v < hi; v++)
+            {
+                int i = (int)(v & LeafMask);
+                if (leaf.Bits[i] != 0)
+                {
+                    leaf.Bits[i] = (byte)((leaf.Bits[i] & 0xf8) | ((int)protection & (leaf.Bits[i] & 0x7)));
+                }
+            }
+        }
+    }
+
     /// <summary>Drops every translation (the address space is going away).</summary>
     public void RemoveAll()
     {

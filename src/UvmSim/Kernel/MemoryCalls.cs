@@ -87,7 +87,8 @@ public sealed partial class Kernel
             }
             start = found;
         }
-        if (wire && Policy.RelockCounts == RelockCountsSwitch.Yes && LimitError(p, start, start + size, replacing: false) != Errno.None)
+        if (wire && (!fixedAddr || Policy.RelockCounts == RelockCountsSwitch.Yes)
+            && LimitError(p, start, start + size, replacing: false) != Errno.None)
         {
             return Errno.ENOMEM; // relock-counts=yes: a fixed mapping leaves a hole (§15)
         }
@@ -127,9 +128,9 @@ public sealed partial class Kernel
     public SysResult Munmap(Process p, ulong addr, ulong len)
     {
         bool ok = Normalize(p, addr, len, out ulong start, out ulong end);
-        if (start == end)
+        if (start == end && !RejectsWrap(addr, len))
         {
-            return SysResult.Success();
+            return SysResult.Success(); // NetBSD tests the zero length first
         }
         if (!ok)
         {
@@ -208,7 +209,7 @@ public sealed partial class Kernel
             }
             else if ((old & ~prot) != 0)
             {
-                ReduceTranslations(p, e, prot);
+                p.Space.Pmap.Protect(e.Start, e.End, prot);
             }
             if (map.WireFuture && old == Protection.None && prot != Protection.None && !e.IsWired)
             {
@@ -228,17 +229,6 @@ public sealed partial class Kernel
             }
         }
         return failed ? Errno.ENOMEM : SysResult.Success();
-    }
-
-    private void ReduceTranslations(Process p, MapEntry e, Protection prot)
-    {
-        for (ulong va = e.Start; va < e.End; va += (ulong)PageSize)
-        {
-            if (p.Space.Pmap.TryGet(va, out var pte))
-            {
-                p.Space.Pmap.Enter(va, pte.Frame, pte.Protection & prot, pte.Wired);
-            }
-        }
     }
 
     /// <summary>Sets inheritance (<c>sys_minherit</c>): clips at both ends, skips holes.</summary>

@@ -19,10 +19,20 @@ public sealed partial class Kernel
         ulong grown = len + offset;
         ulong size = (grown + PageMask) & ~PageMask;
         end = start + size;
-        if (Policy.LengthWrap == LengthWrapSwitch.Reject && (grown < len || size < grown))
+        if (RejectsWrap(addr, len))
         {
             return false;
         }
         return start >= p.Space.Map.Min && end <= p.Space.Map.Max && end >= start;
+    }
+
+    /// <summary>
+    /// True under <c>length-wrap=reject</c> when growing <paramref name="len"/> by the page
+    /// offset and rounding it up would pass 2^64: a range error, never a short or zero length.
+    /// </summary>
+    internal bool RejectsWrap(ulong addr, ulong len)
+    {
+        ulong grown = len + (addr & PageMask);
+        return Policy.LengthWrap == LengthWrapSwitch.Reject && (grown < len || ((grown + PageMask) & ~PageMask) < grown);
     }
 }

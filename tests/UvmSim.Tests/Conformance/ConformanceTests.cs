@@ -14,18 +14,7 @@ public class ConformanceTests
     public static readonly IReadOnlyDictionary<string, (string[] Presets, string Reason)> KnownDisagreements =
         new Dictionary<string, (string[] Presets, string Reason)>
         {
-            ["c13-mmap-wired-limit-merge.scn"] = ([PresetNames.Dual], MmapNoLimit),
-            ["c25-limit-mlock-eagain.scn"] = ([PresetNames.Dual], MmapNoLimit),
-            ["c28-limit-zero.scn"] = ([PresetNames.Dual], MmapNoLimit),
-            ["c31-wiredmax.scn"] = ([PresetNames.Dual], MmapNoLimit),
-            ["c99-wirefuture-mmap-limit.scn"] = ([PresetNames.Dual], MmapNoLimit),
-            ["c104-munmap-length-wrap.scn"] = ([PresetNames.Dual],
-                "SPEC §5.1/§5.2: under length-wrap=reject a len within a page of 2^64 is a range error (munmap: EINVAL); " +
-                "the model's munmap tests the wrapped zero length first and returns 0"),
         };
-
-    private const string MmapNoLimit =
-        "SPEC §5.3: mmap wiring runs tests (2) and (3) (ENOMEM); under relock-counts=no the model skips both for a non-fixed mmap(MAP_WIRED)";
 
     private static string Folder
     {
