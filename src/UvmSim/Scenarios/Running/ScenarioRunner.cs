@@ -154,6 +154,12 @@ public sealed class ScenarioRunner
         LineResult Result(string actual, LineStatus status, string? value = null, IReadOnlyList<string>? changes = null, string? error = null) =>
             new(c.Line, c.Proc, c.Text, actual, expectedText, status, value, changes ?? [], error);
 
+        if (Kernel.Dead)
+        {
+            // After a panic no further call runs, whatever it names (§12.6).
+            Unbind(c);
+            return Result("dead", expected is DeadOutcome ? LineStatus.Pass : LineStatus.Skipped);
+        }
         Process? proc = null;
         if (c.Proc is not null)
         {
@@ -162,11 +168,6 @@ public sealed class ScenarioRunner
                 Unbind(c);
                 return Result("unbound", expected is UnboundOutcome ? LineStatus.Pass : LineStatus.Fail);
             }
-        }
-        if (Kernel.Dead)
-        {
-            Unbind(c);
-            return Result("dead", expected is DeadOutcome ? LineStatus.Pass : LineStatus.Skipped);
         }
         if (proc is { Alive: false })
         {
