@@ -30,7 +30,7 @@ internal static class FuzzCommand
     {
         var command = new Command("fuzz", "Run seeded random call sequences until a panic or an audit violation.")
         {
-            ExplorerOptions.Policy, Seconds, Steps, Seed, Jobs, ExplorerOptions.Procs, ExplorerOptions.Pages,
+            ExplorerOptions.Policy, Seconds, Steps, Seed, Jobs, ExplorerOptions.Procs, ExplorerOptions.Frames,
             StopOn, ExplorerOptions.Out, SharedOptions.Set, SharedOptions.NoDiagnostics, SharedOptions.Format,
         };
         command.SetAction(parse => CliApp.Guard(terminal, () =>
@@ -42,10 +42,10 @@ internal static class FuzzCommand
             }
             double? seconds = parse.GetValue(Seconds);
             long? steps = parse.GetValue(Steps);
-            int jobs = parse.GetValue(Jobs), procs = parse.GetValue(ExplorerOptions.Procs) ?? 2, pages = parse.GetValue(ExplorerOptions.Pages) ?? 64;
+            int jobs = parse.GetValue(Jobs), procs = parse.GetValue(ExplorerOptions.Procs) ?? 2, pages = parse.GetValue(ExplorerOptions.Frames) ?? 64;
             if (seconds is <= 0 || steps is <= 0 || jobs is < 1 or > 64 || procs is < 1 or > 8 || pages is < 8 or > 1 << 20)
             {
-                return terminal.Usage("expected --seconds > 0, --steps > 0, --jobs 1-64, --procs 1-8, --pages 8-1048576");
+                return terminal.Usage("expected --seconds > 0, --steps > 0, --jobs 1-64, --procs 1-8, --frames 8-1048576");
             }
             if (seconds is null && steps is null)
             {
@@ -53,8 +53,9 @@ internal static class FuzzCommand
             }
             var universe = new Universe(policy, pages, procs, parse.GetValue(SharedOptions.NoDiagnostics) ? false : null);
             bool json = parse.GetValue(SharedOptions.Format) == SharedOptions.Json;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             Action<long, long>? progress = terminal.Rich && !json
-                ? (calls, states) => terminal.Progress($"{calls:N0} calls, {states:N0} distinct states")
+                ? (calls, states) => terminal.Progress($"{calls:N0} calls, {calls / Math.Max(clock.Elapsed.TotalSeconds, 1e-9):N0} calls/s, {states:N0} distinct states")
                 : null;
             FuzzResult r = Fuzzer.Run(new FuzzOptions(universe, steps, seconds, parse.GetValue(Seed), jobs,
                 PanicsOnly: parse.GetValue(StopOn) == "panic"), progress);
