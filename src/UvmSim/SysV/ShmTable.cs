@@ -138,7 +138,7 @@ public sealed class ShmTable
             return Errno.ENOMEM;
         }
         var obj = _kernel.Vm.NewObject(new AnonObject((long)(rounded / page)));
-        int seq = _seq.TryGetValue(slot, out int q) ? q % 32767 + 1 : 1;
+        int seq = ((_seq.TryGetValue(slot, out int q) ? q : 0) + 1) & 0x7fff; // NetBSD: _seq = (_seq + 1) & 0x7fff
         var segment = new Segment(seq * 65536 + slot, slot, key ?? 0, size, rounded, obj, p.Uid, p.Gid, (uint)(flags & 0x1ff));
         if (UsePhys)
         {

@@ -51,7 +51,7 @@ public sealed class ScenarioRunner
             switch (s)
             {
                 case MachineStatement m:
-                    _config = Configure(m);
+                    _config = Configure(_config, m);
                     break;
                 case SysctlStatement sc:
                     Sysctl(sc);
@@ -80,9 +80,9 @@ public sealed class ScenarioRunner
         return new Kernel.Kernel(config, _policy);
     }
 
-    private static MachineConfig Configure(MachineStatement m)
+    /// <summary>Applies one <c>machine</c> line over what earlier ones set.</summary>
+    private static MachineConfig Configure(MachineConfig c, MachineStatement m)
     {
-        var c = new MachineConfig();
         static int Clamp(ulong v, int max) => (int)Math.Min(v, (ulong)max);
         if (m.Pages is { } pages) c = c with { Pages = Math.Max(1, Clamp(pages, 1 << 24)) };
         if (m.PageSize is { } ps) c = c with { PageSize = Clamp(ps, 1 << 30) };
