@@ -46,12 +46,17 @@ public sealed class ScenarioRunner
     /// <summary>Runs the scenario.</summary>
     public RunResult Run()
     {
+        // The machine is configured before anything runs: machine lines come before the
+        // first proc, but a sysctl or file line may precede them.
+        foreach (MachineStatement m in _scenario.Statements.OfType<MachineStatement>())
+        {
+            _config = Configure(_config, m);
+        }
         foreach (Statement s in _scenario.Statements)
         {
             switch (s)
             {
-                case MachineStatement m:
-                    _config = Configure(_config, m);
+                case MachineStatement:
                     break;
                 case SysctlStatement sc:
                     Sysctl(sc);
