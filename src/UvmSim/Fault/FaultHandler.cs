@@ -208,10 +208,20 @@ public sealed partial class FaultHandler
         {
             return Errno.EACCES;
         }
-        Errno err = Resolve(entry, va, (access & Map.Protection.Write) != 0, out int frame, out Map.Protection prot);
-        if (err != Errno.None)
+        int frame;
+        Map.Protection prot = entry.Protection;
+        if (!entry.CopyOnWrite && entry.Object is { } obj
+            && (frame = obj.FrameAt(_vm.PagesOf(entry.Offset + (va - entry.Start)))) >= 0)
         {
-            return err;
+            // The common case of a shared mapping whose page is resident: nothing to resolve.
+        }
+        else
+        {
+            Errno err = Resolve(entry, va, (access & Map.Protection.Write) != 0, out frame, out prot);
+            if (err != Errno.None)
+            {
+                return err;
+            }
         }
         _vm.Frames.Wire(frame);
         wired?.Add(frame);
