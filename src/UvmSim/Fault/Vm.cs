@@ -89,7 +89,7 @@ public sealed partial class Vm
     public void ReleaseFrame(int frame)
     {
         Pv.RemoveAll(frame);
-        int holds = Policy.Transient == TransientSwitch.Held && _holds.TryGetValue(frame, out int h) ? h : 0;
+        int holds = _holds.TryGetValue(frame, out int h) ? h : 0; // only transient=held records holds
         Frames.Release(frame, holds);
     }
 

@@ -1,4 +1,5 @@
 using UvmSim.Fault;
+using UvmSim.Kernel.Transient;
 using UvmSim.Map;
 using UvmSim.Objects;
 using UvmSim.Physical;
@@ -27,6 +28,7 @@ public sealed partial class Kernel
         Vm = new Vm(config, policy);
         Faults = new FaultHandler(Vm);
         Wiring = Pageable.For(Vm, Faults);
+        Transient = TransientWiring.For(policy.Transient, Vm, Faults);
         Shm = new ShmTable(this);
         SysvLock = SysvLocks.For(policy.Sysv, this);
     }
@@ -45,6 +47,9 @@ public sealed partial class Kernel
 
     /// <summary>The wiring semantics (<c>wiring</c> switch).</summary>
     public IWiringSemantics Wiring { get; }
+
+    /// <summary>The transient wiring variant (<c>transient</c> switch).</summary>
+    public ITransientWiring Transient { get; }
 
     /// <summary>SysV shared memory.</summary>
     public ShmTable Shm { get; }

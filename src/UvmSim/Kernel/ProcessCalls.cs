@@ -1,7 +1,6 @@
 using UvmSim.Fault;
 using UvmSim.Map;
 using UvmSim.Objects;
-using UvmSim.Policies;
 
 namespace UvmSim.Kernel;
 
@@ -168,7 +167,7 @@ public sealed partial class Kernel
         p.PosixLocked.Clear();
         p.HeapStart = null;
         p.HeapEnd = 0;
-        DropAuditHolds(p);
+        Transient.Execed(p, HandlesOf(p));
         return SysResult.Success();
     }
 
@@ -178,7 +177,7 @@ public sealed partial class Kernel
         Shm.DetachAll(p);
         Unmap(p, p.Space.Map.Min, p.Space.Map.Max);
         p.PosixLocked.Clear();
-        ReleaseHandlesOnExit(p);
+        Transient.Exited(p, HandlesOf(p));
         p.Alive = false;
         _processes.Remove(p.Pid);
         return SysResult.Success();

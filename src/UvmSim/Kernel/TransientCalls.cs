@@ -1,9 +1,9 @@
 using UvmSim.Map;
-using UvmSim.Policies;
 
 namespace UvmSim.Kernel;
 
-// Kernel transient wiring: uvm_vslock / uvm_vsunlock (SPEC §7).
+// Kernel transient wiring: uvm_vslock / uvm_vsunlock (SPEC §7). What a handle remembers is
+// the transient switch's business (Kernel/Transient/).
 public sealed partial class Kernel
 {
     private ulong _nextHandle = 1;
@@ -19,113 +19,20 @@ public sealed partial class Kernel
         {
             return Errno.EFAULT;
         }
-        bool held = Policy.Transient == TransientSwitch.Held;
         var frames = new List<int>();
-        Protection access = write ? Protection.Write : Protection.Read;
-        Errno err = held
-            ? Faults.FaultWire(p.Space, start, end, access, useMax: false, frames)
-            : FaultWireRecording(p, start, end, access, frames);
+        Errno err = Transient.Wire(p.Space, start, end, write ? Protection.Write : Protection.Read, frames);
         if (err != Errno.None)
         {
             return err;
-        }
-        if (held)
-        {
-            foreach (int f in frames)
-            {
-                Vm.AddHold(f);
-            }
         }
         var handle = new TransientHandle(_nextHandle++, p, start, end, frames);
         Handles[handle.Id] = handle;
         return SysResult.Success(handle.Id);
     }
 
-    private Errno FaultWireRecording(Process p, ulong start, ulong end, Protection access, List<int> frames)
-    {
-        Errno err = Faults.FaultWire(p.Space, start, end, access, useMax: false);
-        if (err == Errno.None)
-        {
-            for (ulong va = start; va < end; va += (ulong)PageSize)
-            {
-                if (p.Space.Map.Lookup(va) is { } e && Faults.PageAt(e, va) is var f and >= 0)
-                {
-                    frames.Add(f);
-                }
-            }
-        }
-        return err;
-    }
+    /// <summary>Releases a handle of a live process; <c>EINVAL</c> for an unknown handle or an exited process.</summary>
+    public SysResult Vsunlock(ulong handleId) =>
+        Handles.TryGetValue(handleId, out TransientHandle? h) && h.Process.Alive ? Transient.Unwire(h) : Errno.EINVAL;
 
-    /// <summary>
-    /// Releases a handle. By address (NetBSD) it fault-unwires the range as it is mapped now —
-    /// panicking if its start was unmapped — and may run twice; held, it unwires exactly the
-    /// frames it wired, freeing orphans that reach 0, and a second call is <c>EINVAL</c>.
-    /// </summary>
-    public SysResult Vsunlock(ulong handleId)
-    {
-        if (!Handles.TryGetValue(handleId, out TransientHandle? h) || !h.Process.Alive)
-        {
-            return Errno.EINVAL;
-        }
-        if (Policy.Transient == TransientSwitch.Address)
-        {
-            Faults.FaultUnwire(h.Process.Space, h.Start, h.End);
-            h.AuditHolds = false;
-            return SysResult.Success();
-        }
-        if (h.Released)
-        {
-            return Errno.EINVAL;
-        }
-        ReleaseHeld(h);
-        return SysResult.Success();
-    }
-
-    private void ReleaseHeld(TransientHandle h)
-    {
-        foreach (int f in h.Frames)
-        {
-            Vm.DropHold(f);
-            bool zero = Vm.Frames.Unwire(f);
-            if (zero && Vm.Frames[f].State == Physical.FrameState.Orphaned)
-            {
-                Vm.Frames.ReleaseOrphan(f);
-            }
-        }
-        Faults.ClearWiredBits(h.Process.Space, h.Start, h.End);
-        h.Released = true;
-        h.AuditHolds = false;
-    }
-
-    private void ReleaseHandlesOnExit(Process p)
-    {
-        foreach (TransientHandle h in Handles.Values)
-        {
-            if (h.Process != p)
-            {
-                continue;
-            }
-            if (Policy.Transient == TransientSwitch.Held && !h.Released)
-            {
-                ReleaseHeld(h);
-            }
-            h.AuditHolds = false;
-        }
-    }
-
-    private void DropAuditHolds(Process p)
-    {
-        if (Policy.Transient != TransientSwitch.Address)
-        {
-            return;
-        }
-        foreach (TransientHandle h in Handles.Values)
-        {
-            if (h.Process == p)
-            {
-                h.AuditHolds = false;
-            }
-        }
-    }
+    private IEnumerable<TransientHandle> HandlesOf(Process p) => Handles.Values.Where(h => h.Process == p);
 }
