@@ -1,4 +1,5 @@
 using UvmSim.Fault;
+using UvmSim.Kernel.Limits;
 using UvmSim.Kernel.Transient;
 using UvmSim.Map;
 using UvmSim.Objects;
@@ -29,6 +30,7 @@ public sealed partial class Kernel
         Faults = new FaultHandler(Vm);
         Wiring = Pageable.For(Vm, Faults);
         Transient = TransientWiring.For(policy.Transient, Vm, Faults);
+        Accounting = MemlockAccounting.For(policy.RelockCounts, policy.Wiring, config.PageSize);
         Shm = new ShmTable(this);
         SysvLock = SysvLocks.For(policy.Sysv, this);
     }
@@ -47,6 +49,9 @@ public sealed partial class Kernel
 
     /// <summary>The wiring semantics (<c>wiring</c> switch).</summary>
     public IWiringSemantics Wiring { get; }
+
+    /// <summary>The memlock accounting (<c>relock-counts</c> switch).</summary>
+    public IMemlockAccounting Accounting { get; }
 
     /// <summary>The transient wiring variant (<c>transient</c> switch).</summary>
     public ITransientWiring Transient { get; }

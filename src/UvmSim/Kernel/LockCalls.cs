@@ -88,80 +88,24 @@ public sealed partial class Kernel
     }
 
     /// <summary>Bytes the process holds locked, as <c>relock-counts</c> counts them (<c>check locked</c>).</summary>
-    public ulong Locked(Process p)
-    {
-        if (Policy.RelockCounts == RelockCountsSwitch.Yes)
-        {
-            return (ulong)p.Space.Pmap.WiredCount * (ulong)PageSize;
-        }
-        ulong bytes = 0;
-        foreach (MapEntry e in p.Space.Map.Entries)
-        {
-            if (IsPosixLocked(e))
-            {
-                bytes += e.Size;
-            }
-        }
-        return bytes;
-    }
-
-    private bool IsPosixLocked(MapEntry e) => Policy.Wiring == WiringSwitch.Split ? e.Mlocked : e.WiredCount != 0;
+    public ulong Locked(Process p) => Accounting.Locked(p);
 
     /// <summary>
-    /// Limit tests (2) and (3) of §5.3 for a range: wiredmax gives EAGAIN for mlock, ENOMEM
-    /// for mmap; so does the memlock limit. <paramref name="replacing"/>: a fixed mapping's
-    /// old entries are about to go (exact accounting subtracts their locks).
+    /// Limit tests (2) and (3) of §5.3 for a range: wiredmax and the memlock limit give
+    /// <c>EAGAIN</c> for mlock, <c>ENOMEM</c> for mmap. <paramref name="replacing"/>: a fixed
+    /// mapping's old entries are about to go.
     /// </summary>
     internal Errno LimitError(Process p, ulong start, ulong end, bool replacing, bool mlock = false)
     {
-        Errno fail = mlock ? Errno.EAGAIN : Errno.ENOMEM;
-        ulong request;
-        ulong locked = Locked(p);
-        bool exact = Policy.RelockCounts == RelockCountsSwitch.No;
-        if (!exact)
-        {
-            request = end - start;
-        }
-        else
-        {
-            ulong lockedInRange = 0;
-            for (MapEntry? e = p.Space.Map.LookupAtOrAfter(start); e is not null && e.Start < end; e = e.Next)
-            {
-                if (IsPosixLocked(e))
-                {
-                    lockedInRange += Math.Min(e.End, end) - Math.Max(e.Start, start);
-                }
-            }
-            if (replacing)
-            {
-                locked -= lockedInRange;
-                request = end - start;
-            }
-            else
-            {
-                request = end - start - lockedInRange;
-            }
-        }
-        return LimitsOk(p, request, locked, exact, limitZeroDisables: !mlock) ? Errno.None : fail;
+        var (request, locked) = Accounting.ForRange(p, start, end, replacing);
+        return LimitsOk(p, request, locked, zeroLimitDisables: !mlock) ? Errno.None : mlock ? Errno.EAGAIN : Errno.ENOMEM;
     }
 
-    private bool AllLimitsOk(Process p)
-    {
-        bool exact = Policy.RelockCounts == RelockCountsSwitch.No;
-        ulong request = 0;
-        foreach (MapEntry e in p.Space.Map.Entries)
-        {
-            if (e.Protection != Protection.None && !(exact ? IsPosixLocked(e) : e.IsWired))
-            {
-                request += e.Size;
-            }
-        }
-        return LimitsOk(p, request, Locked(p), exact, limitZeroDisables: true);
-    }
+    private bool AllLimitsOk(Process p) => LimitsOk(p, Accounting.ForAll(p), Accounting.Locked(p), zeroLimitDisables: true);
 
-    private bool LimitsOk(Process p, ulong request, ulong locked, bool exact, bool limitZeroDisables)
+    private bool LimitsOk(Process p, ulong request, ulong locked, bool zeroLimitDisables)
     {
-        if (exact && request == 0)
+        if (request == 0 && Accounting.EmptyRequestPasses)
         {
             return true;
         }
@@ -170,7 +114,7 @@ public sealed partial class Kernel
             return false;
         }
         ulong limit = p.MemlockSoft;
-        if (limit == 0 && limitZeroDisables && !exact)
+        if (limit == 0 && zeroLimitDisables && Accounting.ZeroLimitDisables)
         {
             return true;
         }

@@ -1,0 +1,145 @@
+using UvmSim.Map;
+using UvmSim.Policies;
+
+namespace UvmSim.Kernel.Limits;
+
+/// <summary>
+/// Switch <c>relock-counts</c> (SPEC §5.3): what the mlock family counts against
+/// <c>wiredmax</c> and <c>RLIMIT_MEMLOCK</c>, and what <c>check locked</c> reads.
+/// </summary>
+public interface IMemlockAccounting
+{
+    /// <summary>Bytes the process holds locked (<c>locked</c>).</summary>
+    ulong Locked(Process p);
+
+    /// <summary>
+    /// What locking <c>[start, end)</c> asks for, and what counts as locked meanwhile.
+    /// <paramref name="replacing"/>: a fixed mapping's old entries are about to go.
+    /// </summary>
+    (ulong Request, ulong Locked) ForRange(Process p, ulong start, ulong end, bool replacing);
+
+    /// <summary>What <c>mlockall(MCL_CURRENT)</c> asks for.</summary>
+    ulong ForAll(Process p);
+
+    /// <summary>
+    /// Whether a limit of 0 switches test (3) off (NetBSD, for mlockall and mmap) rather than
+    /// forbidding anything new; and whether a request of 0 passes without testing.
+    /// </summary>
+    bool ZeroLimitDisables { get; }
+
+    /// <inheritdoc cref="ZeroLimitDisables"/>
+    bool EmptyRequestPasses { get; }
+
+    /// <summary>
+    /// Whether a <c>fixed</c> mapping passes the tests before it replaces what is there
+    /// (exact), or replaces first so that failing leaves a hole (NetBSD, §15).
+    /// </summary>
+    bool TestsBeforeReplacing { get; }
+}
+
+/// <summary>Chooses the accounting for a switch value.</summary>
+public static class MemlockAccounting
+{
+    /// <summary>The accounting for <paramref name="value"/> under <paramref name="wiring"/>.</summary>
+    public static IMemlockAccounting For(RelockCountsSwitch value, WiringSwitch wiring, int pageSize) =>
+        value == RelockCountsSwitch.Yes ? new WiredTranslationAccounting(pageSize) : new ExactAccounting(wiring);
+}
+
+/// <summary>
+/// NetBSD's accounting (<c>relock-counts=yes</c>): the request is the rounded range, and
+/// <c>locked</c> is the process's wired translations (<c>pmap_wired_count</c>), so re-locking
+/// counts again and SysV and transient wirings count too.
+/// </summary>
+public sealed class WiredTranslationAccounting(int pageSize) : IMemlockAccounting
+{
+    /// <inheritdoc/>
+    public ulong Locked(Process p) => (ulong)p.Space.Pmap.WiredCount * (ulong)pageSize;
+
+    /// <inheritdoc/>
+    public (ulong Request, ulong Locked) ForRange(Process p, ulong start, ulong end, bool replacing) => (end - start, Locked(p));
+
+    /// <inheritdoc/>
+    public ulong ForAll(Process p)
+    {
+        ulong request = 0;
+        for (MapEntry? e = p.Space.Map.First; e is not null; e = e.Next)
+        {
+            if (e.Protection != Protection.None && !e.IsWired)
+            {
+                request += e.Size;
+            }
+        }
+        return request;
+    }
+
+    /// <inheritdoc/>
+    public bool ZeroLimitDisables => true;
+
+    /// <inheritdoc/>
+    public bool EmptyRequestPasses => false;
+
+    /// <inheritdoc/>
+    public bool TestsBeforeReplacing => false;
+}
+
+/// <summary>
+/// Exact accounting (<c>relock-counts=no</c>): the request is the bytes not yet POSIX-locked,
+/// and <c>locked</c> the bytes of the process's POSIX-locked entries (<c>Mlocked</c> under
+/// split wiring, <c>WiredCount != 0</c> under counter wiring).
+/// </summary>
+public sealed class ExactAccounting(WiringSwitch wiring) : IMemlockAccounting
+{
+    private bool IsPosixLocked(MapEntry e) => wiring == WiringSwitch.Split ? e.Mlocked : e.WiredCount != 0;
+
+    /// <inheritdoc/>
+    public ulong Locked(Process p)
+    {
+        ulong bytes = 0;
+        for (MapEntry? e = p.Space.Map.First; e is not null; e = e.Next)
+        {
+            if (IsPosixLocked(e))
+            {
+                bytes += e.Size;
+            }
+        }
+        return bytes;
+    }
+
+    /// <inheritdoc/>
+    public (ulong Request, ulong Locked) ForRange(Process p, ulong start, ulong end, bool replacing)
+    {
+        ulong lockedInRange = 0;
+        for (MapEntry? e = p.Space.Map.LookupAtOrAfter(start); e is not null && e.Start < end; e = e.Next)
+        {
+            if (IsPosixLocked(e))
+            {
+                lockedInRange += Math.Min(e.End, end) - Math.Max(e.Start, start);
+            }
+        }
+        ulong locked = Locked(p);
+        return replacing ? (end - start, locked - lockedInRange) : (end - start - lockedInRange, locked);
+    }
+
+    /// <inheritdoc/>
+    public ulong ForAll(Process p)
+    {
+        ulong request = 0;
+        for (MapEntry? e = p.Space.Map.First; e is not null; e = e.Next)
+        {
+            if (e.Protection != Protection.None && !IsPosixLocked(e))
+            {
+                request += e.Size;
+            }
+        }
+        return request;
+    }
+
+    /// <inheritdoc/>
+    public bool ZeroLimitDisables => false;
+
+    /// <inheritdoc/>
+    public bool EmptyRequestPasses => true;
+
+    /// <inheritdoc/>
+    public bool TestsBeforeReplacing => true;
+}
