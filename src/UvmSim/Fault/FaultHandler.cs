@@ -13,7 +13,6 @@ public sealed partial class FaultHandler
 {
     private const string FaultFile = "uvm_fault.c";
     private readonly Vm _vm;
-    private readonly List<Anon> _released = [];
 
     /// <summary>Creates the fault handler of a machine.</summary>
     public FaultHandler(Vm vm) => _vm = vm;
@@ -44,8 +43,7 @@ public sealed partial class FaultHandler
         {
             return;
         }
-        var amap = new Amap(pages);
-        amap.AddSlotRefs(0, pages);
+        var amap = new Amap(_vm.PageShift);
         if (entry.NeedsCopy && entry.Amap is { } old)
         {
             foreach (var (slot, anon) in old.AnonsIn(entry.AmapOffset, pages))
@@ -53,14 +51,9 @@ public sealed partial class FaultHandler
                 anon.RefCount++;
                 amap[slot - entry.AmapOffset] = anon;
             }
-            _released.Clear();
-            old.RemoveSlotRefs(entry.AmapOffset, pages, _released);
-            old.RefCount--;
-            foreach (Anon anon in _released)
-            {
-                _vm.ReleaseAnon(anon);
-            }
+            _vm.ReleaseAmapUse(old, entry);
         }
+        amap.AddUser(entry);
         entry.Amap = amap;
         entry.AmapOffset = 0;
         entry.NeedsCopy = false;

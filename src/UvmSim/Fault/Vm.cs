@@ -224,6 +224,35 @@ public sealed partial class Vm
     }
 
     /// <summary>
+    /// Ends <paramref name="user"/>'s use of <paramref name="amap"/> (<c>amap_unref</c>): every
+    /// anon in its range that no other user covers loses the amap's reference and its slot.
+    /// </summary>
+    public void ReleaseAmapUse(Amap amap, MapEntry user)
+    {
+        amap.RemoveUser(user);
+        _scratchAnons.Clear();
+        foreach (var (slot, anon) in amap.AnonsIn(user.AmapOffset, PagesOf(user.Size)))
+        {
+            if (!amap.Covered(slot))
+            {
+                _scratchAnons.Add(anon);
+            }
+        }
+        foreach (Anon anon in _scratchAnons)
+        {
+            ReleaseAnon(anon);
+        }
+        // Slots are emptied after the walk, which must not see its own changes.
+        foreach (var (slot, _) in amap.AnonsIn(user.AmapOffset, PagesOf(user.Size)).ToList())
+        {
+            if (!amap.Covered(slot))
+            {
+                amap[slot] = null;
+            }
+        }
+    }
+
+    /// <summary>
     /// Releases what a removed entry referenced: its amap slots (anons no other entry
     /// references are freed) and its object reference.
     /// </summary>
@@ -231,13 +260,7 @@ public sealed partial class Vm
     {
         if (entry.Amap is { } amap)
         {
-            _scratchAnons.Clear();
-            amap.RemoveSlotRefs(entry.AmapOffset, PagesOf(entry.Size), _scratchAnons);
-            amap.RefCount--;
-            foreach (Anon anon in _scratchAnons)
-            {
-                ReleaseAnon(anon);
-            }
+            ReleaseAmapUse(amap, entry);
         }
         if (entry.Object is { } obj)
         {

@@ -283,16 +283,16 @@ public sealed partial class Kernel
         {
             return Errno.ENOMEM;
         }
-        var amap = new Amap(Vm.PagesOf(size));
-        amap.AddSlotRefs(0, Vm.PagesOf(size));
-        map.InsertMerging(new MapEntry(start, start + size)
+        var heap = new MapEntry(start, start + size)
         {
             Protection = Protection.ReadWrite,
             MaxProtection = Protection.All,
             Inheritance = Inheritance.Copy,
             CopyOnWrite = true,
-            Amap = amap,
-        });
+            Amap = new Amap(Vm.PageShift),
+        };
+        heap.Amap.AddUser(heap);
+        map.InsertMerging(heap);
         p.HeapEnd = start + size;
         return SysResult.Success(start);
     }

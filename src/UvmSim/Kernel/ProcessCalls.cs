@@ -72,8 +72,7 @@ public sealed partial class Kernel
         MapEntry c = Clone(e);
         if (c.Amap is not null)
         {
-            c.Amap.RefCount++;
-            c.Amap.AddSlotRefs(c.AmapOffset, Vm.PagesOf(c.Size));
+            c.Amap.AddUser(c);
         }
         if (c.Object is not null)
         {
@@ -124,8 +123,8 @@ public sealed partial class Kernel
             return Errno.None;
         }
         long pages = Vm.PagesOf(e.Size);
-        var amap = new Amap(pages);
-        amap.AddSlotRefs(0, pages);
+        var amap = new Amap(Vm.PageShift);
+        amap.AddUser(c);
         c.Amap = amap;
         c.AmapOffset = 0;
         child.Space.Map.Insert(c);

@@ -11,7 +11,7 @@ namespace UvmSim.Map;
 /// wirings (SysV, kernel) and, under counter semantics, everything; <see cref="Mlocked"/>
 /// holds the POSIX lock under split semantics. <see cref="IsWired"/> is the only test.
 /// </remarks>
-public sealed partial class MapEntry
+public sealed partial class MapEntry : IAmapUser
 {
     /// <summary>Creates an entry covering <c>[start, end)</c> with default attributes.</summary>
     public MapEntry(ulong start, ulong end)

@@ -138,10 +138,7 @@ public sealed class VmMap
         var upper = entry.Clone(va, entry.End, withWiring: true);
         upper.Offset = entry.Offset + (va - entry.Start);
         upper.AmapOffset = entry.AmapOffset + (long)((va - entry.Start) / (ulong)PageSize);
-        if (upper.Amap is not null)
-        {
-            upper.Amap.RefCount++;
-        }
+        upper.Amap?.AddUser(upper);
         if (upper.Object is not null)
         {
             upper.Object.RefCount++;
@@ -260,24 +257,25 @@ public sealed class VmMap
     private void AbsorbForward(MapEntry keep, MapEntry gone)
     {
         long keepPages = Pages(keep.Size);
-        long gonePages = Pages(gone.Size);
         if (keep.Amap is not null)
         {
-            keep.Amap.AddSlotRefs(keep.AmapOffset + keepPages, gonePages);
             if (gone.Amap is not null)
             {
-                foreach (var (slot, anon) in gone.Amap.AnonsIn(gone.AmapOffset, gonePages).ToList())
+                // A fresh brk part's amap: its anons move over, the amap is dropped.
+                foreach (var (slot, anon) in gone.Amap.AnonsIn(gone.AmapOffset, Pages(gone.Size)).ToList())
                 {
                     keep.Amap[keep.AmapOffset + keepPages + (slot - gone.AmapOffset)] = anon;
                 }
+                gone.Amap.RemoveUser(gone);
             }
         }
         else if (gone.Amap is not null)
         {
-            gone.Amap.ExtendBackward(keepPages);
+            gone.Amap.ShiftUp(keepPages);
             keep.Amap = gone.Amap;
             keep.AmapOffset = gone.AmapOffset;
-            keep.Amap.AddSlotRefs(keep.AmapOffset, keepPages);
+            keep.Amap.RemoveUser(gone);
+            keep.Amap.AddUser(keep);
         }
         if (gone.Object is not null)
         {
@@ -298,16 +296,17 @@ public sealed class VmMap
             }
             else
             {
-                keep.Amap.ExtendBackward(gonePages - keep.AmapOffset);
+                keep.Amap.ShiftUp(gonePages - keep.AmapOffset);
                 keep.AmapOffset = 0;
             }
-            keep.Amap.AddSlotRefs(keep.AmapOffset, gonePages);
+            gone.Amap?.RemoveUser(gone);
         }
         else if (gone.Amap is not null)
         {
             keep.Amap = gone.Amap;
             keep.AmapOffset = gone.AmapOffset;
-            keep.Amap.AddSlotRefs(gone.AmapOffset + gonePages, Pages(keep.Size));
+            keep.Amap.RemoveUser(gone);
+            keep.Amap.AddUser(keep);
         }
         if (gone.Object is not null)
         {

@@ -1,101 +1,158 @@
 namespace UvmSim.Objects;
 
+/// <summary>What an amap needs to know of an entry that references it: which slots it covers.</summary>
+public interface IAmapUser
+{
+    /// <summary>First address of the user's range.</summary>
+    ulong Start { get; }
+
+    /// <summary>One past its last address.</summary>
+    ulong End { get; }
+
+    /// <summary>The slot of <see cref="Start"/>.</summary>
+    long AmapOffset { get; }
+}
+
 /// <summary>
-/// An entry's private copy-on-write layer (<c>struct vm_amap</c>): a slot per page holding
-/// the anon that replaced the object's page there. Entries reference it at a page offset;
-/// a clip or a shared fork makes two entries reference one amap.
+/// An entry's private copy-on-write layer (<c>struct vm_amap</c>): a slot per page holding the
+/// anon that replaced the object's page there. Entries reference it at a slot offset; a clip
+/// or a shared fork makes several entries reference one amap.
 /// </summary>
+/// <remarks>
+/// Slots live in chunks of 512 created on first use, so an amap over a huge mapping costs
+/// only what it holds. Instead of UVM's per-page reference counts (<c>ppref</c>) the amap
+/// keeps its users: an anon is unreferenced when no user's range covers its slot, which
+/// costs a walk over the few users rather than a count per page.
+/// </remarks>
 public sealed class Amap
 {
-    private Anon?[] _slots;
-    private int[] _slotRefs;
+    private const int ChunkBits = 9;
+    private const int ChunkSize = 1 << ChunkBits;
+    private readonly int _pageShift;
+    private Dictionary<long, Anon?[]> _chunks = [];
+    private readonly List<IAmapUser> _users = [];
+    private long _lastKey = -1;
+    private Anon?[]? _last;
 
-    /// <summary>Creates an amap of <paramref name="slots"/> empty slots.</summary>
-    public Amap(long slots)
-    {
-        _slots = new Anon?[Math.Max(slots, 1)];
-        _slotRefs = new int[_slots.Length];
-        RefCount = 1;
-    }
+    /// <summary>Creates an empty amap for pages of 2^<paramref name="pageShift"/> bytes.</summary>
+    public Amap(int pageShift) => _pageShift = pageShift;
 
     /// <summary>How many entries reference this amap; merging needs exactly one.</summary>
-    public int RefCount { get; internal set; }
-
-    /// <summary>Number of slots.</summary>
-    public long Slots => _slots.LongLength;
+    public int RefCount => _users.Count;
 
     /// <summary>The anon in <paramref name="slot"/>, if any.</summary>
     public Anon? this[long slot]
     {
-        get => slot >= 0 && slot < _slots.LongLength ? _slots[slot] : null;
-        internal set => _slots[slot] = value;
-    }
-
-    /// <summary>Grows the amap so a merged neighbour fits (<c>amap_extend</c>).</summary>
-    internal void Extend(long slots)
-    {
-        if (slots > _slots.LongLength)
+        get => slot >= 0 && Chunk(slot, create: false) is { } c ? c[slot & (ChunkSize - 1)] : null;
+        internal set
         {
-            Array.Resize(ref _slots, (int)slots);
-            Array.Resize(ref _slotRefs, (int)slots);
-        }
-    }
-
-    /// <summary>Prepends <paramref name="slots"/> empty slots, so a neighbour in front can merge.</summary>
-    internal void ExtendBackward(long slots)
-    {
-        var grown = new Anon?[_slots.LongLength + slots];
-        Array.Copy(_slots, 0, grown, slots, _slots.LongLength);
-        _slots = grown;
-        var refs = new int[grown.Length];
-        Array.Copy(_slotRefs, 0, refs, slots, _slotRefs.Length);
-        _slotRefs = refs;
-    }
-
-    /// <summary>
-    /// Counts one more entry referencing slots <c>[first, first + count)</c> (UVM's
-    /// <c>ppref</c>): a slot's anon is freed only when no entry references it any more.
-    /// </summary>
-    internal void AddSlotRefs(long first, long count)
-    {
-        Extend(first + count);
-        for (long s = first; s < first + count; s++)
-        {
-            _slotRefs[s]++;
-        }
-    }
-
-    /// <summary>
-    /// Drops one entry's reference to <c>[first, first + count)</c> and hands back every anon
-    /// no entry references any more, emptying its slot (<c>amap_unref</c>).
-    /// </summary>
-    internal void RemoveSlotRefs(long first, long count, List<Anon> unreferenced)
-    {
-        long end = Math.Min(first + count, _slots.LongLength);
-        for (long s = Math.Max(first, 0); s < end; s++)
-        {
-            if (--_slotRefs[s] <= 0)
+            if (Chunk(slot, create: value is not null) is { } c)
             {
-                _slotRefs[s] = 0;
-                if (_slots[s] is { } anon)
+                c[slot & (ChunkSize - 1)] = value;
+            }
+        }
+    }
+
+    /// <summary>Records that <paramref name="user"/> references this amap.</summary>
+    internal void AddUser(IAmapUser user) => _users.Add(user);
+
+    /// <summary>Forgets <paramref name="user"/>.</summary>
+    internal void RemoveUser(IAmapUser user)
+    {
+        for (int i = 0; i < _users.Count; i++)
+        {
+            if (ReferenceEquals(_users[i], user))
+            {
+                _users.RemoveAt(i);
+                return;
+            }
+        }
+    }
+
+    /// <summary>True when some user's range covers <paramref name="slot"/>.</summary>
+    internal bool Covered(long slot)
+    {
+        foreach (IAmapUser u in _users)
+        {
+            if (slot >= u.AmapOffset && slot < u.AmapOffset + (long)((u.End - u.Start) >> _pageShift))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Moves every slot up by <paramref name="slots"/>, so a neighbour in front can merge
+    /// (<c>amap_extend</c> backwards). Only for an amap with a single user, which the caller
+    /// re-bases.
+    /// </summary>
+    internal void ShiftUp(long slots)
+    {
+        var moved = new Dictionary<long, Anon?[]>();
+        foreach (var (slot, anon) in AnonsIn(0, long.MaxValue).ToList())
+        {
+            long to = slot + slots;
+            if (!moved.TryGetValue(to >> ChunkBits, out Anon?[]? chunk))
+            {
+                chunk = new Anon?[ChunkSize];
+                moved[to >> ChunkBits] = chunk;
+            }
+            chunk[to & (ChunkSize - 1)] = anon;
+        }
+        _chunks = moved;
+        _lastKey = -1;
+        _last = null;
+    }
+
+    /// <summary>Every anon in <c>[first, first + count)</c>, in slot order.</summary>
+    internal IEnumerable<(long Slot, Anon Anon)> AnonsIn(long first, long count)
+    {
+        long end = count > long.MaxValue - first ? long.MaxValue : first + count;
+        long firstKey = Math.Max(first, 0) >> ChunkBits, lastKey = (end - 1) >> ChunkBits;
+        IEnumerable<long> keys = lastKey - firstKey < _chunks.Count
+            ? Range(firstKey, lastKey).Where(_chunks.ContainsKey)
+            : _chunks.Keys.Where(k => k >= firstKey && k <= lastKey).Order().ToList();
+        foreach (long key in keys)
+        {
+            Anon?[] chunk = _chunks[key];
+            for (int i = 0; i < ChunkSize; i++)
+            {
+                long slot = key << ChunkBits | (uint)i;
+                if (slot >= first && slot < end && chunk[i] is { } anon)
                 {
-                    unreferenced.Add(anon);
-                    _slots[s] = null;
+                    yield return (slot, anon);
                 }
             }
         }
     }
 
-    /// <summary>Visits every anon in <c>[first, first + count)</c>.</summary>
-    internal IEnumerable<(long Slot, Anon Anon)> AnonsIn(long first, long count)
+    private static IEnumerable<long> Range(long from, long to)
     {
-        long end = Math.Min(first + count, _slots.LongLength);
-        for (long s = Math.Max(first, 0); s < end; s++)
+        for (long k = from; k <= to; k++)
         {
-            if (_slots[s] is { } anon)
-            {
-                yield return (s, anon);
-            }
+            yield return k;
         }
+    }
+
+    private Anon?[]? Chunk(long slot, bool create)
+    {
+        long key = slot >> ChunkBits;
+        if (key == _lastKey)
+        {
+            return _last;
+        }
+        if (!_chunks.TryGetValue(key, out Anon?[]? chunk))
+        {
+            if (!create)
+            {
+                return null;
+            }
+            chunk = new Anon?[ChunkSize];
+            _chunks[key] = chunk;
+        }
+        _lastKey = key;
+        _last = chunk;
+        return chunk;
     }
 }
