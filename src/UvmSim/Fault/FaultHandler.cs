@@ -32,6 +32,43 @@ public sealed partial class FaultHandler
     }
 
     /// <summary>
+    /// The first address in <c>[from, to)</c> whose entry may have a page there (an anon slot
+    /// in use or a resident object page), or <paramref name="to"/>.
+    /// </summary>
+    public ulong NextPage(VmSpace space, ulong from, ulong to)
+    {
+        for (MapEntry? e = space.Map.LookupAtOrAfter(from); e is not null && e.Start < to; e = e.Next)
+        {
+            ulong lo = Math.Max(from, e.Start), hi = Math.Min(to, e.End);
+            long first = _vm.PagesOf(_vm.Trunc(lo) - e.Start);
+            long count = _vm.PagesOf(_vm.Trunc(hi + (ulong)_vm.PageSize - 1) - e.Start) - first;
+            long best = long.MaxValue;
+            if (e.Amap is { } amap)
+            {
+                foreach (var (slot, _) in amap.AnonsIn(e.AmapOffset + first, count))
+                {
+                    best = slot - e.AmapOffset;
+                    break;
+                }
+            }
+            if (e.Object is { } obj)
+            {
+                long objFirst = _vm.PagesOf(e.Offset) + first;
+                long index = obj.NextResident(objFirst, objFirst + Math.Min(count, best - first));
+                if (index >= 0)
+                {
+                    best = Math.Min(best, index - _vm.PagesOf(e.Offset));
+                }
+            }
+            if (best != long.MaxValue)
+            {
+                return e.Start + ((ulong)best << _vm.PageShift);
+            }
+        }
+        return to;
+    }
+
+    /// <summary>
     /// Gives an entry its own amap (<c>amap_copy</c>): a private entry marked
     /// <c>NeedsCopy</c> gets a copy of its shared amap's anon references; an entry without one
     /// gets an empty amap.
@@ -264,13 +301,23 @@ public sealed partial class FaultHandler
         MapEntry? entry = space.Map.Lookup(start)
             ?? throw new KernelPanic("uvm_fault_unwire_locked: address not in map");
         ulong page = (ulong)_vm.PageSize;
+        int misses = 0;
         for (ulong va = start; va < end; va += page)
         {
             int frame = _vm.UnwireBy.FrameAt(this, space, va, entry);
             if (frame < 0)
             {
+                if (++misses >= 64)
+                {
+                    // A long empty stretch (a huge entry wired by S5's zero-length hazard):
+                    // jump to the next page that may hold something.
+                    ulong next = _vm.UnwireBy.NextCandidate(this, space, va + page, end);
+                    va = next - page;
+                    misses = 0;
+                }
                 continue;
             }
+            misses = 0;
             while (va >= entry.End)
             {
                 MapEntry? next = entry.Next;

@@ -103,6 +103,45 @@ public sealed class Pmap
         }
     }
 
+    /// <summary>
+    /// The first mapped address in <c>[from, to)</c>, or <paramref name="to"/>: lets a walk
+    /// over a huge, sparsely mapped range skip whole empty tables.
+    /// </summary>
+    public ulong NextMapped(ulong from, ulong to)
+    {
+        ulong vpn = from >> _shift, last = to >> _shift;
+        while (vpn < last)
+        {
+            ulong key = vpn >> LeafBits;
+            if (_leaves.TryGetValue(key, out Leaf? leaf))
+            {
+                for (ulong v = vpn; v < Math.Min((key + 1) << LeafBits, last); v++)
+                {
+                    if (leaf.Bits[(int)(v & LeafMask)] != 0)
+                    {
+                        return v << _shift;
+                    }
+                }
+                vpn = (key + 1) << LeafBits;
+                continue;
+            }
+            ulong next = ulong.MaxValue;
+            foreach (ulong k in _leaves.Keys)
+            {
+                if (k > key && k < next)
+                {
+                    next = k;
+                }
+            }
+            if (next == ulong.MaxValue)
+            {
+                return to;
+            }
+            vpn = next << LeafBits;
+        }
+        return to;
+    }
+
     /// <summary>Maps <paramref name="va"/> to <paramref name="frame"/> (<c>pmap_enter</c>), replacing any old translation.</summary>
     public void Enter(ulong va, int frame, Protection protection, bool wired)
     {

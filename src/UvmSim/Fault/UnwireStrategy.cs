@@ -14,6 +14,12 @@ public interface IUnwireStrategy
     /// <paramref name="near"/> is the entry the caller's walk is at, a lookup hint only.
     /// </summary>
     int FrameAt(FaultHandler faults, VmSpace space, ulong va, MapEntry? near);
+
+    /// <summary>
+    /// The first address in <c>[from, to)</c> that may have something to unwire, or
+    /// <paramref name="to"/>; a shortcut over long empty stretches, never a decision.
+    /// </summary>
+    ulong NextCandidate(FaultHandler faults, VmSpace space, ulong from, ulong to);
 }
 
 /// <summary>NetBSD: the frame mapped now, whoever wired it; pages without a translation are skipped.</summary>
@@ -22,6 +28,9 @@ public sealed class UnwireByTranslation : IUnwireStrategy
     /// <inheritdoc/>
     public int FrameAt(FaultHandler faults, VmSpace space, ulong va, MapEntry? near) =>
         space.Pmap.TryGet(va, out Pte pte) ? pte.Frame : -1;
+
+    /// <inheritdoc/>
+    public ulong NextCandidate(FaultHandler faults, VmSpace space, ulong from, ulong to) => space.Pmap.NextMapped(from, to);
 }
 
 /// <summary><c>dual</c>: the page at the address (SPEC §3.2), whatever the pmap shows.</summary>
@@ -30,6 +39,9 @@ public sealed class UnwireByPages : IUnwireStrategy
     /// <inheritdoc/>
     public int FrameAt(FaultHandler faults, VmSpace space, ulong va, MapEntry? near) =>
         (near is not null && near.Contains(va) ? near : space.Map.Lookup(va)) is { } entry ? faults.PageAt(entry, va) : -1;
+
+    /// <inheritdoc/>
+    public ulong NextCandidate(FaultHandler faults, VmSpace space, ulong from, ulong to) => faults.NextPage(space, from, to);
 }
 
 /// <summary>Chooses the strategy for a switch value.</summary>

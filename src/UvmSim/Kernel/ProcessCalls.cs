@@ -90,13 +90,7 @@ public sealed partial class Kernel
         {
             // Both sides now share the amap copy-on-write; write access goes from the parent.
             e.NeedsCopy = true;
-            for (ulong va = e.Start; va < e.End; va += (ulong)PageSize)
-            {
-                if (parent.Space.Pmap.TryGet(va, out Pte pte) && (pte.Protection & Protection.Write) != 0)
-                {
-                    parent.Space.Pmap.Enter(va, pte.Frame, pte.Protection & ~Protection.Write, pte.Wired);
-                }
-            }
+            parent.Space.Pmap.Protect(e.Start, e.End, Protection.Read | Protection.Execute);
         }
         child.Space.Map.Insert(c);
         return Errno.None;

@@ -69,6 +69,38 @@ public abstract class UvmObject
         }
     }
 
+    /// <summary>
+    /// The first resident page index in <c>[from, to)</c>, or -1: lets a walk over a huge,
+    /// sparsely resident range skip what is not there.
+    /// </summary>
+    internal long NextResident(long from, long to)
+    {
+        if (to <= from)
+        {
+            return -1;
+        }
+        long firstKey = Math.Max(from, 0) >> ChunkBits, lastKey = (to - 1) >> ChunkBits;
+        IEnumerable<long> keys = lastKey - firstKey < _chunks.Count
+            ? Enumerable.Range(0, (int)(lastKey - firstKey + 1)).Select(i => firstKey + i)
+            : _chunks.Keys.Where(k => k >= firstKey && k <= lastKey).Order();
+        foreach (long key in keys)
+        {
+            if (!_chunks.TryGetValue(key, out int[]? chunk))
+            {
+                continue;
+            }
+            for (int i = 0; i < ChunkSize; i++)
+            {
+                long index = key << ChunkBits | (uint)i;
+                if (index >= from && index < to && chunk[i] >= 0)
+                {
+                    return index;
+                }
+            }
+        }
+        return -1;
+    }
+
     /// <summary>Pages live in chunks of 512, like a page table, with the last chunk used cached.</summary>
     private int[]? Chunk(long index, bool create)
     {
