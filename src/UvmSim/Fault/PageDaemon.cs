@@ -7,6 +7,8 @@ namespace UvmSim.Fault;
 // reverse mappings and swap, which only Vm holds together.
 public sealed partial class Vm
 {
+    private readonly List<(uint Stamp, int Frame)> _candidates = [];
+
     /// <summary>
     /// Reclaims unwired in-use frames, oldest activation stamp first (SPEC §3.6). With
     /// <paramref name="untilFree"/> it stops once <paramref name="limit"/> frames are free;
@@ -16,7 +18,8 @@ public sealed partial class Vm
     /// </summary>
     public long Reclaim(long limit, bool untilFree)
     {
-        var candidates = new List<(uint Stamp, int Frame)>();
+        var candidates = _candidates;
+        candidates.Clear();
         for (int f = 0; f < Frames.Count; f++)
         {
             ref Frame fr = ref Frames[f];
@@ -41,7 +44,14 @@ public sealed partial class Vm
         return reclaimed;
     }
 
-    private bool SwapFull => Config.Swap is { } max && SwapUsed >= max;
+    /// <summary>
+    /// Slots "unlimited" swap stands for: the simulator keeps swapped pages in memory, so a
+    /// scenario touching terabytes must meet a limit somewhere; past it anonymous pages stay
+    /// resident and allocation fails with <c>ENOMEM</c>, as with a full swap device.
+    /// </summary>
+    public const long UnlimitedSwapSlots = 1L << 20;
+
+    private bool SwapFull => SwapUsed >= (Config.Swap ?? UnlimitedSwapSlots);
 
     private bool Evict(int frame)
     {
