@@ -50,50 +50,14 @@ public sealed class Auditor
             CheckMap(p.Pid, p.Space.Map, full);
             for (MapEntry? e = p.Space.Map.First; e is not null; e = e.Next)
             {
-                if (!e.IsWired)
+                if (e.IsWired)
                 {
-                    continue;
-                }
-                long missing = 0;
-                for (ulong va = e.Start; va < e.End; va += page)
-                {
-                    int f = k.Faults.PageAt(e, va);
-                    if (f < 0)
-                    {
-                        // A wired entry has at most as many resident pages as the machine has
-                        // frames; past a few, missing pages are counted, not listed.
-                        if (missing++ < MaxListed)
-                        {
-                            _found.Add(new(ViolationKind.Nonresident, $"pid {p.Pid} va 0x{va:x} in a wired entry has no page"));
-                        }
-                        if (missing > k.Vm.Frames.Count)
-                        {
-                            missing += (long)((e.End - va) / page) - 1;
-                            break;
-                        }
-                        continue;
-                    }
-                    Expect(f);
-                }
-                if (missing > MaxListed)
-                {
-                    _found.Add(new(ViolationKind.Nonresident, $"pid {p.Pid} entry 0x{e.Start:x}: {missing - MaxListed} more pages of the wired entry have no page"));
+                    Pages(k, p, e.Start, e.End, ViolationKind.Nonresident, "in a wired entry has no page", requireWired: false);
                 }
             }
             foreach (var (s, end) in p.PosixLocked.Ranges)
             {
-                for (ulong va = s; va < end; va += page)
-                {
-                    int f = p.Space.Map.Lookup(va) is { } e ? k.Faults.PageAt(e, va) : -1;
-                    if (f < 0 || frames[f].WireCount == 0)
-                    {
-                        _found.Add(new(ViolationKind.LostLock, $"pid {p.Pid} va 0x{va:x} is POSIX-locked but {(f < 0 ? "not resident" : $"frame {f} is not wired")}"));
-                    }
-                    else
-                    {
-                        Cover(f);
-                    }
-                }
+                Pages(k, p, s, end, ViolationKind.LostLock, "is POSIX-locked but not resident or not wired", requireWired: true);
             }
         }
 
@@ -153,6 +117,59 @@ public sealed class Auditor
             _found.AddRange(sorted);
         }
         return _found;
+    }
+
+    /// <summary>
+    /// Visits the pages of <c>[start, end)</c> in address order, jumping over stretches with no
+    /// page (so a huge sparse range costs what it holds). A page that is missing — or, with
+    /// <paramref name="requireWired"/>, not wired — is a violation of <paramref name="kind"/>;
+    /// the first few are listed, the rest counted in one line. Present pages of a wired entry
+    /// are holders (rule 2); present wired pages of a POSIX lock are covered (rule 6).
+    /// </summary>
+    private void Pages(Kernel.Kernel k, Process p, ulong start, ulong end, ViolationKind kind, string what, bool requireWired)
+    {
+        FramePool frames = k.Vm.Frames;
+        ulong page = (ulong)k.PageSize;
+        long bad = 0, listed = 0;
+        void Bad(ulong va, long count)
+        {
+            for (long i = 0; i < count && listed < MaxListed; i++, listed++)
+            {
+                _found.Add(new(kind, $"pid {p.Pid} va 0x{va + (ulong)i * page:x} {what}"));
+            }
+            bad += count;
+        }
+        ulong va = start;
+        while (va < end)
+        {
+            ulong next = k.Faults.NextPage(p.Space, va, end);
+            if (next > va)
+            {
+                Bad(va, (long)((next - va) / page));
+                if (next >= end)
+                {
+                    break;
+                }
+            }
+            int f = p.Space.Map.Lookup(next) is { } e ? k.Faults.PageAt(e, next) : -1;
+            if (f < 0 || (requireWired && frames[f].WireCount == 0))
+            {
+                Bad(next, 1);
+            }
+            else if (requireWired)
+            {
+                Cover(f);
+            }
+            else
+            {
+                Expect(f);
+            }
+            va = next + page;
+        }
+        if (bad > listed)
+        {
+            _found.Add(new(kind, $"pid {p.Pid} [0x{start:x}, 0x{end:x}): {bad - listed} more pages {what}"));
+        }
     }
 
     private static int FrameOf(Violation v)
