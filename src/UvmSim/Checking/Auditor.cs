@@ -139,10 +139,13 @@ public sealed class Auditor
             }
             bad += count;
         }
+        // Short ranges are walked page by page; long ones jump over what is not there.
+        bool sparse = (end - start) / page > 64;
+        MapEntry? cursor = null;
         ulong va = start;
         while (va < end)
         {
-            ulong next = k.Faults.NextPage(p.Space, va, end);
+            ulong next = sparse ? k.Faults.NextPage(p.Space, va, end) : va;
             if (next > va)
             {
                 Bad(va, (long)((next - va) / page));
@@ -151,7 +154,11 @@ public sealed class Auditor
                     break;
                 }
             }
-            int f = p.Space.Map.Lookup(next) is { } e ? k.Faults.PageAt(e, next) : -1;
+            if (cursor is null || !cursor.Contains(next))
+            {
+                cursor = p.Space.Map.Lookup(next);
+            }
+            int f = cursor is not null ? k.Faults.PageAt(cursor, next) : -1;
             if (f < 0 || (requireWired && frames[f].WireCount == 0))
             {
                 Bad(next, 1);
