@@ -1,5 +1,5 @@
+using UvmSim.Scenarios.CEmit;
 using System.CommandLine;
-using UvmSim.Exploration;
 
 namespace UvmSim.Cli.Commands;
 

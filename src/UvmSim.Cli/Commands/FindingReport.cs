@@ -1,3 +1,4 @@
+using UvmSim.Scenarios.Shrinking;
 using System.Text.Json;
 using UvmSim.Cli.Rendering;
 using UvmSim.Exploration;

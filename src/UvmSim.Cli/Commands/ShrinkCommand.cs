@@ -1,3 +1,4 @@
+using UvmSim.Scenarios.Shrinking;
 using System.CommandLine;
 using UvmSim.Exploration;
 using UvmSim.Policies;

@@ -1,4 +1,3 @@
-using UvmSim.Kernel;
 using UvmSim.Map;
 using UvmSim.Objects;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using UvmSim.Kernel;
 
 namespace UvmSim.Physical;
 

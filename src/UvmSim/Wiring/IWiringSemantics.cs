@@ -1,5 +1,4 @@
 using UvmSim.Fault;
-using UvmSim.Kernel;
 
 namespace UvmSim.Wiring;
 

@@ -1,5 +1,4 @@
 using UvmSim.Fault;
-using UvmSim.Kernel;
 using UvmSim.Map;
 
 namespace UvmSim.Wiring;

@@ -1,3 +1,4 @@
+using UvmSim.Scenarios.Shrinking;
 using UvmSim.Checking;
 using UvmSim.Exploration;
 using UvmSim.Policies;
@@ -112,7 +113,7 @@ public class ExplorerTests
                 {
                     d.Apply(Fuzzer.RandomOp(rng));
                 }
-                catch (UvmSim.Kernel.KernelPanic)
+                catch (KernelPanic)
                 {
                     break;
                 }

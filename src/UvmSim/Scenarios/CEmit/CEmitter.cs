@@ -3,7 +3,7 @@ using System.Text;
 using UvmSim.Map;
 using UvmSim.Scenarios.Syntax;
 
-namespace UvmSim.Exploration;
+namespace UvmSim.Scenarios.CEmit;
 
 /// <summary>The kernel an emitted C program is written for.</summary>
 public enum CTarget

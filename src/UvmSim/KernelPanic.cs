@@ -1,4 +1,4 @@
-namespace UvmSim.Kernel;
+namespace UvmSim;
 
 /// <summary>
 /// A simulated kernel panic (<c>panic()</c> or a failed <c>KASSERT</c>). The tools catch

@@ -1,9 +1,9 @@
+using UvmSim.Scenarios.CEmit;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using UvmSim.Exploration;
 using UvmSim.Scenarios.Syntax;
 
-namespace UvmSim.Tests.Exploration;
+namespace UvmSim.Tests.Scenarios.CEmit;
 
 /// <summary>
 /// <see cref="CEmitter"/>: the emitted C compiles with <c>gcc -std=c99 -Wall -Werror</c> and runs

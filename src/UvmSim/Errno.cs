@@ -1,4 +1,4 @@
-namespace UvmSim.Kernel;
+namespace UvmSim;
 
 /// <summary>
 /// The error numbers a simulated system call can return, with NetBSD's values so that

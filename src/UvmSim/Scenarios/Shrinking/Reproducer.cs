@@ -1,7 +1,8 @@
+using UvmSim.Exploration;
 using System.Text;
 using UvmSim.Scenarios.Syntax;
 
-namespace UvmSim.Exploration;
+namespace UvmSim.Scenarios.Shrinking;
 
 /// <summary>
 /// Writes a finding as a scenario file (SPEC §12) that <c>uvmsim run</c> replays to the same

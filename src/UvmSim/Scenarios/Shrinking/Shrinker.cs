@@ -3,7 +3,7 @@ using UvmSim.Policies;
 using UvmSim.Scenarios.Running;
 using UvmSim.Scenarios.Syntax;
 
-namespace UvmSim.Exploration;
+namespace UvmSim.Scenarios.Shrinking;
 
 /// <summary>
 /// Reduces a failing scenario to a minimal one that fails the same way (same panic message,
@@ -264,6 +264,6 @@ public sealed class Shrinker
         {
             return Outcome.Panic(p.Message);
         }
-        return Enum.TryParse(actual, out Kernel.Errno e) ? Outcome.Error(e) : null;
+        return Enum.TryParse(actual, out Errno e) ? Outcome.Error(e) : null;
     }
 }

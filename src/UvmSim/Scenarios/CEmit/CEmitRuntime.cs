@@ -1,4 +1,4 @@
-namespace UvmSim.Exploration;
+namespace UvmSim.Scenarios.CEmit;
 
 /// <summary>
 /// The fixed part of every emitted C program: headers, the coordinator and the worker loop.
