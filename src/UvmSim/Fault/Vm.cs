@@ -14,7 +14,7 @@ namespace UvmSim.Fault;
 public sealed partial class Vm
 {
     private readonly Dictionary<int, int> _holds = [];
-    private readonly List<Anon> _scratchAnons = [];
+    private readonly List<(long Slot, Anon Anon)> _scratch = [];
 
     /// <summary>Boots a machine.</summary>
     public Vm(MachineConfig config, Policy policy)
@@ -229,25 +229,18 @@ public sealed partial class Vm
     public void ReleaseAmapUse(Amap amap, MapEntry user)
     {
         amap.RemoveUser(user);
-        _scratchAnons.Clear();
+        _scratch.Clear();
         foreach (var (slot, anon) in amap.AnonsIn(user.AmapOffset, PagesOf(user.Size)))
         {
             if (!amap.Covered(slot))
             {
-                _scratchAnons.Add(anon);
+                _scratch.Add((slot, anon));
             }
         }
-        foreach (Anon anon in _scratchAnons)
+        foreach (var (slot, anon) in _scratch)
         {
+            amap[slot] = null;
             ReleaseAnon(anon);
-        }
-        // Slots are emptied after the walk, which must not see its own changes.
-        foreach (var (slot, _) in amap.AnonsIn(user.AmapOffset, PagesOf(user.Size)).ToList())
-        {
-            if (!amap.Covered(slot))
-            {
-                amap[slot] = null;
-            }
         }
     }
 
