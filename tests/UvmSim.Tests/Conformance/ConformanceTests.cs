@@ -16,18 +16,7 @@ public class ConformanceTests
         {
         };
 
-    private static string Folder
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "UvmSim.slnx")))
-            {
-                dir = dir.Parent;
-            }
-            return Path.Combine(dir!.FullName, "tests", "UvmSim.Tests", "Conformance");
-        }
-    }
+    private static string Folder => RepoPaths.Conformance;
 
     public static TheoryData<string, string> Cases()
     {

@@ -8,18 +8,7 @@ namespace UvmSim.Tests.Scenarios;
 public static class ExamplesTestsPaths
 {
     /// <summary>The examples folder, found by walking up from the test binary.</summary>
-    public static string Examples
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !Directory.Exists(Path.Combine(dir.FullName, "examples")))
-            {
-                dir = dir.Parent;
-            }
-            return Path.Combine(dir!.FullName, "examples");
-        }
-    }
+    public static string Examples => RepoPaths.Examples;
 }
 
 /// <summary>Every §11 scenario in examples/ runs under every preset with all its expectations met.</summary>

@@ -14,18 +14,7 @@ public partial class CEmitterTests
 {
     private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(30);
 
-    private static string ExamplesDir
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !Directory.Exists(Path.Combine(dir.FullName, "examples")))
-            {
-                dir = dir.Parent;
-            }
-            return Path.Combine(dir!.FullName, "examples");
-        }
-    }
+    private static string ExamplesDir => RepoPaths.Examples;
 
     public static TheoryData<string> Files()
     {
