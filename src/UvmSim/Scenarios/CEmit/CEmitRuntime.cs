@@ -62,7 +62,7 @@ internal static class CEmitRuntime
 #define UVMSIM_MAP_WIRED 0
 #endif
 
-#define UVMSIM_ACK_TIMEOUT_MS 5000   /* one line's answer */
+#define UVMSIM_ACK_TIMEOUT_MS 30000  /* one line's answer; a dead worker is seen at once (EOF) */
 #define UVMSIM_QUIT_TIMEOUT_MS 2000  /* a worker's goodbye */
 #define UVMSIM_IDLE_LIMIT_S 600      /* a worker gives up waiting for commands */
 #define UVMSIM_ALARM_S 240           /* the coordinator's last resort */
@@ -206,6 +206,55 @@ static int uvmsim_wait_fd(int fd, int ms)
 		r = poll(&p, 1, ms);
 	} while (r < 0 && errno == EINTR);
 	return r;
+}
+
+/* True while process pid exists and is not a zombie of ours. */
+static int uvmsim_alive(pid_t pid)
+{
+	if (pid <= 0)
+		return 0;
+	if (waitpid(pid, NULL, WNOHANG) == pid)
+		return 0;
+	return kill(pid, 0) == 0 || errno != ESRCH;
+}
+
+/*
+ * Waits for fd to be readable for at most ms, giving up early once process pid is gone
+ * (the coordinator is not the only holder of a worker's ack pipe, so a dead worker's pipe
+ * never reports end-of-file).
+ */
+static int uvmsim_wait_from(int fd, int ms, pid_t pid)
+{
+	int waited = 0;
+
+	for (;;) {
+		int slice = ms - waited < 100 ? ms - waited : 100;
+		int r = uvmsim_wait_fd(fd, slice);
+		if (r != 0)
+			return r;
+		waited += slice;
+		if (waited >= ms || !uvmsim_alive(pid))
+			return uvmsim_wait_fd(fd, 0);
+	}
+}
+
+/* Reads exactly n bytes from the worker pid, waiting at most ms between pieces; 0 on success. */
+static int uvmsim_read_from(int fd, void *buf, size_t n, int ms, pid_t pid)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t r;
+		if (uvmsim_wait_from(fd, ms, pid) <= 0)
+			return -1;
+		r = read(fd, (char *)buf + got, n - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		got += (size_t)r;
+	}
+	return 0;
 }
 
 /* Reads exactly n bytes, waiting at most ms between pieces; 0 on success. */
@@ -382,7 +431,7 @@ static UVMSIM_UNUSED void uvmsim_call(int line, int p, const char *text, const i
 	memcpy(c.val, val, sizeof val);
 	memcpy(c.bnd, bnd, sizeof bnd);
 	if (uvmsim_write(cmd_fd[p][1], &c, sizeof c) != 0
-	    || uvmsim_read(ack_fd[p][0], &a, sizeof a, UVMSIM_ACK_TIMEOUT_MS) != 0
+	    || uvmsim_read_from(ack_fd[p][0], &a, sizeof a, UVMSIM_ACK_TIMEOUT_MS, proc_pid[p]) != 0
 	    || a.line != line) {
 		uvmsim_say(line, text, "(no answer: the process died or hung)");
 		kill(proc_pid[p], SIGKILL);

@@ -12,7 +12,7 @@ namespace UvmSim.Tests.Scenarios.CEmit;
 /// </summary>
 public partial class CEmitterTests
 {
-    private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(120);
 
     private static string ExamplesDir => RepoPaths.Examples;
 
