@@ -84,4 +84,20 @@ public class RunnerTests
         Assert.True(Run(text, PresetNames.NetBsd9).Passed);
         Assert.False(Run(text.Replace("dual: 0 | ENOMEM", "0"), PresetNames.NetBsd9).Passed);
     }
+
+    [Fact]
+    public void Audit_finds_takes_per_policy_alternatives_and_round_trips()
+    {
+        const string text = "proc A\nA: seg = shmget private 4p create|0600\nA: p = shmat seg\nA: shmctl seg SHM_LOCK\nA: munmap p 4p\n"
+            + "A: shmctl seg SHM_UNLOCK => netbsd-8,thorpej-2019: EIO | 0\n"
+            + "check audit finds netbsd-8: \"segment:\" | thorpej-2019: \"lost-lock:\"\n";
+        foreach (string preset in PresetNames.All)
+        {
+            RunResult r = Run(text, preset);
+            Assert.True(r.Passed, preset);
+            Assert.Equal(preset is PresetNames.NetBsd8 or PresetNames.Thorpej2019 ? LineStatus.Pass : LineStatus.Skipped, Line(r, 7).Status);
+        }
+        Scenario parsed = ScenarioParser.Parse("t.scn", text).Scenario!;
+        Assert.Equal(parsed, ScenarioParser.Parse("t.scn", ScenarioPrinter.Print(parsed)).Scenario);
+    }
 }

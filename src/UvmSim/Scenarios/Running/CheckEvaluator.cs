@@ -28,9 +28,13 @@ internal sealed class CheckEvaluator(
     {
         if (c.Check is AuditFindsCheck finds)
         {
+            if (finds.For(preset) is not { } text)
+            {
+                return ("-", LineStatus.Skipped, "-", null);
+            }
             var lines = Auditor.Audit(kernel).Select(v => v.ToString()).ToList();
-            bool hit = lines.Any(l => l.Contains(finds.Text, StringComparison.Ordinal));
-            return (hit ? "found" : $"not found in {lines.Count} violation(s)", hit ? LineStatus.Pass : LineStatus.Fail, $"finds \"{finds.Text}\"", null);
+            bool hit = lines.Any(l => l.Contains(text, StringComparison.Ordinal));
+            return (hit ? "found" : $"not found in {lines.Count} violation(s)", hit ? LineStatus.Pass : LineStatus.Fail, $"finds \"{text}\"", null);
         }
         var cmp = (ComparisonCheck)c.Check;
         CheckValue? expected = cmp.Expected.For(preset);

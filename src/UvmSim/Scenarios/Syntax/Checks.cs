@@ -205,9 +205,19 @@ public sealed record AuditCheck(Comparison Op, CheckExpectation Expected) : Comp
     public override CheckValueKind ValueKind => CheckValueKind.CleanDirty;
 }
 
-/// <summary><c>check audit finds "TEXT"</c>: some violation's message contains TEXT.</summary>
-public sealed record AuditFindsCheck(string Text) : Check
+/// <summary>
+/// <c>check audit finds "TEXT"</c>: some violation's message contains TEXT. Like every check's
+/// right-hand side it takes §12.4's alternatives (<c>finds netbsd-8: "leak" | "underwired"</c>);
+/// <see cref="Text"/> is the default, null when only alternatives are given.
+/// </summary>
+public sealed record AuditFindsCheck(string? Text) : Check
 {
+    /// <summary>Per-preset texts (<c>POLICY[,POLICY]: "TEXT"</c>), before the default.</summary>
+    public EquatableList<Alternative<string>> Alternatives { get; init; } = EquatableList<Alternative<string>>.Empty;
+
+    /// <summary>The text a run under <paramref name="preset"/> looks for, or null when the check does not apply.</summary>
+    public string? For(string preset) => Alternatives.FirstOrDefault(a => a.Presets.Contains(preset))?.Value ?? Text;
+
     /// <inheritdoc/>
     public override bool PerProcess => false;
 }

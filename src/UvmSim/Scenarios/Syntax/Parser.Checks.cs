@@ -78,19 +78,32 @@ internal sealed partial class Parser
                 if (!AtEnd && Peek.IsWord("finds"))
                 {
                     _pos++;
-                    if (!NextToken("TEXT", out var text))
+                    SplitRest();
+                    ValueParser<string> parseText = ([NotNullWhen(true)] out string? value) =>
+                    {
+                        value = null;
+                        if (AtEnd)
+                        {
+                            return Fail(MissingColumn, "missing TEXT");
+                        }
+                        var token = Peek;
+                        if (token.Kind == TokenKind.Bad)
+                        {
+                            return Fail(token.Column, token.Error ?? "bad token");
+                        }
+                        _pos++;
+                        if (token.Kind != TokenKind.String)
+                        {
+                            return Fail(token.Column, $"expected the text as a string, found {Describe(token)}");
+                        }
+                        value = token.Text;
+                        return true;
+                    };
+                    if (!ParseAlternatives("TEXT", parseText, out var texts, out var defaultText))
                     {
                         return false;
                     }
-                    if (text.Kind != TokenKind.String)
-                    {
-                        return Fail(text.Column, $"expected the text as a string, found {Describe(text)}");
-                    }
-                    if (!ExpectEnd())
-                    {
-                        return false;
-                    }
-                    statement = new CheckStatement(proc, new AuditFindsCheck(text.Text));
+                    statement = new CheckStatement(proc, new AuditFindsCheck(defaultText) { Alternatives = texts });
                     return true;
                 }
                 break;

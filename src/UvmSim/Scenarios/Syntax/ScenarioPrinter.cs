@@ -149,7 +149,7 @@ public static class ScenarioPrinter
 
     private static string FormatCheck(Check check) => check switch
     {
-        AuditFindsCheck a => $"audit finds {Quote(a.Text)}",
+        AuditFindsCheck a => $"audit finds {FormatAlternatives(new FindsTexts(a.Alternatives, a.Text), Quote)}",
         ComparisonCheck c => FormatSubject(c) + " " + c.Op.Symbol() + " " + FormatAlternatives(c.Expected, FormatCheckValue),
         _ => throw new ArgumentException($"unknown check {check.GetType().Name}", nameof(check)),
     };
@@ -168,6 +168,9 @@ public static class ScenarioPrinter
         SegmentCheck c => $"segment {Format(c.Id)} {c.Property.ToString().ToLowerInvariant()}",
         _ => "audit",
     };
+
+    private sealed record FindsTexts(EquatableList<Alternative<string>> Alternatives, string? Default)
+        : ByPreset<string>(Alternatives, Default);
 
     private static string FormatAlternatives<T>(ByPreset<T> alternatives, Func<T, string> format)
         where T : class
