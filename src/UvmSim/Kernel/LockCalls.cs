@@ -26,7 +26,7 @@ public sealed partial class Kernel
         {
             return Errno.ENOMEM;
         }
-        Errno limit = LimitError(p, start, end, replacing: false, mlock: true);
+        Errno limit = LimitError(p, start, end, mlock: true);
         if (limit != Errno.None)
         {
             return limit;
@@ -92,12 +92,11 @@ public sealed partial class Kernel
 
     /// <summary>
     /// Limit tests (2) and (3) of §5.3 for a range: wiredmax and the memlock limit give
-    /// <c>EAGAIN</c> for mlock, <c>ENOMEM</c> for mmap. <paramref name="replacing"/>: a fixed
-    /// mapping's old entries are about to go.
+    /// <c>EAGAIN</c> for mlock, <c>ENOMEM</c> for mmap.
     /// </summary>
-    internal Errno LimitError(Process p, ulong start, ulong end, bool replacing, bool mlock = false)
+    internal Errno LimitError(Process p, ulong start, ulong end, bool mlock = false)
     {
-        var (request, locked) = Accounting.ForRange(p, start, end, replacing);
+        var (request, locked) = Accounting.ForRange(p, start, end);
         return LimitsOk(p, request, locked, zeroLimitDisables: !mlock) ? Errno.None : mlock ? Errno.EAGAIN : Errno.ENOMEM;
     }
 

@@ -73,7 +73,7 @@ public sealed partial class Kernel
         if (fixedAddr)
         {
             start = addr;
-            if (wire && Accounting.TestsBeforeReplacing && LimitError(p, start, start + size, replacing: true) != Errno.None)
+            if (wire && Accounting.TestsBeforeReplacing && LimitError(p, start, start + size) != Errno.None)
             {
                 return Errno.ENOMEM;
             }
@@ -88,7 +88,7 @@ public sealed partial class Kernel
             start = found;
         }
         if (wire && (!fixedAddr || !Accounting.TestsBeforeReplacing)
-            && LimitError(p, start, start + size, replacing: false) != Errno.None)
+            && LimitError(p, start, start + size) != Errno.None)
         {
             return Errno.ENOMEM; // relock-counts=yes: a fixed mapping leaves a hole (§15)
         }

@@ -12,11 +12,8 @@ public interface IMemlockAccounting
     /// <summary>Bytes the process holds locked (<c>locked</c>).</summary>
     ulong Locked(Process p);
 
-    /// <summary>
-    /// What locking <c>[start, end)</c> asks for, and what counts as locked meanwhile.
-    /// <paramref name="replacing"/>: a fixed mapping's old entries are about to go.
-    /// </summary>
-    (ulong Request, ulong Locked) ForRange(Process p, ulong start, ulong end, bool replacing);
+    /// <summary>What locking <c>[start, end)</c> asks for, and what counts as locked meanwhile.</summary>
+    (ulong Request, ulong Locked) ForRange(Process p, ulong start, ulong end);
 
     /// <summary>What <c>mlockall(MCL_CURRENT)</c> asks for.</summary>
     ulong ForAll(Process p);
@@ -56,7 +53,7 @@ public sealed class WiredTranslationAccounting(int pageSize) : IMemlockAccountin
     public ulong Locked(Process p) => (ulong)p.Space.Pmap.WiredCount * (ulong)pageSize;
 
     /// <inheritdoc/>
-    public (ulong Request, ulong Locked) ForRange(Process p, ulong start, ulong end, bool replacing) => (end - start, Locked(p));
+    public (ulong Request, ulong Locked) ForRange(Process p, ulong start, ulong end) => (end - start, Locked(p));
 
     /// <inheritdoc/>
     public ulong ForAll(Process p)
@@ -106,7 +103,7 @@ public sealed class ExactAccounting(WiringSwitch wiring) : IMemlockAccounting
     }
 
     /// <inheritdoc/>
-    public (ulong Request, ulong Locked) ForRange(Process p, ulong start, ulong end, bool replacing)
+    public (ulong Request, ulong Locked) ForRange(Process p, ulong start, ulong end)
     {
         ulong lockedInRange = 0;
         for (MapEntry? e = p.Space.Map.LookupAtOrAfter(start); e is not null && e.Start < end; e = e.Next)
@@ -116,8 +113,9 @@ public sealed class ExactAccounting(WiringSwitch wiring) : IMemlockAccounting
                 lockedInRange += Math.Min(e.End, end) - Math.Max(e.Start, start);
             }
         }
-        ulong locked = Locked(p);
-        return replacing ? (end - start, locked - lockedInRange) : (end - start - lockedInRange, locked);
+        // A fixed mapping over locked pages asks only for the rest; its replaced locks still
+        // count as locked, so the sum tested against the limit is the same either way.
+        return (end - start - lockedInRange, Locked(p));
     }
 
     /// <inheritdoc/>
