@@ -285,6 +285,40 @@ public sealed partial class FaultHandler
     }
 
     /// <summary>
+    /// The bulk case of <see cref="FaultUnwire"/> under <c>unwire-by=pages</c>: a range inside
+    /// one entry whose pages are its object's (a SysV attachment or shared mapping), walked
+    /// page by page without lookups. Same effect as the general walk.
+    /// </summary>
+    private void UnwireObjectRun(VmSpace space, MapEntry entry, UvmObject obj, ulong start, ulong end)
+    {
+        ulong page = (ulong)_vm.PageSize;
+        long index = _vm.PagesOf(entry.Offset + (start - entry.Start));
+        long last = index + _vm.PagesOf(end - start);
+        bool clearBits = !entry.IsWired;
+        for (ulong va = start; va < end; va += page, index++)
+        {
+            int frame = obj.FrameAt(index);
+            if (frame < 0)
+            {
+                // Skip to the next resident page: a huge sparse entry costs what it holds.
+                long next = obj.NextResident(index + 1, last);
+                if (next < 0)
+                {
+                    return;
+                }
+                va += (ulong)(next - index - 1) << _vm.PageShift;
+                index = next - 1;
+                continue;
+            }
+            _vm.Frames.Unwire(frame);
+            if (clearBits)
+            {
+                space.Pmap.Unwire(va);
+            }
+        }
+    }
+
+    /// <summary>
     /// Fault-unwires <c>[start, end)</c> (<c>uvm_fault_unwire_locked</c>). Panics when
     /// <paramref name="start"/> is in no entry; then per page unwires the frame the
     /// <c>unwire-by</c> switch names, skipping pages with nothing to unwire before any entry
@@ -299,6 +333,11 @@ public sealed partial class FaultHandler
         }
         MapEntry? entry = space.Map.Lookup(start)
             ?? throw new KernelPanic("uvm_fault_unwire_locked: address not in map");
+        if (end <= entry.End && entry.Amap is null && entry.Object is { } shared && _vm.UnwireBy is UnwireByPages)
+        {
+            UnwireObjectRun(space, entry, shared, start, end);
+            return;
+        }
         ulong page = (ulong)_vm.PageSize;
         int misses = 0;
         for (ulong va = start; va < end; va += page)
