@@ -207,6 +207,10 @@ public sealed partial class FaultHandler
         int first = wired?.Count ?? 0;
         ulong page = (ulong)_vm.PageSize;
         MapEntry? entry = null;
+        if (wired is null && space.Map.Lookup(start) is { CopyOnWrite: false, Object: { } shared } run && end <= run.End)
+        {
+            return WireObjectRun(space, run, shared, start, end, access, useMax);
+        }
         for (ulong va = start; va < end; va += page)
         {
             if (entry is null || !entry.Contains(va))
@@ -225,6 +229,55 @@ public sealed partial class FaultHandler
                     UnwireFrames(space, wired, first, start, va);
                 }
                 return err;
+            }
+        }
+        return Errno.None;
+    }
+
+    /// <summary>
+    /// The bulk case of <see cref="FaultWire"/>: a range inside one entry mapping its object
+    /// directly (a SysV attachment or shared mapping), whose resident pages need no resolving,
+    /// walked a chunk at a time. Same effect, errors and rollback as the page-by-page walk.
+    /// </summary>
+    private Errno WireObjectRun(VmSpace space, MapEntry entry, UvmObject obj, ulong start, ulong end, Map.Protection access, bool useMax)
+    {
+        Map.Protection allowed = useMax ? entry.MaxProtection : entry.Protection;
+        if ((access & ~allowed) != 0 || allowed == Map.Protection.None)
+        {
+            return Errno.EACCES;
+        }
+        bool translate = entry.Protection != Map.Protection.None;
+        ulong page = (ulong)_vm.PageSize;
+        long index = _vm.PagesOf(entry.Offset + (start - entry.Start));
+        ulong va = start;
+        while (va < end)
+        {
+            ReadOnlySpan<int> frames = obj.FramesFrom(index);
+            int n = (int)Math.Min(UvmObject.ChunkRemainder(index), (long)((end - va) / page));
+            for (int j = 0; j < n; j++, index++, va += page)
+            {
+                int frame = j < frames.Length ? frames[j] : -1;
+                if (frame < 0)
+                {
+                    Errno err = WirePage(space, entry, va, access, useMax, null);
+                    if (err != Errno.None)
+                    {
+                        FaultUnwire(space, start, va);
+                        return err;
+                    }
+                    if (frames.IsEmpty)
+                    {
+                        index++;
+                        va += page;
+                        break; // the chunk was just created: read it again
+                    }
+                    continue;
+                }
+                _vm.Frames.Wire(frame);
+                if (translate)
+                {
+                    space.Pmap.Enter(va, frame, entry.Protection, wired: true);
+                }
             }
         }
         return Errno.None;
@@ -291,30 +344,40 @@ public sealed partial class FaultHandler
     /// </summary>
     private void UnwireObjectRun(VmSpace space, MapEntry entry, UvmObject obj, ulong start, ulong end)
     {
-        ulong page = (ulong)_vm.PageSize;
-        long index = _vm.PagesOf(entry.Offset + (start - entry.Start));
-        long last = index + _vm.PagesOf(end - start);
-        bool clearBits = !entry.IsWired;
-        for (ulong va = start; va < end; va += page, index++)
+        long first = _vm.PagesOf(entry.Offset + (start - entry.Start));
+        long last = first + _vm.PagesOf(end - start);
+        long index = first;
+        try
         {
-            int frame = obj.FrameAt(index);
-            if (frame < 0)
+            while (index < last)
             {
-                // Skip to the next resident page: a huge sparse entry costs what it holds.
-                long next = obj.NextResident(index + 1, last);
-                if (next < 0)
+                ReadOnlySpan<int> frames = obj.FramesFrom(index);
+                int n = (int)Math.Min(UvmObject.ChunkRemainder(index), last - index);
+                if (frames.IsEmpty)
                 {
-                    return;
+                    // A chunk with no page: skip to the next resident one (huge sparse entries).
+                    long next = obj.NextResident(index + n, last);
+                    index = next < 0 ? last : next;
+                    continue;
                 }
-                va += (ulong)(next - index - 1) << _vm.PageShift;
-                index = next - 1;
-                continue;
+                for (int j = 0; j < n; j++, index++)
+                {
+                    if (frames[j] >= 0)
+                    {
+                        _vm.Frames.Unwire(frames[j]);
+                    }
+                }
             }
-            _vm.Frames.Unwire(frame);
-            if (clearBits)
-            {
-                space.Pmap.Unwire(va);
-            }
+        }
+        catch (KernelPanic) when (!entry.IsWired)
+        {
+            // Die in the state the page-by-page walk would: earlier pages' bits cleared.
+            space.Pmap.UnwireRange(start, start + ((ulong)(index - first) << _vm.PageShift));
+            throw;
+        }
+        if (!entry.IsWired)
+        {
+            space.Pmap.UnwireRange(start, end);
         }
     }
 

@@ -188,6 +188,30 @@ public sealed class Pmap
         }
     }
 
+    /// <summary>Clears the wired bits of <c>[start, end)</c>, a leaf at a time (<c>pmap_unwire</c> over a range).</summary>
+    public void UnwireRange(ulong start, ulong end)
+    {
+        ulong vpn = start >> _shift, last = end >> _shift;
+        while (vpn < last)
+        {
+            ulong key = vpn >> LeafBits;
+            ulong stop = Math.Min((key + 1) << LeafBits, last);
+            if (Find(vpn, create: false) is { } leaf)
+            {
+                for (ulong v = vpn; v < stop; v++)
+                {
+                    ref byte bits = ref leaf.Bits[(int)(v & LeafMask)];
+                    if ((bits & 0x40) != 0)
+                    {
+                        bits &= 0xbf;
+                        WiredCount--;
+                    }
+                }
+            }
+            vpn = stop;
+        }
+    }
+
     /// <summary>Removes the translations of <c>[start, end)</c> (<c>pmap_remove</c>).</summary>
     public void Remove(ulong start, ulong end)
     {

@@ -101,6 +101,20 @@ public abstract class UvmObject
         return -1;
     }
 
+    /// <summary>
+    /// The frames of the pages from <paramref name="index"/> to the end of its chunk (-1 where
+    /// none), for bulk walks that would otherwise look each page up; empty when the chunk has
+    /// no page at all.
+    /// </summary>
+    internal ReadOnlySpan<int> FramesFrom(long index)
+    {
+        int[]? chunk = Chunk(index, create: false);
+        return chunk is null ? ReadOnlySpan<int>.Empty : chunk.AsSpan((int)(index & (ChunkSize - 1)));
+    }
+
+    /// <summary>Pages from <paramref name="index"/> to the end of its chunk.</summary>
+    internal static int ChunkRemainder(long index) => ChunkSize - (int)(index & (ChunkSize - 1));
+
     /// <summary>Pages live in chunks of 512, like a page table, with the last chunk used cached.</summary>
     private int[]? Chunk(long index, bool create)
     {

@@ -1,3 +1,4 @@
+using UvmSim.Objects;
 using UvmSim.Fault;
 using UvmSim.Kernel;
 
@@ -15,17 +16,29 @@ public static class ObjectWiring
     public static Errno Wire(Vm vm, Segment segment)
     {
         var obj = segment.Object;
-        for (long i = 0; i < obj.SizePages; i++)
+        for (long i = 0; i < obj.SizePages;)
         {
-            if (vm.ObjectPage(obj, i, out int frame) != Errno.None)
+            // Resident pages are wired a chunk at a time; a missing one is created first.
+            ReadOnlySpan<int> frames = obj.FramesFrom(i);
+            int n = (int)Math.Min(UvmObject.ChunkRemainder(i), obj.SizePages - i);
+            for (int j = 0; j < n; j++, i++)
             {
-                for (long j = 0; j < i; j++)
+                int frame = j < frames.Length ? frames[j] : -1;
+                if (frame < 0 && vm.ObjectPage(obj, i, out frame) != Errno.None)
                 {
-                    vm.Frames.Unwire(obj.FrameAt(j));
+                    for (long k = 0; k < i; k++)
+                    {
+                        vm.Frames.Unwire(obj.FrameAt(k));
+                    }
+                    return Errno.ENOMEM;
                 }
-                return Errno.ENOMEM;
+                vm.Frames.Wire(frame);
+                if (frames.IsEmpty)
+                {
+                    i++;
+                    break; // the chunk was just created: look it up again
+                }
             }
-            vm.Frames.Wire(frame);
         }
         segment.ObjectWired = true;
         return Errno.None;
@@ -39,9 +52,15 @@ public static class ObjectWiring
     {
         var obj = segment.Object;
         segment.ObjectWired = false;
+        ReadOnlySpan<int> frames = [];
         for (long i = 0; i < obj.SizePages; i++)
         {
-            int frame = obj.FrameAt(i);
+            if (frames.IsEmpty)
+            {
+                frames = obj.FramesFrom(i);
+            }
+            int frame = frames.IsEmpty ? -1 : frames[0];
+            frames = frames.IsEmpty ? frames : frames[1..];
             if (frame < 0)
             {
                 if (vm.Frames.Diagnostics)
