@@ -221,12 +221,14 @@ static int uvmsim_alive(pid_t pid)
 /*
  * Waits for fd to be readable for at most ms, giving up early once process pid is gone
  * (the coordinator is not the only holder of a worker's ack pipe, so a dead worker's pipe
- * never reports end-of-file).
+ * never reports end-of-file). pid 0: no such check.
  */
 static int uvmsim_wait_from(int fd, int ms, pid_t pid)
 {
 	int waited = 0;
 
+	if (pid <= 0)
+		return uvmsim_wait_fd(fd, ms);
 	for (;;) {
 		int slice = ms - waited < 100 ? ms - waited : 100;
 		int r = uvmsim_wait_fd(fd, slice);
@@ -238,7 +240,7 @@ static int uvmsim_wait_from(int fd, int ms, pid_t pid)
 	}
 }
 
-/* Reads exactly n bytes from the worker pid, waiting at most ms between pieces; 0 on success. */
+/* Reads exactly n bytes from the worker pid (0: any), waiting at most ms between pieces; 0 on success. */
 static int uvmsim_read_from(int fd, void *buf, size_t n, int ms, pid_t pid)
 {
 	size_t got = 0;
@@ -260,20 +262,7 @@ static int uvmsim_read_from(int fd, void *buf, size_t n, int ms, pid_t pid)
 /* Reads exactly n bytes, waiting at most ms between pieces; 0 on success. */
 static int uvmsim_read(int fd, void *buf, size_t n, int ms)
 {
-	size_t got = 0;
-
-	while (got < n) {
-		ssize_t r;
-		if (uvmsim_wait_fd(fd, ms) <= 0)
-			return -1;
-		r = read(fd, (char *)buf + got, n - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		got += (size_t)r;
-	}
-	return 0;
+	return uvmsim_read_from(fd, buf, n, ms, 0);
 }
 
 static int uvmsim_write(int fd, const void *buf, size_t n)
