@@ -252,32 +252,29 @@ public sealed partial class FaultHandler
         ulong va = start;
         while (va < end)
         {
+            // The resident run at the front of this chunk is wired and entered in bulk; the
+            // page that ends it (missing, or a count about to wrap) goes the page-by-page way.
             ReadOnlySpan<int> frames = obj.FramesFrom(index);
             int n = (int)Math.Min(UvmObject.ChunkRemainder(index), (long)((end - va) / page));
-            for (int j = 0; j < n; j++, index++, va += page)
+            ReadOnlySpan<int> run = frames.IsEmpty ? frames : frames[..n];
+            int resident = run.IndexOfAnyExceptInRange(0, int.MaxValue);
+            int done = _vm.Frames.WireRun(run[..(resident < 0 ? run.Length : resident)]);
+            if (translate)
             {
-                int frame = j < frames.Length ? frames[j] : -1;
-                if (frame < 0)
+                space.Pmap.EnterRun(va, run[..done], entry.Protection, wired: true);
+            }
+            index += done;
+            va += (ulong)done * page;
+            if (done < n)
+            {
+                Errno err = WirePage(space, entry, va, access, useMax, null);
+                if (err != Errno.None)
                 {
-                    Errno err = WirePage(space, entry, va, access, useMax, null);
-                    if (err != Errno.None)
-                    {
-                        FaultUnwire(space, start, va);
-                        return err;
-                    }
-                    if (frames.IsEmpty)
-                    {
-                        index++;
-                        va += page;
-                        break; // the chunk was just created: read it again
-                    }
-                    continue;
+                    FaultUnwire(space, start, va);
+                    return err;
                 }
-                _vm.Frames.Wire(frame);
-                if (translate)
-                {
-                    space.Pmap.Enter(va, frame, entry.Protection, wired: true);
-                }
+                index++;
+                va += page;
             }
         }
         return Errno.None;
@@ -360,12 +357,25 @@ public sealed partial class FaultHandler
                     index = next < 0 ? last : next;
                     continue;
                 }
-                for (int j = 0; j < n; j++, index++)
+                // Resident runs in bulk; a missing page is skipped, and a count already at 0
+                // is unwired alone so that NetBSD's assertion fires at that page.
+                ReadOnlySpan<int> rest = frames[..n];
+                while (!rest.IsEmpty)
                 {
-                    if (frames[j] >= 0)
+                    int resident = rest.IndexOfAnyExceptInRange(0, int.MaxValue);
+                    int run = resident < 0 ? rest.Length : resident;
+                    int done = _vm.Frames.UnwireRun(rest[..run]);
+                    index += done;
+                    if (done < rest.Length)
                     {
-                        _vm.Frames.Unwire(frames[j]);
+                        if (done < run)
+                        {
+                            _vm.Frames.Unwire(rest[done]);
+                        }
+                        index++;
+                        done++;
                     }
+                    rest = rest[done..];
                 }
             }
         }

@@ -30,7 +30,7 @@ public sealed class Pmap
     private sealed class Leaf
     {
         public readonly int[] Frame = new int[LeafSize];
-        public readonly byte[] Bits = new byte[LeafSize]; // 0: none; else 0x80 | wired 0x40 | protection
+        public readonly byte[] Bits = new byte[LeafSize]; // see PteBits
         public int Count;
     }
 
@@ -79,7 +79,7 @@ public sealed class Pmap
             pte = default;
             return false;
         }
-        pte = new Pte(leaf!.Frame[vpn & LeafMask], (Protection)(bits & 0x7), (bits & 0x40) != 0);
+        pte = new Pte(leaf!.Frame[vpn & LeafMask], (Protection)(bits & 0x7), (bits & PteBits.Wired) != 0);
         return true;
     }
 
@@ -96,7 +96,7 @@ public sealed class Pmap
                     if (bits != 0)
                     {
                         ulong vpn = key << LeafBits | (uint)i;
-                        yield return (vpn << _shift, new Pte(leaf.Frame[i], (Protection)(bits & 0x7), (bits & 0x40) != 0));
+                        yield return (vpn << _shift, new Pte(leaf.Frame[i], (Protection)(bits & 0x7), (bits & PteBits.Wired) != 0));
                     }
                 }
             }
@@ -146,12 +146,16 @@ public sealed class Pmap
     public void Enter(ulong va, int frame, Protection protection, bool wired)
     {
         ulong vpn = va >> _shift;
-        Leaf leaf = Find(vpn, create: true)!;
-        int i = (int)(vpn & LeafMask);
+        EnterAt(Find(vpn, create: true)!, (int)(vpn & LeafMask), vpn, frame, PteBits.Of(protection, wired));
+    }
+
+    /// <summary>Writes one translation into its leaf slot, keeping the pv lists and counts.</summary>
+    private void EnterAt(Leaf leaf, int i, ulong vpn, int frame, byte bits)
+    {
         byte old = leaf.Bits[i];
         if (old != 0)
         {
-            if ((old & 0x40) != 0)
+            if ((old & PteBits.Wired) != 0)
             {
                 WiredCount--;
             }
@@ -168,11 +172,51 @@ public sealed class Pmap
             Count++;
         }
         leaf.Frame[i] = frame;
-        leaf.Bits[i] = (byte)(0x80 | (wired ? 0x40 : 0) | ((int)protection & 0x7));
-        if (wired)
+        leaf.Bits[i] = bits;
+        if ((bits & PteBits.Wired) != 0)
         {
             WiredCount++;
         }
+    }
+
+    /// <summary>
+    /// <see cref="Enter"/> for consecutive pages from <paramref name="va"/> mapping
+    /// <paramref name="frames"/> in order, a leaf at a time: wiring a SysV attachment or a
+    /// shared mapping re-enters translations that are usually there already.
+    /// </summary>
+    public void EnterRun(ulong va, ReadOnlySpan<int> frames, Protection protection, bool wired)
+    {
+        byte newBits = PteBits.Of(protection, wired);
+        ulong vpn = va >> _shift;
+        long wiredDelta = 0;
+        while (!frames.IsEmpty)
+        {
+            Leaf leaf = Find(vpn, create: true)!;
+            int first = (int)(vpn & LeafMask);
+            int n = Math.Min(frames.Length, LeafSize - first);
+            Span<int> leafFrames = leaf.Frame.AsSpan(first, n);
+            Span<byte> leafBits = leaf.Bits.AsSpan(first, n);
+            bool slow = !PteBits.AllPresent(leafBits, leafFrames, frames[..n]);
+            if (!slow)
+            {
+                wiredDelta -= PteBits.CountWired(leafBits);
+                leafBits.Fill(newBits);
+            }
+            else
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    EnterAt(leaf, i + first, vpn + (ulong)i, frames[i], newBits);
+                }
+            }
+            if (wired && !slow)
+            {
+                wiredDelta += n;
+            }
+            frames = frames[n..];
+            vpn += (ulong)n;
+        }
+        WiredCount += wiredDelta;
     }
 
     /// <summary>Clears the wired bit (<c>pmap_unwire</c>).</summary>
@@ -181,9 +225,9 @@ public sealed class Pmap
         ulong vpn = va >> _shift;
         Leaf? leaf = Find(vpn, create: false);
         int i = (int)(vpn & LeafMask);
-        if (leaf is not null && (leaf.Bits[i] & 0x40) != 0)
+        if (leaf is not null && (leaf.Bits[i] & PteBits.Wired) != 0)
         {
-            leaf.Bits[i] &= 0xbf;
+            leaf.Bits[i] &= unchecked((byte)~PteBits.Wired);
             WiredCount--;
         }
     }
@@ -198,15 +242,7 @@ public sealed class Pmap
             ulong stop = Math.Min((key + 1) << LeafBits, last);
             if (Find(vpn, create: false) is { } leaf)
             {
-                for (ulong v = vpn; v < stop; v++)
-                {
-                    ref byte bits = ref leaf.Bits[(int)(v & LeafMask)];
-                    if ((bits & 0x40) != 0)
-                    {
-                        bits &= 0xbf;
-                        WiredCount--;
-                    }
-                }
+                WiredCount -= PteBits.ClearWired(leaf.Bits.AsSpan((int)(vpn & LeafMask), (int)(stop - vpn)));
             }
             vpn = stop;
         }
@@ -293,7 +329,7 @@ public sealed class Pmap
         {
             return;
         }
-        if ((leaf.Bits[i] & 0x40) != 0)
+        if ((leaf.Bits[i] & PteBits.Wired) != 0)
         {
             WiredCount--;
         }

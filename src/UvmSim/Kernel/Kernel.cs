@@ -71,6 +71,9 @@ public sealed partial class Kernel
     /// <summary>Live processes by pid.</summary>
     public IReadOnlyDictionary<int, Process> Processes => _processes;
 
+    /// <summary>The live processes, enumerable without allocating (SysV locks walk them per call).</summary>
+    internal Dictionary<int, Process>.ValueCollection LiveProcesses => _processes.Values;
+
     /// <summary>Global file objects by name.</summary>
     public IReadOnlyDictionary<string, FileObject> Files => _files;
 

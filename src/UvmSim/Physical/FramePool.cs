@@ -168,6 +168,74 @@ public sealed class FramePool
     }
 
     /// <summary>
+    /// <see cref="Wire"/> over a run of frames, as one loop with the global counter kept in
+    /// a register: SysV and shared-mapping wirings walk an object's pages in order. It stops
+    /// before the first frame whose count would wrap, so the caller takes that one through
+    /// <see cref="Wire"/> (and its assertion) with everything before it already done.
+    /// =&gt; how many frames were wired.
+    /// </summary>
+    public int WireRun(ReadOnlySpan<int> frames)
+    {
+        Frame[] all = _frames;
+        long wired = 0;
+        int i = 0;
+        for (; i < frames.Length; i++)
+        {
+            ref Frame fr = ref all[frames[i]];
+            ushort count = fr.WireCount;
+            if (count == ushort.MaxValue)
+            {
+                break;
+            }
+            if (count == 0)
+            {
+                wired++;
+                if (fr.Indexed == 0)
+                {
+                    fr.Indexed = 1;
+                    _counted.Add(frames[i]);
+                }
+            }
+            fr.WireCount = (ushort)(count + 1);
+        }
+        Stats.Wired += wired;
+        return i;
+    }
+
+    /// <summary>
+    /// <see cref="Unwire"/> over a run of frames (the reverse of <see cref="WireRun"/>). It
+    /// stops before the first frame whose count is already 0, and before a drop of the
+    /// global counter below 0, so the caller meets NetBSD's assertion through
+    /// <see cref="Unwire"/> in the state the page-by-page walk would.
+    /// =&gt; how many frames were unwired.
+    /// </summary>
+    public int UnwireRun(ReadOnlySpan<int> frames)
+    {
+        Frame[] all = _frames;
+        long wired = Stats.Wired;
+        uint clock = _clock;
+        int i = 0;
+        for (; i < frames.Length; i++)
+        {
+            ref Frame fr = ref all[frames[i]];
+            ushort count = fr.WireCount;
+            if (count == 0 || (count == 1 && wired == 0))
+            {
+                break;
+            }
+            fr.WireCount = (ushort)(count - 1);
+            if (count == 1)
+            {
+                fr.Stamp = ++clock;
+                wired--;
+            }
+        }
+        Stats.Wired = wired;
+        _clock = clock;
+        return i;
+    }
+
+    /// <summary>
     /// Drops one wiring (<c>uvm_pageunwire</c>). With diagnostics on, a count of 0 panics
     /// <c>pg-&gt;wire_count != 0</c> before anything changes; with them off it wraps to 65535
     /// and <c>wired</c> is untouched: the silent leak of S28. At 0 the frame is restamped.

@@ -16,29 +16,28 @@ public static class ObjectWiring
     public static Errno Wire(Vm vm, Segment segment)
     {
         var obj = segment.Object;
-        for (long i = 0; i < obj.SizePages;)
+        long i = 0;
+        while (i < obj.SizePages)
         {
-            // Resident pages are wired a chunk at a time; a missing one is created first.
-            ReadOnlySpan<int> frames = obj.FramesFrom(i);
-            int n = (int)Math.Min(UvmObject.ChunkRemainder(i), obj.SizePages - i);
-            for (int j = 0; j < n; j++, i++)
+            // The resident run at the front of the chunk is wired in bulk; the page that ends
+            // it is created first if missing, and wired alone (its count may wrap).
+            int done = vm.Frames.WireRun(ResidentRun(obj, i, out int n));
+            i += done;
+            if (done == n)
             {
-                int frame = j < frames.Length ? frames[j] : -1;
-                if (frame < 0 && vm.ObjectPage(obj, i, out frame) != Errno.None)
-                {
-                    for (long k = 0; k < i; k++)
-                    {
-                        vm.Frames.Unwire(obj.FrameAt(k));
-                    }
-                    return Errno.ENOMEM;
-                }
-                vm.Frames.Wire(frame);
-                if (frames.IsEmpty)
-                {
-                    i++;
-                    break; // the chunk was just created: look it up again
-                }
+                continue;
             }
+            int frame = obj.FrameAt(i);
+            if (frame < 0 && vm.ObjectPage(obj, i, out frame) != Errno.None)
+            {
+                for (long k = 0; k < i; k++)
+                {
+                    vm.Frames.Unwire(obj.FrameAt(k));
+                }
+                return Errno.ENOMEM;
+            }
+            vm.Frames.Wire(frame);
+            i++;
         }
         segment.ObjectWired = true;
         return Errno.None;
@@ -52,24 +51,39 @@ public static class ObjectWiring
     {
         var obj = segment.Object;
         segment.ObjectWired = false;
-        ReadOnlySpan<int> frames = [];
-        for (long i = 0; i < obj.SizePages; i++)
+        long i = 0;
+        while (i < obj.SizePages)
         {
-            if (frames.IsEmpty)
+            // In bulk up to a missing page or a count already at 0, which is taken alone.
+            int done = vm.Frames.UnwireRun(ResidentRun(obj, i, out int n));
+            i += done;
+            if (done == n)
             {
-                frames = obj.FramesFrom(i);
-            }
-            int frame = frames.IsEmpty ? -1 : frames[0];
-            frames = frames.IsEmpty ? frames : frames[1..];
-            if (frame < 0)
-            {
-                if (vm.Frames.Diagnostics)
-                {
-                    throw new KernelPanic(KernelPanic.AssertionMessage("pg != NULL", ObjectFile));
-                }
                 continue;
             }
-            vm.Frames.Unwire(frame);
+            int frame = obj.FrameAt(i);
+            if (frame >= 0)
+            {
+                vm.Frames.Unwire(frame);
+            }
+            else if (vm.Frames.Diagnostics)
+            {
+                throw new KernelPanic(KernelPanic.AssertionMessage("pg != NULL", ObjectFile));
+            }
+            i++;
         }
+    }
+
+    /// <summary>
+    /// The resident pages from <paramref name="index"/> up to the first missing one or the end
+    /// of its chunk; <paramref name="n"/> is how many pages that chunk has left in the object.
+    /// </summary>
+    private static ReadOnlySpan<int> ResidentRun(UvmObject obj, long index, out int n)
+    {
+        n = (int)Math.Min(UvmObject.ChunkRemainder(index), obj.SizePages - index);
+        ReadOnlySpan<int> frames = obj.FramesFrom(index);
+        ReadOnlySpan<int> run = frames.IsEmpty ? frames : frames[..n];
+        int missing = run.IndexOfAnyExceptInRange(0, int.MaxValue);
+        return missing < 0 ? run : run[..missing];
     }
 }

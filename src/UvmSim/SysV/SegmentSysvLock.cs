@@ -26,16 +26,9 @@ public sealed class SegmentSysvLock(Kernel.Kernel kernel) : ISysvLock
         // No entry holds a record while the segment is unlocked, so the record bit itself
         // says which entries this walk has done (a stale attachment and a newer one at the
         // same address share an entry, which still gets one record).
-        if (!ForEachAttachmentEntry(segment, (p, e) => e.SegmentRecord || AddRecord(p, e) == Errno.None))
+        if (!Records(segment, add: true))
         {
-            ForEachAttachmentEntry(segment, (p, e) =>
-            {
-                if (e.SegmentRecord)
-                {
-                    DropRecord(p, e);
-                }
-                return true;
-            });
+            Records(segment, add: false);
             ObjectWiring.Unwire(kernel.Vm, segment);
             return Errno.ENOMEM;
         }
@@ -50,14 +43,7 @@ public sealed class SegmentSysvLock(Kernel.Kernel kernel) : ISysvLock
         {
             return Errno.None;
         }
-        ForEachAttachmentEntry(segment, (p, e) =>
-        {
-            if (e.SegmentRecord)
-            {
-                DropRecord(p, e);
-            }
-            return true;
-        });
+        Records(segment, add: false);
         ObjectWiring.Unwire(kernel.Vm, segment);
         segment.Locked = false;
         return Errno.None;
@@ -103,14 +89,14 @@ public sealed class SegmentSysvLock(Kernel.Kernel kernel) : ISysvLock
     public Func<MapEntry, bool>? DetachFilter(Segment segment) => e => e.Object == segment.Object;
 
     /// <summary>
-    /// Visits every attachment entry of the segment in every live process until
-    /// <paramref name="visit"/> returns false. A record wiring never clips (it covers its
-    /// entry exactly), so the maps can be walked while records change.
-    /// =&gt; false when a visit returned false.
+    /// Gives every attachment entry of the segment in every live process a record, or takes
+    /// every record away. A record wiring never clips (it covers its entry exactly), so the
+    /// maps can be walked while records change.
+    /// =&gt; false when adding a record failed (the walk stops there).
     /// </summary>
-    public bool ForEachAttachmentEntry(Segment segment, Func<Process, MapEntry, bool> visit)
+    private bool Records(Segment segment, bool add)
     {
-        foreach (Process p in kernel.Processes.Values)
+        foreach (Process p in kernel.LiveProcesses)
         {
             foreach (Attachment a in p.Attachments)
             {
@@ -120,9 +106,17 @@ public sealed class SegmentSysvLock(Kernel.Kernel kernel) : ISysvLock
                 }
                 for (MapEntry? e = p.Space.Map.LookupAtOrAfter(a.Va); e is not null && e.Start < a.Va + a.Size; e = e.Next)
                 {
-                    if (e.Object == segment.Object && !e.CopyOnWrite && !visit(p, e))
+                    if (e.Object != segment.Object || e.CopyOnWrite || e.SegmentRecord == add)
+                    {
+                        continue;
+                    }
+                    if (add && AddRecord(p, e) != Errno.None)
                     {
                         return false;
+                    }
+                    if (!add)
+                    {
+                        DropRecord(p, e);
                     }
                 }
             }
