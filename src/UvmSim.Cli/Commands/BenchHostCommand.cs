@@ -39,6 +39,10 @@ internal static class BenchHostCommand
         {
             return terminal.Usage(missing);
         }
+        if (HostBench.ModelUnoptimized())
+        {
+            terminal.ErrorLine("uvmsim: warning: the model was compiled without JIT optimizations; its times are not representative");
+        }
         List<BenchRow> rows;
         try
         {

@@ -54,6 +54,14 @@ internal static class HostBench
         return null;
     }
 
+    /// <summary>
+    /// Whether the model's assembly asks the JIT not to optimize (a build with optimization
+    /// turned off): its figures would be about ten times too slow to compare.
+    /// </summary>
+    public static bool ModelUnoptimized() =>
+        typeof(Kernel.Kernel).Assembly.GetCustomAttributes(typeof(System.Diagnostics.DebuggableAttribute), false)
+            .OfType<System.Diagnostics.DebuggableAttribute>().Any(a => a.IsJITOptimizerDisabled);
+
     /// <summary>Measures every sequence and size; <paramref name="progress"/> hears each row's name first.</summary>
     public static List<BenchRow> Run(int repeat, Action<string>? progress = null)
     {

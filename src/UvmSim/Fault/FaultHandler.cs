@@ -257,8 +257,7 @@ public sealed partial class FaultHandler
             ReadOnlySpan<int> frames = obj.FramesFrom(index);
             int n = (int)Math.Min(UvmObject.ChunkRemainder(index), (long)((end - va) / page));
             ReadOnlySpan<int> run = frames.IsEmpty ? frames : frames[..n];
-            int resident = run.IndexOfAnyExceptInRange(0, int.MaxValue);
-            int done = _vm.Frames.WireRun(run[..(resident < 0 ? run.Length : resident)]);
+            int done = _vm.Frames.WireRun(run);
             if (translate)
             {
                 space.Pmap.EnterRun(va, run[..done], entry.Protection, wired: true);
@@ -362,13 +361,11 @@ public sealed partial class FaultHandler
                 ReadOnlySpan<int> rest = frames[..n];
                 while (!rest.IsEmpty)
                 {
-                    int resident = rest.IndexOfAnyExceptInRange(0, int.MaxValue);
-                    int run = resident < 0 ? rest.Length : resident;
-                    int done = _vm.Frames.UnwireRun(rest[..run]);
+                    int done = _vm.Frames.UnwireRun(rest);
                     index += done;
                     if (done < rest.Length)
                     {
-                        if (done < run)
+                        if (rest[done] >= 0)
                         {
                             _vm.Frames.Unwire(rest[done]);
                         }

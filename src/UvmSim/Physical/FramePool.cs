@@ -168,10 +168,11 @@ public sealed class FramePool
     }
 
     /// <summary>
-    /// <see cref="Wire"/> over a run of frames, as one loop with the global counter kept in
-    /// a register: SysV and shared-mapping wirings walk an object's pages in order. It stops
-    /// before the first frame whose count would wrap, so the caller takes that one through
-    /// <see cref="Wire"/> (and its assertion) with everything before it already done.
+    /// <see cref="Wire"/> over a run of an object's frames, as one loop with the global
+    /// counter kept in a register: SysV and shared-mapping wirings walk an object's pages in
+    /// order. It stops before a missing page (a negative frame) and before a frame whose count
+    /// would wrap, so the caller takes that one the one-page way (and meets the assertion)
+    /// with everything before it already done.
     /// =&gt; how many frames were wired.
     /// </summary>
     public int WireRun(ReadOnlySpan<int> frames)
@@ -181,7 +182,12 @@ public sealed class FramePool
         int i = 0;
         for (; i < frames.Length; i++)
         {
-            ref Frame fr = ref all[frames[i]];
+            int frame = frames[i];
+            if (frame < 0)
+            {
+                break;
+            }
+            ref Frame fr = ref all[frame];
             ushort count = fr.WireCount;
             if (count == ushort.MaxValue)
             {
@@ -193,7 +199,7 @@ public sealed class FramePool
                 if (fr.Indexed == 0)
                 {
                     fr.Indexed = 1;
-                    _counted.Add(frames[i]);
+                    _counted.Add(frame);
                 }
             }
             fr.WireCount = (ushort)(count + 1);
@@ -203,10 +209,10 @@ public sealed class FramePool
     }
 
     /// <summary>
-    /// <see cref="Unwire"/> over a run of frames (the reverse of <see cref="WireRun"/>). It
-    /// stops before the first frame whose count is already 0, and before a drop of the
-    /// global counter below 0, so the caller meets NetBSD's assertion through
-    /// <see cref="Unwire"/> in the state the page-by-page walk would.
+    /// <see cref="Unwire"/> over a run of an object's frames (the reverse of
+    /// <see cref="WireRun"/>). It stops before a missing page, before a frame whose count is
+    /// already 0 and before a drop of the global counter below 0, so the caller meets
+    /// NetBSD's assertions through <see cref="Unwire"/> in the state the page-by-page walk would.
     /// =&gt; how many frames were unwired.
     /// </summary>
     public int UnwireRun(ReadOnlySpan<int> frames)
@@ -217,7 +223,12 @@ public sealed class FramePool
         int i = 0;
         for (; i < frames.Length; i++)
         {
-            ref Frame fr = ref all[frames[i]];
+            int frame = frames[i];
+            if (frame < 0)
+            {
+                break;
+            }
+            ref Frame fr = ref all[frame];
             ushort count = fr.WireCount;
             if (count == 0 || (count == 1 && wired == 0))
             {

@@ -21,7 +21,7 @@ public static class ObjectWiring
         {
             // The resident run at the front of the chunk is wired in bulk; the page that ends
             // it is created first if missing, and wired alone (its count may wrap).
-            int done = vm.Frames.WireRun(ResidentRun(obj, i, out int n));
+            int done = vm.Frames.WireRun(ChunkRun(obj, i, out int n));
             i += done;
             if (done == n)
             {
@@ -55,7 +55,7 @@ public static class ObjectWiring
         while (i < obj.SizePages)
         {
             // In bulk up to a missing page or a count already at 0, which is taken alone.
-            int done = vm.Frames.UnwireRun(ResidentRun(obj, i, out int n));
+            int done = vm.Frames.UnwireRun(ChunkRun(obj, i, out int n));
             i += done;
             if (done == n)
             {
@@ -75,15 +75,13 @@ public static class ObjectWiring
     }
 
     /// <summary>
-    /// The resident pages from <paramref name="index"/> up to the first missing one or the end
-    /// of its chunk; <paramref name="n"/> is how many pages that chunk has left in the object.
+    /// The pages from <paramref name="index"/> to the end of its chunk or of the object
+    /// (<paramref name="n"/> of them); empty when the chunk holds no page.
     /// </summary>
-    private static ReadOnlySpan<int> ResidentRun(UvmObject obj, long index, out int n)
+    private static ReadOnlySpan<int> ChunkRun(UvmObject obj, long index, out int n)
     {
         n = (int)Math.Min(UvmObject.ChunkRemainder(index), obj.SizePages - index);
         ReadOnlySpan<int> frames = obj.FramesFrom(index);
-        ReadOnlySpan<int> run = frames.IsEmpty ? frames : frames[..n];
-        int missing = run.IndexOfAnyExceptInRange(0, int.MaxValue);
-        return missing < 0 ? run : run[..missing];
+        return frames.IsEmpty ? frames : frames[..n];
     }
 }

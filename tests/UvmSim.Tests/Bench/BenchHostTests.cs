@@ -82,6 +82,10 @@ public class BenchHostTests
     }
 
     [Fact]
+    public void The_model_is_JIT_optimized_even_in_the_Debug_build_the_tests_and_dotnet_run_use() =>
+        Assert.False(HostBench.ModelUnoptimized());
+
+    [Fact]
     public void Median_of_odd_and_even_counts()
     {
         Assert.Equal(2.0, HostBench.Median([3.0, 1.0, 2.0]));
