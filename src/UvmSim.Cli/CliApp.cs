@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using UvmSim.Cli.Commands;
 
 namespace UvmSim.Cli;
@@ -6,9 +7,16 @@ namespace UvmSim.Cli;
 /// <summary>The <c>uvmsim</c> command tree and the rules every command shares: usage errors exit 2, nothing prints a stack trace.</summary>
 internal static class CliApp
 {
-    /// <summary>The root command with every subcommand, writing to <paramref name="terminal"/>.</summary>
-    public static RootCommand BuildRoot(Terminal terminal) => new("uvmsim: a model of NetBSD UVM page wiring")
+    /// <summary>
+    /// The root command with every subcommand, writing to <paramref name="terminal"/>. It is
+    /// a plain command named <c>uvmsim</c>, with the help and version options a
+    /// <see cref="RootCommand"/> would add, because a root command takes its name from the
+    /// binary, which here is <c>UvmSim.Cli</c>.
+    /// </summary>
+    public static Command BuildRoot(Terminal terminal) => new("uvmsim", "uvmsim: a model of NetBSD UVM page wiring")
     {
+        new HelpOption(),
+        new VersionOption(),
         DemoCommand.Create(terminal),
         RunCommand.Create(terminal),
         MatrixCommand.Create(terminal),

@@ -55,7 +55,7 @@ internal static class FuzzCommand
             bool json = parse.GetValue(SharedOptions.Format) == SharedOptions.Json;
             var clock = System.Diagnostics.Stopwatch.StartNew();
             Action<long, long>? progress = terminal.Rich && !json
-                ? (calls, states) => terminal.Progress($"{calls:N0} calls, {calls / Math.Max(clock.Elapsed.TotalSeconds, 1e-9):N0} calls/s, {states:N0} distinct states")
+                ? (calls, states) => terminal.Progress($"{(jobs > 1 ? "job 1 of " + jobs + ": " : "")}{calls:N0} calls, {calls / Math.Max(clock.Elapsed.TotalSeconds, 1e-9):N0} calls/s, {states:N0} distinct states")
                 : null;
             FuzzResult r = Fuzzer.Run(new FuzzOptions(universe, steps, seconds, parse.GetValue(Seed), jobs,
                 PanicsOnly: parse.GetValue(StopOn) == "panic"), progress);

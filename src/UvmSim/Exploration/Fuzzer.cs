@@ -7,7 +7,7 @@ namespace UvmSim.Exploration;
 /// <summary>Limits and settings of a fuzzing run (SPEC §13 <c>uvmsim fuzz</c>).</summary>
 public sealed record FuzzOptions(Universe Universe, long? Steps, double? Seconds, int Seed = 1, int Jobs = 1, int EpisodeLength = 48, bool Audit = true, bool PanicsOnly = false);
 
-/// <summary>The outcome of a fuzzing run.</summary>
+/// <summary>The outcome of a fuzzing run; <c>States</c> counts distinct states over all jobs.</summary>
 public sealed record FuzzResult(long Calls, double Seconds, long States, Finding? Finding, int? Seed);
 
 /// <summary>
@@ -44,7 +44,7 @@ public static class Fuzzer
         var clock = Stopwatch.StartNew();
         int jobs = Math.Max(1, o.Jobs);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        var results = new (long Calls, long States, Finding? Finding)[jobs];
+        var results = new (long Calls, StateSet States, Finding? Finding)[jobs];
         long? stepsPerJob = o.Steps is { } s ? (s + jobs - 1) / jobs : null;
         Parallel.For(0, jobs, new ParallelOptions { MaxDegreeOfParallelism = jobs }, j =>
         {
@@ -55,11 +55,16 @@ public static class Fuzzer
             }
         });
         int found = Array.FindIndex(results, r => r.Finding is not null);
-        return new FuzzResult(results.Sum(r => r.Calls), clock.Elapsed.TotalSeconds, results.Sum(r => r.States),
+        StateSet states = results[0].States;
+        for (int j = 1; j < jobs; j++)
+        {
+            states.UnionWith(results[j].States);
+        }
+        return new FuzzResult(results.Sum(r => r.Calls), clock.Elapsed.TotalSeconds, states.Count,
             found >= 0 ? results[found].Finding : null, found >= 0 ? o.Seed + found : null);
     }
 
-    private static (long, long, Finding?) RunJob(FuzzOptions o, int seed, long? steps, Stopwatch clock, Action<long, long>? progress, CancellationTokenSource stop)
+    private static (long, StateSet, Finding?) RunJob(FuzzOptions o, int seed, long? steps, Stopwatch clock, Action<long, long>? progress, CancellationTokenSource stop)
     {
         var rng = new Random(seed);
         var hasher = new StateHash();
@@ -76,7 +81,7 @@ public static class Fuzzer
             {
                 if ((steps is { } max && calls >= max) || ((calls & 1023) == 0 && Expired(o, clock, stop)))
                 {
-                    return (calls, seen.Count, null);
+                    return (calls, seen, null);
                 }
                 Op op = RandomOp(rng);
                 episode.Add(op);
@@ -87,11 +92,11 @@ public static class Fuzzer
                 }
                 catch (KernelPanic panic)
                 {
-                    return (calls, seen.Count, new Finding(true, panic.Message, [.. episode], u.Procs, u.Pages));
+                    return (calls, seen, new Finding(true, panic.Message, [.. episode], u.Procs, u.Pages));
                 }
                 if (o.Audit && auditor.Check(d.Kernel, full: false) is { Count: > 0 } violations && !o.PanicsOnly)
                 {
-                    return (calls, seen.Count, Finding.FromViolations([.. violations], [.. episode], u.Procs, u.Pages));
+                    return (calls, seen, Finding.FromViolations([.. violations], [.. episode], u.Procs, u.Pages));
                 }
                 seen.Add(hasher.Of(d.Kernel));
                 if (progress is not null && (calls & 0xffff) == 0)

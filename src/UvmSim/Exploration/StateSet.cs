@@ -38,6 +38,22 @@ public sealed class StateSet
         return true;
     }
 
+    /// <summary>Adds every hash of <paramref name="other"/>: parallel fuzzing jobs count distinct states once.</summary>
+    public void UnionWith(StateSet other)
+    {
+        if (other._hasZero)
+        {
+            Add(0);
+        }
+        foreach (ulong h in other._slots)
+        {
+            if (h != 0)
+            {
+                Add(h);
+            }
+        }
+    }
+
     private static bool Insert(ulong[] slots, ulong hash)
     {
         ulong mask = (ulong)slots.LongLength - 1;

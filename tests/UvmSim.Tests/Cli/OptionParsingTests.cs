@@ -8,6 +8,17 @@ public class OptionParsingTests
     private static System.CommandLine.ParseResult Parse(string line) =>
         CliApp.BuildRoot(new CliHarness().Terminal).Parse(line);
 
+    [Theory]
+    [InlineData("--help", "uvmsim [command] [options]")]
+    [InlineData("run --help", "uvmsim run <FILE>...")]
+    public void Help_names_the_command_uvmsim_not_the_binary(string line, string usage)
+    {
+        var cli = new CliHarness();
+        Assert.Equal(0, cli.Run(line.Split(' ')));
+        Assert.Contains(usage, cli.Out.Output);
+        Assert.DoesNotContain("UvmSim.Cli", cli.Out.Output);
+    }
+
     [Fact]
     public void Run_reads_every_shared_option()
     {

@@ -93,6 +93,37 @@ public class ExplorerTests
         Assert.Equal(50_000, r.Calls);
     }
 
+    [Fact]
+    public void Parallel_jobs_count_a_state_both_reach_once()
+    {
+        var u = new Universe(P(PresetNames.Dual));
+        CancellationToken cancel = TestContext.Current.CancellationToken;
+        FuzzResult both = Fuzzer.Run(new FuzzOptions(u, Steps: 20_000, Seconds: null, Seed: 3, Jobs: 2), cancel: cancel);
+        FuzzResult first = Fuzzer.Run(new FuzzOptions(u, Steps: 10_000, Seconds: null, Seed: 3), cancel: cancel);
+        FuzzResult second = Fuzzer.Run(new FuzzOptions(u, Steps: 10_000, Seconds: null, Seed: 4), cancel: cancel);
+        Assert.True(both.States >= Math.Max(first.States, second.States));
+        Assert.True(both.States < first.States + second.States, "the jobs share at least the states right after boot");
+    }
+
+    [Fact]
+    public void A_state_set_union_counts_each_hash_once()
+    {
+        var a = new StateSet();
+        var b = new StateSet();
+        foreach (ulong h in new ulong[] { 0, 1, 2, 3 })
+        {
+            a.Add(h);
+        }
+        for (ulong h = 2; h < 200_000; h++)
+        {
+            b.Add(h);
+        }
+        a.UnionWith(b);
+        Assert.Equal(200_000, a.Count);
+        Assert.False(a.Add(199_999));
+        Assert.False(a.Add(0));
+    }
+
     [Theory]
     [InlineData(PresetNames.NetBsd8, true)]
     [InlineData(PresetNames.NetBsd8, false)]
