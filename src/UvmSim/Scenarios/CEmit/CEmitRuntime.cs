@@ -13,11 +13,22 @@ namespace UvmSim.Scenarios.CEmit;
 /// result. A <c>fork B</c> line runs a real <c>fork()</c> in the parent, whose child then serves
 /// B's pipe, so it inherits the parent's mappings at the same addresses. Named values live in a
 /// table the coordinator sends with every command; only the coordinator prints.
+/// A worker never lets a <c>fixed</c> mmap replace memory its scenario did not map (its own
+/// code, libraries, stack): it keeps the ranges its calls were given and probes the rest of
+/// the target range first; the C comment above <c>uvmsim_own</c> gives the details.
 /// </remarks>
 internal static class CEmitRuntime
 {
     /// <summary>Everything before the scenario-specific <c>uvmsim_do_line</c>.</summary>
     public const string Prelude = """
+/*
+ * The runtime, the same in every emitted program. The coordinator (this process) forks one
+ * worker per scenario process and sends each line to its worker over a pipe, waiting for the
+ * answer with a timeout (uvmsim_call); only the coordinator prints. A worker never lets a
+ * `fixed` mmap replace memory its scenario did not map, such as its own stack or libc
+ * (uvmsim_own says how).
+ */
+
 #if defined(__linux__) && !defined(_GNU_SOURCE)
 #define _GNU_SOURCE 1
 #endif
@@ -67,9 +78,30 @@ internal static class CEmitRuntime
 #define UVMSIM_IDLE_LIMIT_S 600      /* a worker gives up waiting for commands */
 #define UVMSIM_ALARM_S 240           /* the coordinator's last resort */
 #define UVMSIM_MAX_SEGMENTS 256
+#define UVMSIM_MAX_OWN 1024          /* ranges of the scenario's own memory a worker tracks */
+#define UVMSIM_PAGE_PROBES 1024      /* holes up to this many pages are probed page by page */
+#ifndef UVMSIM_PROBE_BUDGET
+#define UVMSIM_PROBE_BUDGET 1024     /* probe mappings one fixed-mapping check may make (tests set 0) */
+#endif
+
+/*
+ * The probe that tells whether a hole is free (see uvmsim_own below): a mapping that must not
+ * move or replace anything. Linux: MAP_FIXED_NOREPLACE (EEXIST when occupied); NetBSD:
+ * MAP_TRYFIXED (the hint is kept only when free). 0 leaves a plain hint, which tells less.
+ */
+#ifndef UVMSIM_MAP_PROBE
+#if defined(MAP_FIXED_NOREPLACE)
+#define UVMSIM_MAP_PROBE MAP_FIXED_NOREPLACE
+#elif defined(MAP_TRYFIXED)
+#define UVMSIM_MAP_PROBE MAP_TRYFIXED
+#else
+#define UVMSIM_MAP_PROBE 0
+#endif
+#endif
 
 enum { ST_UNSTARTED, ST_RUNNING, ST_GONE };
-enum { A_OK, A_ERR, A_EXIT, A_NOTE };
+/* A_FOREIGN, A_UNCHECKED: a fixed mmap not made, to keep the worker's own memory (uvmsim_own). */
+enum { A_OK, A_ERR, A_EXIT, A_NOTE, A_FOREIGN, A_UNCHECKED };
 
 /* Coordinator -> worker: the line to run (0: quit) and the named values. */
 struct uvmsim_cmd {
@@ -191,6 +223,293 @@ static UVMSIM_UNUSED int uvmsim_touch(uint64_t addr, uint64_t len, int write)
 			(void)*q;
 	}
 	touching = 0;
+	return 0;
+}
+
+/*
+ * The scenario's own memory, kept by each worker.
+ *
+ * A worker is an ordinary process: its text, libc, stack, heap and this runtime's tables lie
+ * at addresses its kernel chose, and on a kernel that places mappings top-down (Linux) those
+ * are addresses a scenario's `fixed` mmap may name. MAP_FIXED replaces whatever is there, so
+ * such a line would kill the worker or corrupt it. So the worker keeps uvmsim_own, the pages
+ * its scenario's calls were given (mmap, shmat and brk results, less munmap and shmdt; the
+ * child of a `fork` line inherits it with the rest of the memory), and before a MAP_FIXED
+ * mmap it checks every page of the target range outside uvmsim_own: if one is mapped, it is
+ * the worker's, and the call is not made. The line then prints "(not reproducible: the range
+ * overlaps the worker's own memory)" and binds nothing, as a failed line does.
+ *
+ * The check, hole by hole: one PROT_NONE probe mapping of the whole hole that must not move or
+ * replace anything (UVMSIM_MAP_PROBE), removed at once. Where a probe cannot tell (the range
+ * lies outside the user address space, or the kernel placed the probe elsewhere), the hole is
+ * halved; a hole of at most UVMSIM_PAGE_PROBES pages is probed page by page with
+ * msync(MS_ASYNC), which succeeds on a mapped page and fails on an unmapped one on Linux and
+ * NetBSD alike. A hole still undecided after UVMSIM_PROBE_BUDGET probes is not mapped over
+ * either: "(not reproducible: the range could not be checked against the worker's own memory)".
+ *
+ * uvmsim_own may claim less than the scenario holds (a full table drops ranges, which only
+ * makes the check stricter). It claims more only where a page went away without an munmap: a
+ * failing MAP_FIXED mmap that had already removed the old mapping, or a range a `fork` child
+ * did not inherit (minherit none). That is safe because a worker maps nothing of its own once
+ * it serves lines (its probe mappings go at once), so none of its memory can appear there.
+ *
+ * shmat at an address needs no check: without SHM_REMAP (never passed) Linux refuses an
+ * occupied range (EINVAL), and NetBSD's shmat maps with UVM_FLAG_FIXED but not
+ * UVM_FLAG_UNMAP, which fails on an occupied range.
+ */
+struct uvmsim_range {
+	uint64_t start, end;  /* [start, end), whole pages */
+};
+
+static struct uvmsim_range uvmsim_own[UVMSIM_MAX_OWN];  /* sorted, disjoint, never touching */
+static int nown;
+static struct uvmsim_range shm_attached[UVMSIM_MAX_SEGMENTS];  /* shmat results, for shmdt */
+static int nattached;
+
+enum { PROBE_FREE, PROBE_BUSY, PROBE_UNSURE };
+
+/* [start, start+len) widened to whole pages in *s, *e; 0 when it is empty or wraps. */
+static int uvmsim_pages(uint64_t start, uint64_t len, uint64_t *s, uint64_t *e)
+{
+	uint64_t off = start & (pg - 1), n = len + off;
+
+	if (len == 0 || n < len || n > UINT64_MAX - (pg - 1))
+		return 0;
+	*s = start - off;
+	*e = *s + ((n + pg - 1) & ~(pg - 1));
+	return *e > *s;
+}
+
+/* Whether [s, e) is free, by one probe mapping (UVMSIM_MAP_PROBE) that is removed at once. */
+static int uvmsim_probe(uint64_t s, uint64_t e)
+{
+	void *want = (void *)(uintptr_t)s;
+	void *r = mmap(want, (size_t)(e - s), PROT_NONE, MAP_PRIVATE | MAP_ANON | UVMSIM_MAP_PROBE, -1, 0);
+
+	if (r == MAP_FAILED)
+		return errno == EEXIST ? PROBE_BUSY : PROBE_UNSURE;
+	(void)munmap(r, (size_t)(e - s));
+	return r == want ? PROBE_FREE : PROBE_UNSURE;
+}
+
+/* Adds [s, e) (whole pages) to uvmsim_own, merging what it overlaps or touches. */
+static void uvmsim_own_add(uint64_t s, uint64_t e)
+{
+	int i = 0, j;
+
+	while (i < nown && uvmsim_own[i].end < s)
+		i++;
+	for (j = i; j < nown && uvmsim_own[j].start <= e; j++) {
+		if (uvmsim_own[j].start < s)
+			s = uvmsim_own[j].start;
+		if (uvmsim_own[j].end > e)
+			e = uvmsim_own[j].end;
+	}
+	if (j == i) {
+		if (nown == UVMSIM_MAX_OWN)
+			return;  /* full: not tracked, which only makes the check stricter */
+		memmove(&uvmsim_own[i + 1], &uvmsim_own[i], (size_t)(nown - i) * sizeof uvmsim_own[0]);
+		nown++;
+	} else if (j > i + 1) {
+		memmove(&uvmsim_own[i + 1], &uvmsim_own[j], (size_t)(nown - j) * sizeof uvmsim_own[0]);
+		nown -= j - i - 1;
+	}
+	uvmsim_own[i].start = s;
+	uvmsim_own[i].end = e;
+}
+
+/* Removes [s, e) (whole pages) from uvmsim_own. */
+static void uvmsim_own_remove(uint64_t s, uint64_t e)
+{
+	int i = 0;
+
+	while (i < nown) {
+		struct uvmsim_range *r = &uvmsim_own[i];
+		if (r->end <= s || r->start >= e) {
+			i++;
+		} else if (r->start < s && r->end > e) {
+			/* [s, e) inside one range: split it (when full, the upper part is dropped) */
+			if (nown < UVMSIM_MAX_OWN) {
+				memmove(&uvmsim_own[i + 2], &uvmsim_own[i + 1], (size_t)(nown - i - 1) * sizeof uvmsim_own[0]);
+				uvmsim_own[i + 1].start = e;
+				uvmsim_own[i + 1].end = r->end;
+				nown++;
+			}
+			r->end = s;
+			return;
+		} else if (r->start < s) {
+			r->end = s;
+			i++;
+		} else if (r->end > e) {
+			r->start = e;
+			i++;
+		} else {
+			memmove(&uvmsim_own[i], &uvmsim_own[i + 1], (size_t)(nown - i - 1) * sizeof uvmsim_own[0]);
+			nown--;
+		}
+	}
+}
+
+/* An mmap result (r, error e): on success [r, r+len) becomes the scenario's own. */
+static UVMSIM_UNUSED void uvmsim_mapped(struct uvmsim_ack *a, void *r, uint64_t len, int e)
+{
+	uint64_t s, end;
+
+	if (r == MAP_FAILED) {
+		uvmsim_err(a, e);
+		return;
+	}
+	if (uvmsim_pages((uint64_t)(uintptr_t)r, len, &s, &end))
+		uvmsim_own_add(s, end);
+	uvmsim_ok(a, (uint64_t)(uintptr_t)r);
+}
+
+/* An munmap result (0 or -1 with errno): on success [addr, addr+len) is no longer the scenario's. */
+static UVMSIM_UNUSED void uvmsim_unmapped(struct uvmsim_ack *a, uint64_t addr, uint64_t len, int r)
+{
+	uint64_t s, e;
+
+	if (r == 0 && uvmsim_pages(addr, len, &s, &e))
+		uvmsim_own_remove(s, e);
+	uvmsim_ret0(a, r);
+}
+
+/*
+ * An sbrk result r (error e) for n bytes: the new part's pages become the scenario's own, but
+ * not the page the old break was in (the worker's malloc heap may end there).
+ */
+static UVMSIM_UNUSED void uvmsim_grown(struct uvmsim_ack *a, void *r, uint64_t n, int e)
+{
+	uint64_t old = (uint64_t)(uintptr_t)r, s, end;
+
+	if (r == (void *)-1) {
+		uvmsim_err(a, e);
+		return;
+	}
+	s = (old + pg - 1) & ~(pg - 1);
+	if (s >= old && old + n > s && uvmsim_pages(s, old + n - s, &s, &end))
+		uvmsim_own_add(s, end);
+	uvmsim_ok(a, old);
+}
+
+/* A shmat result r (error e) for segment id: on success the attached pages are the scenario's own. */
+static UVMSIM_UNUSED void uvmsim_attached(struct uvmsim_ack *a, int id, void *r, int e)
+{
+	struct shmid_ds ds;
+	uint64_t s, end;
+
+	if (r == (void *)-1) {
+		uvmsim_err(a, e);
+		return;
+	}
+	if (nattached < UVMSIM_MAX_SEGMENTS && shmctl(id, IPC_STAT, &ds) == 0
+	    && uvmsim_pages((uint64_t)(uintptr_t)r, (uint64_t)ds.shm_segsz, &s, &end)) {
+		shm_attached[nattached].start = s;
+		shm_attached[nattached++].end = end;
+		uvmsim_own_add(s, end);
+	}
+	uvmsim_ok(a, (uint64_t)(uintptr_t)r);
+}
+
+/*
+ * A shmdt result (0 or -1 with errno): on success the pages of the segment attached at addr
+ * are no longer the scenario's, except those still mapped (Linux's shmdt leaves a `fixed`
+ * mapping made over part of the segment; NetBSD's removes the whole range).
+ */
+static UVMSIM_UNUSED void uvmsim_detached(struct uvmsim_ack *a, uint64_t addr, int r)
+{
+	uint64_t at;
+	int i;
+
+	for (i = nattached - 1; r == 0 && i >= 0; i--) {
+		if (shm_attached[i].start == addr) {
+			if (uvmsim_probe(shm_attached[i].start, shm_attached[i].end) == PROBE_FREE) {
+				uvmsim_own_remove(shm_attached[i].start, shm_attached[i].end);
+			} else {
+				for (at = shm_attached[i].start; at < shm_attached[i].end; at += pg) {
+					if (msync((void *)(uintptr_t)at, (size_t)pg, MS_ASYNC) != 0)
+						uvmsim_own_remove(at, at + pg);
+				}
+			}
+			shm_attached[i] = shm_attached[--nattached];
+			break;
+		}
+	}
+	uvmsim_ret0(a, r);
+}
+
+/*
+ * Whether any page of the hole [s, e) is mapped: 1 yes, 0 no, -1 could not tell within
+ * *budget probe mappings (uvmsim_own's comment).
+ */
+static int uvmsim_any_mapped(uint64_t s, uint64_t e, int *budget)
+{
+	uint64_t at, mid;
+	int lo, hi;
+
+	if (*budget <= 0)
+		return -1;
+	--*budget;
+	switch (uvmsim_probe(s, e)) {
+	case PROBE_FREE:
+		return 0;
+	case PROBE_BUSY:
+		return 1;
+	default:
+		break;
+	}
+	if ((e - s) / pg <= UVMSIM_PAGE_PROBES) {
+		for (at = s; at < e; at += pg) {
+			if (msync((void *)(uintptr_t)at, (size_t)pg, MS_ASYNC) == 0)
+				return 1;
+		}
+		return 0;
+	}
+	mid = s + (((e - s) / 2) & ~(pg - 1));
+	lo = uvmsim_any_mapped(s, mid, budget);
+	if (lo > 0)
+		return 1;
+	hi = uvmsim_any_mapped(mid, e, budget);
+	if (hi > 0)
+		return 1;
+	return lo < 0 || hi < 0 ? -1 : 0;
+}
+
+/*
+ * Before mmap(addr, len, ..., MAP_FIXED, ..., off): whether the call must not be made because
+ * its range holds memory the scenario did not map (uvmsim_own's comment).
+ * => 0: make the call; else a->kind is A_FOREIGN or A_UNCHECKED and the line stops.
+ * => an unaligned, empty or wrapping range is let through: the kernel rejects it (or, NetBSD
+ *    with len 0, maps nothing) before it replaces anything.
+ */
+static UVMSIM_UNUSED int uvmsim_fixed_refused(struct uvmsim_ack *a, uint64_t addr, uint64_t len, uint64_t off)
+{
+	uint64_t poff = off & (pg - 1), s, e, at, hole_end;
+	int i = 0, r, budget = UVMSIM_PROBE_BUDGET, unsure = 0;
+
+	/* NetBSD moves addr down by the file offset's page offset; Linux rejects such an offset. */
+	if (len + poff < len || ((addr - poff) & (pg - 1)) != 0 || !uvmsim_pages(addr - poff, len + poff, &s, &e))
+		return 0;
+	for (at = s; at < e; at = hole_end) {
+		while (i < nown && uvmsim_own[i].end <= at)
+			i++;
+		if (i < nown && uvmsim_own[i].start <= at) {
+			hole_end = uvmsim_own[i].end;  /* the scenario's own: may be replaced */
+			continue;
+		}
+		hole_end = i < nown && uvmsim_own[i].start < e ? uvmsim_own[i].start : e;
+		r = uvmsim_any_mapped(at, hole_end, &budget);
+		if (r > 0) {
+			a->kind = A_FOREIGN;
+			return 1;
+		}
+		if (r < 0)
+			unsure = 1;
+	}
+	if (unsure) {
+		a->kind = A_UNCHECKED;
+		return 1;
+	}
 	return 0;
 }
 
@@ -453,7 +772,10 @@ static UVMSIM_UNUSED void uvmsim_call(int line, int p, const char *text, const i
 			bnd[bind] = 0;
 		break;
 	default:
-		uvmsim_say(line, text, "(not reproducible on this system)");
+		uvmsim_say(line, text,
+		    a.kind == A_FOREIGN ? "(not reproducible: the range overlaps the worker's own memory)"
+		    : a.kind == A_UNCHECKED ? "(not reproducible: the range could not be checked against the worker's own memory)"
+		    : "(not reproducible on this system)");
 		if (bind >= 0)
 			bnd[bind] = 0;
 		break;

@@ -24,6 +24,9 @@ public enum CTarget
 ///    <c>(not reproducible at user level)</c>; <c>check segment ID exists|nattch</c> reads
 ///    <c>IPC_STAT</c>; the program never hangs (every wait has a
 ///    timeout) and exits 0 when it ran to the end.
+/// =&gt; a <c>fixed</c> mmap that would replace memory the scenario did not map (the worker's own
+///    code, libraries or stack) is not made, so one line cannot kill the process that runs the
+///    later ones; it prints <c>(not reproducible: the range overlaps the worker's own memory)</c>.
 /// </summary>
 public static class CEmitter
 {
@@ -151,6 +154,11 @@ public static class CEmitter
             Line(" * Build: cc -std=c99 -Wall -Werror" + (target == CTarget.Linux ? " -D_GNU_SOURCE" : "") + " -o prog prog.c"
                 + (target == CTarget.NetBsd ? " -latf-c   (or -DUVMSIM_NO_ATF for a plain program)" : ""));
             Line(" * Run it as root: SHM_LOCK and the uid= processes need it.");
+            Line(" *");
+            Line(" * A `fixed` mmap is not made where it would replace memory the scenario did not map");
+            Line(" * (this program's own code, libraries or stack: a kernel that places mappings top-down");
+            Line(" * puts them where a scenario's addresses may fall): that line prints");
+            Line(" * (not reproducible: the range overlaps the worker's own memory) and binds nothing.");
             if (target == CTarget.Linux)
             {
                 Line(" *");
@@ -211,7 +219,7 @@ public static class CEmitter
                 case MmapCall m:
                     return Mmap(m);
                 case MunmapCall m:
-                    return [$"uvmsim_ret0(a, munmap({Ptr(m.Address)}, {Size(m.Length)}));"];
+                    return [$"uvmsim_unmapped(a, {Expr(m.Address)}, {Expr(m.Length)}, munmap({Ptr(m.Address)}, {Size(m.Length)}));"];
                 case MprotectCall m:
                     return [$"uvmsim_ret0(a, mprotect({Ptr(m.Address)}, {Size(m.Length)}, {Prot(m.Protection)}));"];
                 case MinheritCall m:
@@ -236,7 +244,7 @@ public static class CEmitter
                         "/* brk: sbrk by the length rounded up to pages; the value is the start of the new part. */",
                         $"uint64_t n = ({Expr(b.Length)} + pg - 1) & ~(pg - 1);",
                         "void *r = sbrk((intptr_t)n);",
-                        "if (r == (void *)-1) uvmsim_err(a, errno); else uvmsim_ok(a, (uint64_t)(uintptr_t)r);",
+                        "uvmsim_grown(a, r, n, errno);",
                     ];
                 case TouchCall t:
                     return
@@ -285,11 +293,11 @@ public static class CEmitter
                         return
                         [
                             $"void *r = shmat((int){Expr(s.Id)}, {addr}, {flags});",
-                            "if (r == (void *)-1) uvmsim_err(a, errno); else uvmsim_ok(a, (uint64_t)(uintptr_t)r);",
+                            $"uvmsim_attached(a, (int){Expr(s.Id)}, r, errno);",
                         ];
                     }
                 case ShmdtCall s:
-                    return [$"uvmsim_ret0(a, shmdt({Ptr(s.Address)}));"];
+                    return [$"uvmsim_detached(a, {Expr(s.Address)}, shmdt({Ptr(s.Address)}));"];
                 case ShmctlCall s:
                     return Shmctl(s);
                 default:
@@ -317,6 +325,13 @@ public static class CEmitter
             string flags = Join([.. words]);
             string addr = m.Address is null ? "NULL" : Ptr(m.Address);
             string len = Size(m.Length);
+            if ((bits & Flags.MapFixed) != 0)
+            {
+                code.Add("/* MAP_FIXED replaces what is there: not the worker's own memory (uvmsim_own). */");
+                string guardAddr = m.Address is null ? "UINT64_C(0)" : Expr(m.Address);
+                string guardOff = m.File is not null && m.Offset is not null ? Expr(m.Offset) : "UINT64_C(0)";
+                code.Add($"if (uvmsim_fixed_refused(a, {guardAddr}, {Expr(m.Length)}, {guardOff})) break;");
+            }
             if (m.File is { } file)
             {
                 int f = _files[file];
@@ -329,12 +344,12 @@ public static class CEmitter
                 code.Add($"void *r = mmap({addr}, {len}, {Prot(m.Protection)}, {flags}, fd, {off});");
                 code.Add("int e = errno;");
                 code.Add("close(fd);");
-                code.Add("if (r == MAP_FAILED) uvmsim_err(a, e); else uvmsim_ok(a, (uint64_t)(uintptr_t)r);");
+                code.Add($"uvmsim_mapped(a, r, {Expr(m.Length)}, e);");
             }
             else
             {
                 code.Add($"void *r = mmap({addr}, {len}, {Prot(m.Protection)}, {flags}, -1, 0);");
-                code.Add("if (r == MAP_FAILED) uvmsim_err(a, errno); else uvmsim_ok(a, (uint64_t)(uintptr_t)r);");
+                code.Add($"uvmsim_mapped(a, r, {Expr(m.Length)}, errno);");
             }
             return code;
         }
