@@ -1,0 +1,250 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+using UvmSim.Cli;
+
+namespace UvmSim.Tests.Cli;
+
+/// <summary>
+/// <c>emit-c</c> and <c>fixed</c> mappings: the emitted program never lets a <c>fixed</c> mmap
+/// replace memory its scenario did not map (the worker's code, libraries, stack), and still makes
+/// the ones that replace the scenario's own mappings or free space. Each test emits through the
+/// CLI, builds with <c>gcc -std=c99 -Wall -Werror</c> and runs the program; it returns early (and
+/// passes) when gcc is not on PATH, as the other compiling tests do.
+/// </summary>
+public partial class EmitCFixedMappingTests
+{
+    private const string Overlaps = "(not reproducible: the range overlaps the worker's own memory)";
+    private const string Unchecked = "(not reproducible: the range could not be checked against the worker's own memory)";
+
+    /// <summary>
+    /// [0x10000, 0x7ffffffff000): all of x86-64 Linux's 47-bit user address space above 64 KiB, so
+    /// certainly the worker's text, libraries and stack. PROT_NONE, so that without the check the
+    /// kernel really makes it (no commit charge) and the worker dies.
+    /// </summary>
+    private const string OverWorker = """
+        proc A
+        A: a = mmap 1p rw private|anon
+        A: x = mmap 0x7ffffffef000 none private|anon|fixed at 0x10000
+        A: munmap x 1p                          => unbound
+        A: b = mmap 1p rw private|anon
+        A: touch b 1p write
+        A: fork B
+        B: touch a 1p write
+        """;
+
+    [Theory]
+    [InlineData("linux")]
+    [InlineData("netbsd")]
+    public void Fixed_mapping_over_the_workers_own_memory_is_not_made_and_later_lines_still_run(string target)
+    {
+        if (!OnX64Linux() || Build(OverWorker, target, []) is not { } run)
+        {
+            return;
+        }
+        AssertOverWorkerRefused(run);
+    }
+
+    [Theory]
+    [InlineData("linux")]
+    [InlineData("netbsd")]
+    public void Without_an_exact_probe_flag_the_workers_memory_is_still_found_by_halving_and_page_probes(string target)
+    {
+        // UVMSIM_MAP_PROBE=0: a plain hint, as a kernel with neither MAP_FIXED_NOREPLACE nor
+        // MAP_TRYFIXED; a probe then never says "occupied", only "free" or "cannot tell".
+        if (!OnX64Linux() || Build(OverWorker, target, ["-DUVMSIM_MAP_PROBE=0"]) is not { } run)
+        {
+            return;
+        }
+        AssertOverWorkerRefused(run);
+    }
+
+    [Fact]
+    public void Fixed_mapping_over_the_scenarios_own_mapping_is_made_with_the_real_result()
+    {
+        // c10: n = mmap 1p rw private|anon|fixed at a (line 7) over a's first page (line 3).
+        string scenario = File.ReadAllText(Path.Combine(RepoPaths.Conformance, "c10-mmap-fixed-replaces-wired.scn"));
+        if (Build(scenario, "linux", []) is not { } run)
+        {
+            return;
+        }
+        Assert.Matches("^ok = 0x[0-9a-f]+$", run.Actual(3));
+        Assert.Equal(run.Actual(3), run.Actual(7));
+        Assert.Equal("ok = 0x0", run.Actual(17));  // munlock a+1p 1p: the rest of a is still there
+    }
+
+    [Fact]
+    public void Own_ranges_follow_munmap_shmat_shmdt_brk_and_fork()
+    {
+        const string scenario = """
+            proc A
+            A: a = mmap 4p rw private|anon
+            A: munmap a 4p
+            A: f = mmap 2p rw private|anon|fixed at a+1p
+            A: touch f 2p write
+            A: seg = shmget private 2p create|0600
+            A: p = shmat seg
+            A: q = mmap 1p rw private|anon|fixed at p+1p
+            A: shmdt p
+            A: mmap 1p rw private|anon|fixed at p+1p
+            A: h = brk 2p
+            A: mmap 1p rw private|anon|fixed at h
+            A: fork B
+            B: mmap 1p rw private|anon|fixed at f+1p
+            B: touch f+1p 1p write
+            """;
+        if (Build(scenario, "linux", []) is not { } run)
+        {
+            return;
+        }
+        Assert.Equal(Address(run.Actual(2)) + 0x1000, Address(run.Actual(4)));  // a free range: probed, then made
+        Assert.Equal("ok = 0x0", run.Actual(5));
+        Assert.Equal(Address(run.Actual(7)) + 0x1000, Address(run.Actual(8)));  // over the segment's second page
+        Assert.Equal("ok = 0x0", run.Actual(9));
+        Assert.Equal(run.Actual(8), run.Actual(10));  // q's page outlives Linux's shmdt, so it is still the scenario's
+        Assert.Matches("^(ok = 0x[0-9a-f]+|EINVAL)$", run.Actual(12));  // EINVAL: an unaligned break
+        Assert.Equal(Address(run.Actual(4)) + 0x1000, Address(run.Actual(14)));  // inherited by the fork child
+        Assert.Equal("ok = 0x0", run.Actual(15));
+    }
+
+    [Fact]
+    public void A_hole_left_undecided_is_not_mapped_over_and_binds_nothing()
+    {
+        // UVMSIM_PROBE_BUDGET=0: no hole can be decided, so only the scenario's own pages may be replaced.
+        const string scenario = """
+            proc A
+            A: a = mmap 4p rw private|anon
+            A: b = mmap 2p rw private|anon|fixed at a+1p
+            A: c = mmap 2p rw private|anon|fixed at a+3p
+            A: touch c                              => unbound
+            A: touch b 2p write
+            """;
+        if (Build(scenario, "linux", ["-DUVMSIM_PROBE_BUDGET=0"]) is not { } run)
+        {
+            return;
+        }
+        Assert.Equal(Address(run.Actual(2)) + 0x1000, Address(run.Actual(3)));
+        Assert.Equal(Unchecked, run.Actual(4));
+        Assert.Equal("unbound", run.Actual(5));
+        Assert.Equal("ok = 0x0", run.Actual(6));
+    }
+
+    [Fact]
+    public void Emitted_fixed_mmap_is_guarded_and_a_plain_one_is_not()
+    {
+        string c = Emit("proc A\nA: a = mmap 1p rw private|anon\nA: mmap 1p rw shared|fixed at a file f 1p\n", "linux", "file f 2p\n");
+        Assert.Contains("if (uvmsim_fixed_refused(a, (UINT64_C(0) + val[0]), (UINT64_C(0) + UINT64_C(1) * pg), (UINT64_C(0) + UINT64_C(1) * pg))) break;", c, StringComparison.Ordinal);
+        Assert.Single(Regex.Matches(c, @"uvmsim_fixed_refused\(a,"));
+    }
+
+    // ---- helpers ----
+
+    private static void AssertOverWorkerRefused(ProgramRun run)
+    {
+        Assert.Equal(Overlaps, run.Actual(3));
+        Assert.Equal("unbound", run.Actual(4));
+        Assert.Matches("^ok = 0x[0-9a-f]+$", run.Actual(5));
+        Assert.Equal("ok = 0x0", run.Actual(6));
+        Assert.Matches("^ok = 0x[0-9a-f]+$", run.Actual(7));
+        Assert.Equal("ok = 0x0", run.Actual(8));
+        Assert.DoesNotContain("no answer", run.Stdout, StringComparison.Ordinal);
+        Assert.EndsWith("# ran to the end\n", run.Stdout, StringComparison.Ordinal);
+    }
+
+    /// <summary>The literal addresses above are x86-64 Linux's; elsewhere they may be free.</summary>
+    private static bool OnX64Linux() =>
+        OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64;
+
+    private static ulong Address(string actual)
+    {
+        Assert.StartsWith("ok = 0x", actual, StringComparison.Ordinal);
+        return ulong.Parse(actual.AsSpan("ok = 0x".Length), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+    }
+
+    private sealed record ProgramRun(string Stdout)
+    {
+        /// <summary>What the program printed for scenario line <paramref name="line"/>.</summary>
+        public string Actual(int line)
+        {
+            var found = ResultLine().Matches(Stdout)
+                .Where(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) == line)
+                .Select(m => m.Groups[2].Value.TrimEnd('\r'))
+                .ToList();
+            Assert.True(found.Count == 1, $"line {line}: {found.Count} results in\n{Stdout}");
+            return found[0];
+        }
+    }
+
+    [GeneratedRegex(@"^  (\d+): .*  => (.*)$", RegexOptions.Multiline)]
+    private static partial Regex ResultLine();
+
+    /// <summary>The C program <c>uvmsim emit-c</c> writes for <paramref name="body"/> (after <paramref name="prefix"/>).</summary>
+    private static string Emit(string body, string target, string prefix = "")
+    {
+        string dir = Directory.CreateTempSubdirectory("uvmsim-emitc-fixed-").FullName;
+        try
+        {
+            string scn = Path.Combine(dir, "s.scn"), c = Path.Combine(dir, "s.c");
+            File.WriteAllText(scn, prefix + body);
+            var cli = new CliHarness();
+            Assert.Equal(ExitCodes.Ok, cli.Run("emit-c", scn, "--target", target, "-o", c));
+            return File.ReadAllText(c);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Emits, builds with gcc (-DUVMSIM_NO_ATF for netbsd, as on a system without ATF) and runs;
+    /// asserts the program exits 0. Null when gcc is not on PATH.
+    /// </summary>
+    private static ProgramRun? Build(string scenario, string target, string[] defines)
+    {
+        string? gcc = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
+            .Where(d => d.Length > 0)
+            .Select(d => Path.Combine(d, "gcc"))
+            .FirstOrDefault(File.Exists);
+        if (gcc is null)
+        {
+            return null;
+        }
+        string source = Emit(scenario, target);
+        string dir = Directory.CreateTempSubdirectory("uvmsim-emitc-fixed-").FullName;
+        try
+        {
+            string c = Path.Combine(dir, "prog.c"), exe = Path.Combine(dir, "prog");
+            File.WriteAllText(c, source);
+            string[] flags = target == "netbsd" ? ["-DUVMSIM_NO_ATF", .. defines] : defines;
+            (int buildExit, _, string buildErr) = Execute(gcc, ["-std=c99", "-Wall", "-Werror", .. flags, "-o", exe, c]);
+            Assert.True(buildExit == 0, $"gcc failed:\n{buildErr}");
+            (int exit, string stdout, string stderr) = Execute(exe, []);
+            Assert.True(exit == 0, $"exit {exit}\n{stdout}\n{stderr}");
+            return new ProgramRun(stdout);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static (int Exit, string Stdout, string Stderr) Execute(string program, IEnumerable<string> args)
+    {
+        var info = new ProcessStartInfo(program, args)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using Process process = Process.Start(info)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        Task<string> stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"{program} did not finish within 2 minutes");
+        }
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+}
