@@ -45,7 +45,7 @@ public sealed class Auditor
         Reset(frames.Count);
         ulong page = (ulong)k.PageSize;
 
-        foreach (Process p in k.Processes.Values)
+        foreach (Process p in k.LiveProcesses)
         {
             CheckMap(p.Pid, p.Space.Map, full);
             for (MapEntry? e = p.Space.Map.First; e is not null; e = e.Next)
@@ -131,14 +131,6 @@ public sealed class Auditor
         FramePool frames = k.Vm.Frames;
         ulong page = (ulong)k.PageSize;
         long bad = 0, listed = 0;
-        void Bad(ulong va, long count)
-        {
-            for (long i = 0; i < count && listed < MaxListed; i++, listed++)
-            {
-                _found.Add(new(kind, $"pid {p.Pid} va 0x{va + (ulong)i * page:x} {what}"));
-            }
-            bad += count;
-        }
         // Short ranges are walked page by page; long ones jump over what is not there.
         bool sparse = (end - start) / page > 64;
         MapEntry? cursor = null;
@@ -148,7 +140,7 @@ public sealed class Auditor
             ulong next = sparse ? k.Faults.NextPage(p.Space, va, end) : va;
             if (next > va)
             {
-                Bad(va, (long)((next - va) / page));
+                Bad(p, kind, what, page, va, (long)((next - va) / page), ref bad, ref listed);
                 if (next >= end)
                 {
                     break;
@@ -161,7 +153,7 @@ public sealed class Auditor
             int f = cursor is not null ? k.Faults.PageAt(cursor, next) : -1;
             if (f < 0 || (requireWired && frames[f].WireCount == 0))
             {
-                Bad(next, 1);
+                Bad(p, kind, what, page, next, 1, ref bad, ref listed);
             }
             else if (requireWired)
             {
@@ -177,6 +169,16 @@ public sealed class Auditor
         {
             _found.Add(new(kind, $"pid {p.Pid} [0x{start:x}, 0x{end:x}): {bad - listed} more pages {what}"));
         }
+    }
+
+    /// <summary>Counts <paramref name="count"/> bad pages from <paramref name="va"/>, listing the first few.</summary>
+    private void Bad(Process p, ViolationKind kind, string what, ulong page, ulong va, long count, ref long bad, ref long listed)
+    {
+        for (long i = 0; i < count && listed < MaxListed; i++, listed++)
+        {
+            _found.Add(new(kind, $"pid {p.Pid} va 0x{va + (ulong)i * page:x} {what}"));
+        }
+        bad += count;
     }
 
     private static int FrameOf(Violation v)
@@ -245,7 +247,7 @@ public sealed class Auditor
         }
         if (k.Policy.Sysv == SysvSwitch.Segment)
         {
-            foreach (Process p in k.Processes.Values)
+            foreach (Process p in k.LiveProcesses)
             {
                 foreach (Attachment a in p.Attachments)
                 {

@@ -109,7 +109,7 @@ public static class Explorer
                     {
                         d.Apply(prior);
                     }
-                    if (op.Proc >= d.Processes.Count())
+                    if (op.Proc >= d.ProcessCount)
                     {
                         continue;
                     }

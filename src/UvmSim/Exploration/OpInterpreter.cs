@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using UvmSim.Kernel;
 using UvmSim.Map;
 using UvmSim.SysV;
@@ -9,15 +10,17 @@ namespace UvmSim.Exploration;
 /// processes, mappings, segments and handles that arguments are drawn from, each under the
 /// name a scenario file would give it. With <see cref="Record"/> on, it writes every call as
 /// a scenario line, so a failing run replays exactly under <c>uvmsim run</c>. A panic
-/// propagates (the kernel is dead); everything else is a result.
+/// propagates (the kernel is dead); everything else is a result. Without recording nothing is
+/// formatted: names are numbers and lines are interpolated only when written, so the
+/// explorer's millions of calls allocate no text.
 /// </summary>
 public sealed class OpInterpreter
 {
     private readonly Kernel.Kernel _kernel;
-    private readonly List<(Process P, string Name)> _procs = [];
-    private readonly List<(Process P, ulong Va, ulong Len, string Name)> _maps = [];
-    private readonly List<(ulong Id, string Name)> _segments = [];
-    private readonly List<(ulong Id, string Name)> _handles = [];
+    private readonly List<(Process P, Name Name)> _procs = [];
+    private readonly List<(Process P, ulong Va, ulong Len, Name Name)> _maps = [];
+    private readonly List<(ulong Id, Name Name)> _segments = [];
+    private readonly List<(ulong Id, Name Name)> _handles = [];
     private readonly List<int> _mine = [];
     private readonly int _maxProcs;
     private int _nextProc;
@@ -33,8 +36,11 @@ public sealed class OpInterpreter
         for (int i = 0; i < n; i++)
         {
             uint uid = i == 1 ? 1000u : 0u;
-            _procs.Add((kernel.CreateProcess(uid, uid)!, $"P{_nextProc++}"));
-            Header.Add(uid == 0 ? $"proc {_procs[^1].Name}" : $"proc {_procs[^1].Name} uid={uid}");
+            _procs.Add((kernel.CreateProcess(uid, uid)!, new Name('P', _nextProc++)));
+            if (record)
+            {
+                Header.Add(uid == 0 ? $"proc {_procs[^1].Name}" : $"proc {_procs[^1].Name} uid={uid}");
+            }
         }
     }
 
@@ -44,7 +50,7 @@ public sealed class OpInterpreter
     /// <summary>Whether calls are written as scenario lines into <see cref="Lines"/>.</summary>
     public bool Record { get; }
 
-    /// <summary>The <c>proc</c> lines of the processes created at the start.</summary>
+    /// <summary>The <c>proc</c> lines of the processes created at the start (with <see cref="Record"/>).</summary>
     public List<string> Header { get; } = [];
 
     /// <summary>The scenario line of each call applied so far (with <see cref="Record"/>).</summary>
@@ -53,18 +59,64 @@ public sealed class OpInterpreter
     /// <summary>Live processes.</summary>
     public IEnumerable<Process> Processes => _procs.Select(p => p.P);
 
+    /// <summary>How many processes are live (what an op's process index is taken modulo).</summary>
+    public int ProcessCount => _procs.Count;
+
     private ulong Page => (ulong)_kernel.PageSize;
 
     private static int Index(int count, int i) => (int)((uint)i % (uint)count);
 
-    private string NewName(char prefix) => $"{prefix}{++_nextName}";
+    private Name NewName(char prefix) => new(prefix, ++_nextName);
 
-    private void Emit(string proc, string text)
+    /// <summary>Writes <paramref name="text"/> as a line of <paramref name="proc"/>; the text is only built when recording.</summary>
+    private void Emit(Name proc, [InterpolatedStringHandlerArgument("")] ref LineText text)
     {
         if (Record)
         {
-            Lines.Add($"{proc}: {text}");
+            Lines.Add($"{proc}: {text.ToStringAndClear()}");
         }
+    }
+
+    /// <summary>A scenario name (<c>P0</c>, <c>m3</c>), spelled out only when a line is written.</summary>
+    private readonly record struct Name(char Prefix, int Number)
+    {
+        public override string ToString() => $"{Prefix}{Number}";
+    }
+
+    /// <summary>An address as a scenario line spells it: a named mapping plus pages and bytes, or the number.</summary>
+    private readonly record struct At(Name? Base, ulong Address, ulong PlusPages = 0, ulong PlusBytes = 0)
+    {
+        public override string ToString() => Base is { } b
+            ? $"{b}{(PlusPages > 0 ? $"+{PlusPages}p" : "")}{(PlusBytes > 0 ? $"+{PlusBytes}" : "")}"
+            : $"0x{Address:x}";
+    }
+
+    /// <summary>A range as a scenario line spells it: where it starts, then pages, or one byte.</summary>
+    private readonly record struct RangeText(At Start, ulong Pages, bool OneByte = false)
+    {
+        public override string ToString() => OneByte ? $"{Start} 1" : $"{Start} {Pages}p";
+    }
+
+    /// <summary>
+    /// The text of a line, interpolated only when the interpreter records (the handler tells
+    /// the compiler to skip every part otherwise).
+    /// </summary>
+    [InterpolatedStringHandler]
+    private ref struct LineText
+    {
+        private DefaultInterpolatedStringHandler _text;
+
+        public LineText(int literalLength, int formattedCount, OpInterpreter owner, out bool enabled)
+        {
+            enabled = owner.Record;
+            _text = enabled ? new DefaultInterpolatedStringHandler(literalLength, formattedCount) : default;
+        }
+
+        public void AppendLiteral(string s) => _text.AppendLiteral(s);
+
+        public void AppendFormatted<T>(T value) => _text.AppendFormatted(value);
+
+        public string ToStringAndClear() => _text.ToStringAndClear();
     }
 
     /// <summary>Performs one op.</summary>
@@ -85,16 +137,16 @@ public sealed class OpInterpreter
                 bool shared = (op.C & 1) != 0, wired = (op.C & 2) != 0, fixedAt = (op.C & 4) != 0 && _maps.Count > 0;
                 MapFlags flags = (shared ? MapFlags.Shared : MapFlags.Private) | MapFlags.Anon | (wired ? MapFlags.Wired : 0);
                 ulong at = 0;
-                string atText = "";
+                Name? atName = null;
                 if (fixedAt)
                 {
                     var m = _maps[Index(_maps.Count, op.B >> 2)];
                     flags |= MapFlags.Fixed;
                     at = m.Va;
-                    atText = $" at {m.Name}";
+                    atName = m.Name;
                 }
-                string name = NewName('m');
-                Emit(pn, $"{name} = mmap {pages}p {ProtText(prot)} {(shared ? "shared" : "private")}|anon{(wired ? "|wired" : "")}{(fixedAt ? "|fixed" : "")}{atText}");
+                Name name = NewName('m');
+                Emit(pn, $"{name} = mmap {pages}p {ProtText(prot)} {(shared ? "shared" : "private")}|anon{(wired ? "|wired" : "")}{(fixedAt ? "|fixed" : "")}{(atName is { } n ? $" at {n}" : "")}");
                 r = _kernel.Mmap(p, pages * Page, prot, flags, at);
                 if (r.Ok)
                 {
@@ -147,13 +199,13 @@ public sealed class OpInterpreter
                 return r;
             }
             case OpKind.Munlockall:
-                Emit(pn, "munlockall");
+                Emit(pn, $"munlockall");
                 r = _kernel.Munlockall(p);
                 return r;
             case OpKind.Brk:
             {
                 ulong len = (ulong)(op.A & 1) * Page;
-                string name = NewName('b');
+                Name name = NewName('b');
                 Emit(pn, $"{name} = brk {len / Page}p");
                 r = _kernel.Brk(p, len);
                 if (r.Ok && len > 0)
@@ -169,7 +221,7 @@ public sealed class OpInterpreter
                 if (len == 0)
                 {
                     len = 1;
-                    text = text[..text.LastIndexOf(' ')] + " 1";
+                    text = text with { OneByte = true };
                 }
                 Emit(pn, $"touch {text} {(write ? "write" : "read")}");
                 r = _kernel.Touch(p, va, len, write);
@@ -181,7 +233,7 @@ public sealed class OpInterpreter
                 {
                     return Errno.EAGAIN;
                 }
-                string child = $"P{_nextProc++}";
+                var child = new Name('P', _nextProc++);
                 Emit(pn, $"fork {child}");
                 r = _kernel.Fork(p, out Process? c);
                 if (r.Ok)
@@ -199,8 +251,8 @@ public sealed class OpInterpreter
                 return r;
             }
             case OpKind.Exec:
-                _maps.RemoveAll(m => m.P == p);
-                Emit(pn, "exec");
+                ForgetMapsOf(p);
+                Emit(pn, $"exec");
                 r = _kernel.Exec(p);
                 return r;
             case OpKind.Exit:
@@ -208,9 +260,9 @@ public sealed class OpInterpreter
                 {
                     return Errno.EINVAL;
                 }
-                _maps.RemoveAll(m => m.P == p);
-                _procs.RemoveAll(x => x.P == p);
-                Emit(pn, "exit");
+                ForgetMapsOf(p);
+                _procs.RemoveAt(IndexOf(p));
+                Emit(pn, $"exit");
                 r = _kernel.Exit(p);
                 return r;
             case OpKind.Setrlimit:
@@ -224,10 +276,10 @@ public sealed class OpInterpreter
             {
                 ulong pages = (ulong)(op.A & 3) + 1;
                 int key = op.B & 3;
-                string name = NewName('s');
+                Name name = NewName('s');
                 Emit(pn, $"{name} = shmget {(key == 0 ? "private" : key.ToString())} {pages}p create|0666");
                 r = _kernel.Shm.Shmget(p, key == 0 ? null : (ulong)key, pages * Page, ShmTable.IpcCreat | 0x1b6);
-                if (r.Ok && !_segments.Exists(s => s.Id == r.Value))
+                if (r.Ok && !HasSegment(r.Value))
                 {
                     _segments.Add((r.Value, name));
                 }
@@ -241,7 +293,7 @@ public sealed class OpInterpreter
                 }
                 var (id, sn) = _segments[Index(_segments.Count, op.A)];
                 bool rdonly = (op.C & 1) != 0;
-                string name = NewName('m');
+                Name name = NewName('m');
                 Emit(pn, $"{name} = shmat {sn}{(rdonly ? " 0 rdonly" : "")}");
                 r = _kernel.Shm.Shmat(p, id, 0, rdonly ? ShmTable.ShmRdonly : 0);
                 if (r.Ok)
@@ -257,8 +309,7 @@ public sealed class OpInterpreter
                     return Errno.EINVAL;
                 }
                 ulong at = p.Attachments[Index(p.Attachments.Count, op.A)].Va;
-                string text = AddressText(p, at);
-                Emit(pn, $"shmdt {text}");
+                Emit(pn, $"shmdt {AddressText(p, at)}");
                 r = _kernel.Shm.Shmdt(p, at);
                 return r;
             }
@@ -287,9 +338,9 @@ public sealed class OpInterpreter
                 if (len == 0)
                 {
                     len = 1;
-                    text = text[..text.LastIndexOf(' ')] + " 1";
+                    text = text with { OneByte = true };
                 }
-                string name = NewName('h');
+                Name name = NewName('h');
                 Emit(pn, $"{name} = vslock {text} {(write ? "write" : "read")}");
                 r = _kernel.Vslock(p, va, len, write);
                 if (r.Ok)
@@ -342,16 +393,52 @@ public sealed class OpInterpreter
         _ => "SHM_UNLOCK",
     };
 
-    private string AddressText(Process p, ulong va)
+    /// <summary>An address as a line names it: the mapping of <paramref name="p"/> that starts there, or the number.</summary>
+    private At AddressText(Process p, ulong va)
     {
         foreach (var m in _maps)
         {
             if (m.P == p && m.Va == va)
             {
-                return m.Name;
+                return new At(m.Name, 0);
             }
         }
-        return $"0x{va:x}";
+        return new At(null, va);
+    }
+
+    private void ForgetMapsOf(Process p)
+    {
+        for (int i = _maps.Count - 1; i >= 0; i--)
+        {
+            if (_maps[i].P == p)
+            {
+                _maps.RemoveAt(i);
+            }
+        }
+    }
+
+    private int IndexOf(Process p)
+    {
+        for (int i = 0; i < _procs.Count; i++)
+        {
+            if (_procs[i].P == p)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private bool HasSegment(ulong id)
+    {
+        foreach (var s in _segments)
+        {
+            if (s.Id == id)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>
@@ -359,7 +446,7 @@ public sealed class OpInterpreter
     /// so the scenario line reads <c>m3+1p 2p</c>), sometimes unaligned, zero-length or past
     /// the end, and sometimes deliberately bad: unmapped or wrapping.
     /// </summary>
-    private (ulong Va, ulong Len, string Text) Range(Process p, Op op)
+    private (ulong Va, ulong Len, RangeText Text) Range(Process p, Op op)
     {
         int a = op.A, b = op.B;
         _mine.Clear();
@@ -374,12 +461,11 @@ public sealed class OpInterpreter
         {
             if (a >= _mine.Count)
             {
-                return (0x1000, Page, "0x1000 1p");
+                return (0x1000, Page, new RangeText(new At(null, 0x1000), 1));
             }
             var e = _maps[_mine[a]];
             ulong count = (ulong)(op.C >> 4);
-            string at = e.Name + (b > 0 ? $"+{b}p" : "");
-            return (e.Va + (ulong)b * Page, count * Page, $"{at} {count}p");
+            return (e.Va + (ulong)b * Page, count * Page, new RangeText(new At(e.Name, 0, (ulong)b), count));
         }
         if (_mine.Count == 0 || (b & 15) == 15)
         {
@@ -387,17 +473,16 @@ public sealed class OpInterpreter
             {
                 ulong va = 0x1000UL * (ulong)((a & 7) + 1);
                 ulong len = (ulong)(a & 3) * Page;
-                return (va, len, $"0x{va:x} {len / Page}p");
+                return (va, len, new RangeText(new At(null, va), len / Page));
             }
             ulong huge = ulong.MaxValue - 4096;
-            return (huge, Page, $"0x{huge:x} 1p");
+            return (huge, Page, new RangeText(new At(null, huge), 1));
         }
         var m = _maps[_mine[Index(_mine.Count, a)]];
         ulong pages = m.Len / Page;
         ulong first = (ulong)(uint)(b >> 4) % pages;
         ulong n = (ulong)(uint)(a >> 3) % (pages - first + 2);
         ulong odd = (b & 8) != 0 ? 100UL : 0UL;
-        string start = m.Name + (first > 0 ? $"+{first}p" : "") + (odd > 0 ? $"+{odd}" : "");
-        return (m.Va + first * Page + odd, n * Page, $"{start} {n}p");
+        return (m.Va + first * Page + odd, n * Page, new RangeText(new At(m.Name, 0, first, odd), n));
     }
 }

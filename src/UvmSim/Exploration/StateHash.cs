@@ -37,7 +37,7 @@ public sealed class StateHash
         Mix((ulong)k.Vm.Stats.Wired);
         Mix((ulong)k.Vm.Stats.Free);
         _procs.Clear();
-        _procs.AddRange(k.Processes.Values);
+        _procs.AddRange(k.LiveProcesses);
         _procs.Sort(static (a, b) => a.Pid.CompareTo(b.Pid));
         foreach (Process p in _procs)
         {

@@ -254,9 +254,10 @@ public sealed partial class FaultHandler
         {
             // The resident run at the front of this chunk is wired and entered in bulk; the
             // page that ends it (missing, or a count about to wrap) goes the page-by-page way.
+            // Past the object's end there is no run: the one page fails as a fault would.
             ReadOnlySpan<int> frames = obj.FramesFrom(index);
-            int n = (int)Math.Min(UvmObject.ChunkRemainder(index), (long)((end - va) / page));
-            ReadOnlySpan<int> run = frames.IsEmpty ? frames : frames[..n];
+            int n = (int)Math.Min(Math.Max(obj.RunLength(index), 1), (long)((end - va) / page));
+            ReadOnlySpan<int> run = frames[..Math.Min(n, frames.Length)];
             int done = _vm.Frames.WireRun(run);
             if (translate)
             {
@@ -348,7 +349,11 @@ public sealed partial class FaultHandler
             while (index < last)
             {
                 ReadOnlySpan<int> frames = obj.FramesFrom(index);
-                int n = (int)Math.Min(UvmObject.ChunkRemainder(index), last - index);
+                int n = (int)Math.Min(obj.RunLength(index), last - index);
+                if (n == 0)
+                {
+                    break; // past the object's end: no page to unwire
+                }
                 if (frames.IsEmpty)
                 {
                     // A chunk with no page: skip to the next resident one (huge sparse entries).

@@ -13,7 +13,8 @@ public readonly record struct Pte(int Frame, Protection Protection, bool Wired);
 /// <remarks>
 /// Laid out like a hardware page table: leaf tables of 512 translations, found by the upper
 /// bits of the page number, with the last table used cached — range operations touch one
-/// table per 512 pages, and nothing is allocated per page.
+/// table per 512 pages, and nothing is allocated per page. A table holds only as far as its
+/// highest translation so far (from 16, doubling), so a small address space stays small.
 /// </remarks>
 public sealed class Pmap
 {
@@ -29,9 +30,23 @@ public sealed class Pmap
 
     private sealed class Leaf
     {
-        public readonly int[] Frame = new int[LeafSize];
-        public readonly byte[] Bits = new byte[LeafSize]; // see PteBits
+        public int[] Frame = [];
+        public byte[] Bits = []; // see PteBits; slots past the end are empty
         public int Count;
+
+        /// <summary>The byte of slot <paramref name="i"/>: 0 past the end.</summary>
+        public byte BitsAt(int i) => i < Bits.Length ? Bits[i] : (byte)0;
+
+        /// <summary>Grows the table so it holds slots below <paramref name="end"/>.</summary>
+        public void Hold(int end)
+        {
+            if (end > Bits.Length)
+            {
+                int length = Math.Min(LeafSize, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(end, 16)));
+                Array.Resize(ref Frame, length);
+                Array.Resize(ref Bits, length);
+            }
+        }
     }
 
     /// <summary>Creates an empty pmap whose frames are tracked in <paramref name="pv"/>.</summary>
@@ -73,7 +88,7 @@ public sealed class Pmap
     {
         ulong vpn = va >> _shift;
         Leaf? leaf = Find(vpn, create: false);
-        byte bits = leaf is null ? (byte)0 : leaf.Bits[vpn & LeafMask];
+        byte bits = leaf is null ? (byte)0 : leaf.BitsAt((int)(vpn & LeafMask));
         if (bits == 0)
         {
             pte = default;
@@ -90,7 +105,7 @@ public sealed class Pmap
         {
             foreach (var (key, leaf) in _leaves)
             {
-                for (int i = 0; i < LeafSize; i++)
+                for (int i = 0; i < leaf.Bits.Length; i++)
                 {
                     byte bits = leaf.Bits[i];
                     if (bits != 0)
@@ -117,7 +132,7 @@ public sealed class Pmap
             {
                 for (ulong v = vpn; v < Math.Min((key + 1) << LeafBits, last); v++)
                 {
-                    if (leaf.Bits[(int)(v & LeafMask)] != 0)
+                    if (leaf.BitsAt((int)(v & LeafMask)) != 0)
                     {
                         return v << _shift;
                     }
@@ -152,6 +167,7 @@ public sealed class Pmap
     /// <summary>Writes one translation into its leaf slot, keeping the pv lists and counts.</summary>
     private void EnterAt(Leaf leaf, int i, ulong vpn, int frame, byte bits)
     {
+        leaf.Hold(i + 1);
         byte old = leaf.Bits[i];
         if (old != 0)
         {
@@ -194,6 +210,7 @@ public sealed class Pmap
             Leaf leaf = Find(vpn, create: true)!;
             int first = (int)(vpn & LeafMask);
             int n = Math.Min(frames.Length, LeafSize - first);
+            leaf.Hold(first + n);
             Span<int> leafFrames = leaf.Frame.AsSpan(first, n);
             Span<byte> leafBits = leaf.Bits.AsSpan(first, n);
             bool slow = !PteBits.AllPresent(leafBits, leafFrames, frames[..n]);
@@ -225,7 +242,7 @@ public sealed class Pmap
         ulong vpn = va >> _shift;
         Leaf? leaf = Find(vpn, create: false);
         int i = (int)(vpn & LeafMask);
-        if (leaf is not null && (leaf.Bits[i] & PteBits.Wired) != 0)
+        if (leaf is not null && (leaf.BitsAt(i) & PteBits.Wired) != 0)
         {
             leaf.Bits[i] &= unchecked((byte)~PteBits.Wired);
             WiredCount--;
@@ -242,7 +259,12 @@ public sealed class Pmap
             ulong stop = Math.Min((key + 1) << LeafBits, last);
             if (Find(vpn, create: false) is { } leaf)
             {
-                WiredCount -= PteBits.ClearWired(leaf.Bits.AsSpan((int)(vpn & LeafMask), (int)(stop - vpn)));
+                int from = (int)(vpn & LeafMask);
+                int to = Math.Min(from + (int)(stop - vpn), leaf.Bits.Length);
+                if (from < to)
+                {
+                    WiredCount -= PteBits.ClearWired(leaf.Bits.AsSpan(from, to - from));
+                }
             }
             vpn = stop;
         }
@@ -286,7 +308,7 @@ public sealed class Pmap
         ulong last = end >> _shift;
         foreach (var (key, leaf) in _leaves)
         {
-            ulong lo = Math.Max(key << LeafBits, first), hi = Math.Min((key + 1) << LeafBits, last);
+            ulong lo = Math.Max(key << LeafBits, first), hi = Math.Min((key << LeafBits) + (ulong)leaf.Bits.Length, last);
             for (ulong v = lo; v < hi; v++)
             {
                 int i = (int)(v & LeafMask);
@@ -303,7 +325,7 @@ public sealed class Pmap
     {
         foreach (var (key, leaf) in _leaves)
         {
-            for (int i = 0; i < LeafSize; i++)
+            for (int i = 0; i < leaf.Bits.Length; i++)
             {
                 if (leaf.Bits[i] != 0)
                 {
@@ -325,7 +347,7 @@ public sealed class Pmap
     {
         Leaf? leaf = Find(vpn, create: false);
         int i = (int)(vpn & LeafMask);
-        if (leaf is null || leaf.Bits[i] == 0)
+        if (leaf is null || leaf.BitsAt(i) == 0)
         {
             return;
         }

@@ -8,8 +8,8 @@ public sealed class RangeSet
 {
     private readonly List<(ulong Start, ulong End)> _ranges = [];
 
-    /// <summary>The intervals in order.</summary>
-    public IReadOnlyList<(ulong Start, ulong End)> Ranges => _ranges;
+    /// <summary>The intervals in order; a span, so the auditor walks them after every call without allocating.</summary>
+    public ReadOnlySpan<(ulong Start, ulong End)> Ranges => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_ranges);
 
     /// <summary>True when empty.</summary>
     public bool IsEmpty => _ranges.Count == 0;

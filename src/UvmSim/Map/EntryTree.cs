@@ -35,6 +35,9 @@ internal sealed class EntryTree : IEnumerable<MapEntry>
     /// <summary>An AVL tree over 2^64 addresses cannot be deeper than this.</summary>
     private const int MaxHeight = 96;
 
+    /// <summary>Trees up to this size leave <see cref="Verify"/>'s scratch to be reused.</summary>
+    private const int ScratchKeepLimit = 4096;
+
     private MapEntry? _root;
     private int _version;
 
@@ -644,14 +647,23 @@ internal sealed class EntryTree : IEnumerable<MapEntry>
     }
 
     /// <summary>
-    /// Recomputes every invariant from scratch (O(n), allocates) and lists each one that does
-    /// not hold; empty when the tree is sound. The auditor reports these as <c>map</c> violations.
+    /// Recomputes every invariant from scratch (O(n)) and lists each one that does not hold;
+    /// empty when the tree is sound. The auditor reports these as <c>map</c> violations after
+    /// every call, so the walk reuses one set of scratch collections per thread and a sound
+    /// tree allocates nothing.
     /// </summary>
-    public IEnumerable<string> Verify()
+    public IReadOnlyList<string> Verify()
     {
-        var problems = new List<string>();
-        var order = new List<MapEntry>(Count);
-        var seen = new HashSet<MapEntry>(ReferenceEqualityComparer.Instance);
+        var scratch = t_verifyScratch ??= new VerifyScratch();
+        if (scratch.Order.Count > ScratchKeepLimit)
+        {
+            // Clearing sets sized for a huge tree would cost that size on every small one.
+            scratch = t_verifyScratch = new VerifyScratch();
+        }
+        scratch.Clear();
+        var problems = scratch.Problems;
+        var order = scratch.Order;
+        var seen = scratch.Seen;
 
         if (_root is { TreeParent: not null })
         {
@@ -659,7 +671,7 @@ internal sealed class EntryTree : IEnumerable<MapEntry>
         }
 
         // In-order walk with an explicit stack; stops at a cycle or at an absurd depth.
-        var stack = new Stack<(MapEntry Node, int Depth)>();
+        var stack = scratch.Walk;
         var n = _root;
         var depth = 1;
         while (n is not null || stack.Count > 0)
@@ -669,12 +681,12 @@ internal sealed class EntryTree : IEnumerable<MapEntry>
                 if (!seen.Add(n))
                 {
                     problems.Add($"entry {n} is reachable twice (cycle or shared child)");
-                    return problems;
+                    return scratch.Result();
                 }
                 if (depth > MaxHeight)
                 {
                     problems.Add($"tree deeper than {MaxHeight}");
-                    return problems;
+                    return scratch.Result();
                 }
                 if (!ReferenceEquals(n.TreeOwner, this))
                 {
@@ -699,9 +711,38 @@ internal sealed class EntryTree : IEnumerable<MapEntry>
         CheckOrderAndList(order, problems);
         if (_root is not null)
         {
-            CheckShape(_root, order, problems);
+            CheckShape(_root, scratch);
         }
-        return problems;
+        return scratch.Result();
+    }
+
+    [ThreadStatic]
+    private static VerifyScratch? t_verifyScratch;
+
+    /// <summary>The collections one <see cref="Verify"/> fills; cleared, not reallocated, for the next.</summary>
+    private sealed class VerifyScratch
+    {
+        public readonly List<string> Problems = [];
+        public readonly List<MapEntry> Order = [];
+        public readonly HashSet<MapEntry> Seen = new(ReferenceEqualityComparer.Instance);
+        public readonly Stack<(MapEntry Node, int Depth)> Walk = new();
+        public readonly Dictionary<MapEntry, ulong> TrueGap = new(ReferenceEqualityComparer.Instance);
+        public readonly Dictionary<MapEntry, (int Height, ulong MaxGap)> Shape = new(ReferenceEqualityComparer.Instance);
+        public readonly Stack<(MapEntry Node, bool ChildrenDone)> PostOrder = new();
+
+        public void Clear()
+        {
+            Problems.Clear();
+            Order.Clear();
+            Seen.Clear();
+            Walk.Clear();
+            TrueGap.Clear();
+            Shape.Clear();
+            PostOrder.Clear();
+        }
+
+        /// <summary>The problems found, as a list of their own (the scratch is reused).</summary>
+        public IReadOnlyList<string> Result() => Problems.Count == 0 ? [] : [.. Problems];
     }
 
     private static void CheckChildLink(MapEntry parent, MapEntry? child, List<string> problems)
@@ -751,9 +792,11 @@ internal sealed class EntryTree : IEnumerable<MapEntry>
     }
 
     /// <summary>Checks heights, balance and max gaps bottom-up; gaps come from the true order.</summary>
-    private static void CheckShape(MapEntry root, List<MapEntry> order, List<string> problems)
+    private static void CheckShape(MapEntry root, VerifyScratch scratch)
     {
-        var trueGap = new Dictionary<MapEntry, ulong>(order.Count, ReferenceEqualityComparer.Instance);
+        var order = scratch.Order;
+        var problems = scratch.Problems;
+        var trueGap = scratch.TrueGap;
         for (var i = 0; i < order.Count; i++)
         {
             var end = i + 1 < order.Count ? order[i + 1].Start : ulong.MaxValue;
@@ -761,8 +804,8 @@ internal sealed class EntryTree : IEnumerable<MapEntry>
         }
 
         // Post-order with an explicit stack; the walk above proved the tree acyclic and shallow.
-        var height = new Dictionary<MapEntry, (int Height, ulong MaxGap)>(order.Count, ReferenceEqualityComparer.Instance);
-        var stack = new Stack<(MapEntry Node, bool ChildrenDone)>();
+        var height = scratch.Shape;
+        var stack = scratch.PostOrder;
         stack.Push((root, false));
         while (stack.Count > 0)
         {

@@ -235,7 +235,7 @@ public sealed class VmMap
     }
 
     /// <summary>Structural problems of the index (rule 1 of the auditor).</summary>
-    public IEnumerable<string> VerifyIndex() => _tree.Verify();
+    public IReadOnlyList<string> VerifyIndex() => _tree.Verify();
 
     private int _verifiedVersion = -1;
     private IReadOnlyList<string> _verified = [];
@@ -248,7 +248,7 @@ public sealed class VmMap
     {
         if (_verifiedVersion != _tree.Version)
         {
-            _verified = [.. _tree.Verify()];
+            _verified = _tree.Verify();
             _verifiedVersion = _tree.Version;
         }
         return _verified;

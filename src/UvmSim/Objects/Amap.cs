@@ -19,8 +19,8 @@ public interface IAmapUser
 /// or a shared fork makes several entries reference one amap.
 /// </summary>
 /// <remarks>
-/// Slots live in chunks of 512 created on first use, so an amap over a huge mapping costs
-/// only what it holds. Instead of UVM's per-page reference counts (<c>ppref</c>) the amap
+/// Slots live in chunks of up to 512, created on first use and grown as slots fill, so an
+/// amap over a huge mapping, or over a small one, costs only what it holds. Instead of UVM's per-page reference counts (<c>ppref</c>) the amap
 /// keeps its users: an anon is unreferenced when no user's range covers its slot, which
 /// costs a walk over the few users rather than a count per page.
 /// </remarks>
@@ -43,10 +43,10 @@ public sealed class Amap
     /// <summary>The anon in <paramref name="slot"/>, if any.</summary>
     public Anon? this[long slot]
     {
-        get => slot >= 0 && Chunk(slot, create: false) is { } c ? c[slot & (ChunkSize - 1)] : null;
+        get => slot >= 0 && Chunk(slot, create: false) is { } c && (slot & (ChunkSize - 1)) < c.Length ? c[slot & (ChunkSize - 1)] : null;
         internal set
         {
-            if (Chunk(slot, create: value is not null) is { } c)
+            if (Chunk(slot, create: value is not null) is { } c && (slot & (ChunkSize - 1)) < c.Length)
             {
                 c[slot & (ChunkSize - 1)] = value;
             }
@@ -93,11 +93,9 @@ public sealed class Amap
         foreach (var (slot, anon) in AnonsIn(0, long.MaxValue).ToList())
         {
             long to = slot + slots;
-            if (!moved.TryGetValue(to >> ChunkBits, out Anon?[]? chunk))
-            {
-                chunk = new Anon?[ChunkSize];
-                moved[to >> ChunkBits] = chunk;
-            }
+            moved.TryGetValue(to >> ChunkBits, out Anon?[]? chunk);
+            chunk = Fit(chunk, to);
+            moved[to >> ChunkBits] = chunk;
             chunk[to & (ChunkSize - 1)] = anon;
         }
         _chunks = moved;
@@ -116,7 +114,7 @@ public sealed class Amap
         foreach (long key in keys)
         {
             Anon?[] chunk = _chunks[key];
-            for (int i = 0; i < ChunkSize; i++)
+            for (int i = 0; i < chunk.Length; i++)
             {
                 long slot = key << ChunkBits | (uint)i;
                 if (slot >= first && slot < end && chunk[i] is { } anon)
@@ -138,21 +136,38 @@ public sealed class Amap
     private Anon?[]? Chunk(long slot, bool create)
     {
         long key = slot >> ChunkBits;
-        if (key == _lastKey)
+        if (key == _lastKey && (!create || (slot & (ChunkSize - 1)) < _last!.Length))
         {
             return _last;
         }
-        if (!_chunks.TryGetValue(key, out Anon?[]? chunk))
+        if (!_chunks.TryGetValue(key, out Anon?[]? chunk) && !create)
         {
-            if (!create)
-            {
-                return null;
-            }
-            chunk = new Anon?[ChunkSize];
+            return null;
+        }
+        if (create)
+        {
+            chunk = Fit(chunk, slot);
             _chunks[key] = chunk;
         }
         _lastKey = key;
         _last = chunk;
+        return chunk;
+    }
+
+    /// <summary>
+    /// <paramref name="chunk"/>, or a copy grown to hold <paramref name="slot"/>: chunks start
+    /// at 8 slots and double up to 512, so the amap of a small mapping stays small.
+    /// </summary>
+    private static Anon?[] Fit(Anon?[]? chunk, long slot)
+    {
+        int need = (int)(slot & (ChunkSize - 1)) + 1;
+        int length = chunk?.Length ?? 0;
+        if (need <= length)
+        {
+            return chunk!;
+        }
+        int grown = Math.Min(ChunkSize, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(need, 8)));
+        Array.Resize(ref chunk, grown);
         return chunk;
     }
 }

@@ -30,7 +30,8 @@ public abstract class UvmObject
     public virtual bool ReadOnly => false;
 
     /// <summary>The frame holding page <paramref name="index"/>, or -1.</summary>
-    public int FrameAt(long index) => index >= 0 && Chunk(index, create: false) is { } c ? c[index & (ChunkSize - 1)] : -1;
+    public int FrameAt(long index) =>
+        index >= 0 && Chunk(index, create: false) is { } c && (index & (ChunkSize - 1)) < c.Length ? c[index & (ChunkSize - 1)] : -1;
 
     /// <summary>Resident pages as (index, frame), in no particular order.</summary>
     public IEnumerable<KeyValuePair<long, int>> Pages
@@ -39,7 +40,7 @@ public abstract class UvmObject
         {
             foreach (var (key, chunk) in _chunks)
             {
-                for (int i = 0; i < ChunkSize; i++)
+                for (int i = 0; i < chunk.Length; i++)
                 {
                     if (chunk[i] >= 0)
                     {
@@ -62,7 +63,7 @@ public abstract class UvmObject
 
     internal void RemovePage(long index)
     {
-        if (Chunk(index, create: false) is { } c && c[index & (ChunkSize - 1)] >= 0)
+        if (Chunk(index, create: false) is { } c && (index & (ChunkSize - 1)) < c.Length && c[index & (ChunkSize - 1)] >= 0)
         {
             c[index & (ChunkSize - 1)] = -1;
             _resident--;
@@ -89,7 +90,7 @@ public abstract class UvmObject
             {
                 continue;
             }
-            for (int i = 0; i < ChunkSize; i++)
+            for (int i = 0; i < chunk.Length; i++)
             {
                 long index = key << ChunkBits | (uint)i;
                 if (index >= from && index < to && chunk[i] >= 0)
@@ -102,20 +103,25 @@ public abstract class UvmObject
     }
 
     /// <summary>
-    /// The frames of the pages from <paramref name="index"/> to the end of its chunk (-1 where
-    /// none), for bulk walks that would otherwise look each page up; empty when the chunk has
-    /// no page at all.
+    /// The frames of the pages from <paramref name="index"/> to the end of its chunk or of the
+    /// object (-1 where none), for bulk walks that would otherwise look each page up; empty
+    /// when the chunk has no page at all. Holds <see cref="RunLength"/> frames otherwise.
     /// </summary>
     internal ReadOnlySpan<int> FramesFrom(long index)
     {
         int[]? chunk = Chunk(index, create: false);
-        return chunk is null ? ReadOnlySpan<int>.Empty : chunk.AsSpan((int)(index & (ChunkSize - 1)));
+        int at = (int)(index & (ChunkSize - 1));
+        return chunk is null || at >= chunk.Length ? ReadOnlySpan<int>.Empty : chunk.AsSpan(at);
     }
 
-    /// <summary>Pages from <paramref name="index"/> to the end of its chunk.</summary>
-    internal static int ChunkRemainder(long index) => ChunkSize - (int)(index & (ChunkSize - 1));
+    /// <summary>Pages of the object from <paramref name="index"/> to the end of its chunk; 0 past the object's end.</summary>
+    internal int RunLength(long index) =>
+        (int)Math.Clamp(SizePages - index, 0, ChunkSize - (int)(index & (ChunkSize - 1)));
 
-    /// <summary>Pages live in chunks of 512, like a page table, with the last chunk used cached.</summary>
+    /// <summary>
+    /// Pages live in chunks of 512, like a page table, with the last chunk used cached; the
+    /// chunk at the object's end holds only the pages the object has there.
+    /// </summary>
     private int[]? Chunk(long index, bool create)
     {
         long key = index >> ChunkBits;
@@ -129,7 +135,9 @@ public abstract class UvmObject
             {
                 return null;
             }
-            chunk = new int[ChunkSize];
+            // Sized to the object: a small segment or shared mapping costs what it can hold.
+            long sizeHere = SizePages - (key << ChunkBits);
+            chunk = new int[(int)Math.Clamp(sizeHere, (index & (ChunkSize - 1)) + 1, ChunkSize)];
             Array.Fill(chunk, -1);
             _chunks[key] = chunk;
         }

@@ -80,7 +80,7 @@ public static class ObjectWiring
     /// </summary>
     private static ReadOnlySpan<int> ChunkRun(UvmObject obj, long index, out int n)
     {
-        n = (int)Math.Min(UvmObject.ChunkRemainder(index), obj.SizePages - index);
+        n = obj.RunLength(index);
         ReadOnlySpan<int> frames = obj.FramesFrom(index);
         return frames.IsEmpty ? frames : frames[..n];
     }
