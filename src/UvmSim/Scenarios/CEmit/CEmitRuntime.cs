@@ -13,9 +13,11 @@ namespace UvmSim.Scenarios.CEmit;
 /// result. A <c>fork B</c> line runs a real <c>fork()</c> in the parent, whose child then serves
 /// B's pipe, so it inherits the parent's mappings at the same addresses. Named values live in a
 /// table the coordinator sends with every command; only the coordinator prints.
-/// A worker never lets a <c>fixed</c> mmap replace memory its scenario did not map (its own
-/// code, libraries, stack): it keeps the ranges its calls were given and probes the rest of
-/// the target range first; the C comment above <c>uvmsim_own</c> gives the details.
+/// A worker never lets a <c>fixed</c> mmap, <c>munmap</c>, <c>mprotect</c> or <c>minherit</c>
+/// reach memory its scenario did not map (its own code, libraries, stack), since one such line
+/// would kill the process that runs the later ones: it keeps the ranges its calls were given
+/// and probes the rest of the target range first; the C comment above <c>uvmsim_own</c> gives
+/// the details, including why <c>mlock</c> and <c>munlock</c> are not checked.
 /// </remarks>
 internal static class CEmitRuntime
 {
@@ -25,8 +27,8 @@ internal static class CEmitRuntime
  * The runtime, the same in every emitted program. The coordinator (this process) forks one
  * worker per scenario process and sends each line to its worker over a pipe, waiting for the
  * answer with a timeout (uvmsim_call); only the coordinator prints. A worker never lets a
- * `fixed` mmap replace memory its scenario did not map, such as its own stack or libc
- * (uvmsim_own says how).
+ * `fixed` mmap, munmap, mprotect or minherit reach memory its scenario did not map, such as
+ * its own stack or libc (uvmsim_own says how).
  */
 
 #if defined(__linux__) && !defined(_GNU_SOURCE)
@@ -81,7 +83,7 @@ internal static class CEmitRuntime
 #define UVMSIM_MAX_OWN 1024          /* ranges of the scenario's own memory a worker tracks */
 #define UVMSIM_PAGE_PROBES 1024      /* holes up to this many pages are probed page by page */
 #ifndef UVMSIM_PROBE_BUDGET
-#define UVMSIM_PROBE_BUDGET 1024     /* probe mappings one fixed-mapping check may make (tests set 0) */
+#define UVMSIM_PROBE_BUDGET 1024     /* probe mappings one range check may make (tests set 0) */
 #endif
 
 /*
@@ -100,7 +102,7 @@ internal static class CEmitRuntime
 #endif
 
 enum { ST_UNSTARTED, ST_RUNNING, ST_GONE };
-/* A_FOREIGN, A_UNCHECKED: a fixed mmap not made, to keep the worker's own memory (uvmsim_own). */
+/* A_FOREIGN, A_UNCHECKED: a call not made, to keep the worker's own memory (uvmsim_own). */
 enum { A_OK, A_ERR, A_EXIT, A_NOTE, A_FOREIGN, A_UNCHECKED };
 
 /* Coordinator -> worker: the line to run (0: quit) and the named values. */
@@ -231,21 +233,33 @@ static UVMSIM_UNUSED int uvmsim_touch(uint64_t addr, uint64_t len, int write)
  *
  * A worker is an ordinary process: its text, libc, stack, heap and this runtime's tables lie
  * at addresses its kernel chose, and on a kernel that places mappings top-down (Linux) those
- * are addresses a scenario's `fixed` mmap may name. MAP_FIXED replaces whatever is there, so
- * such a line would kill the worker or corrupt it. So the worker keeps uvmsim_own, the pages
- * its scenario's calls were given (mmap, shmat and brk results, less munmap and shmdt; the
- * child of a `fork` line inherits it with the rest of the memory), and before a MAP_FIXED
- * mmap it checks every page of the target range outside uvmsim_own: if one is mapped, it is
- * the worker's, and the call is not made. The line then prints "(not reproducible: the range
- * overlaps the worker's own memory)" and binds nothing, as a failed line does.
+ * are addresses a scenario's range may name or run into (`munmap a 2p` where only a is the
+ * scenario's). MAP_FIXED replaces whatever is there, munmap removes it, mprotect to none or
+ * read makes it fault, and minherit none or zero (Linux: MADV_DONTFORK, MADV_WIPEONFORK)
+ * takes it from a `fork` child: such a line would kill the worker or corrupt it. So the
+ * worker keeps uvmsim_own, the pages its scenario's calls were given (mmap, shmat and brk
+ * results, less munmap and shmdt; the child of a `fork` line inherits it with the rest of the
+ * memory), and before a MAP_FIXED mmap, munmap, mprotect or minherit it checks every page of
+ * the range outside uvmsim_own (uvmsim_foreign): if one is mapped, it is the worker's, and the
+ * call is not made. The line then prints "(not reproducible: the range overlaps the worker's
+ * own memory)" and binds nothing, as a failed line does. A page outside uvmsim_own that is
+ * free still goes to the kernel (munmap of a hole is 0, Linux's mprotect of one ENOMEM).
+ *
+ * Not checked: mlock and munlock (and mlockall) change only whether the worker's pages are
+ * wired, which cannot hurt it, and their answers over its memory are the kernel's real ones;
+ * touch reads a byte of each page and writes it back unchanged, a fault being caught; shmat
+ * never replaces anything (below); shmdt removes only a segment's pages, and the worker
+ * attaches none of its own; brk's sbrk grows only into free space (a length it would take as
+ * a negative increment, shrinking the worker's heap, is not passed on: uvmsim_do_line).
  *
  * The check, hole by hole: one PROT_NONE probe mapping of the whole hole that must not move or
  * replace anything (UVMSIM_MAP_PROBE), removed at once. Where a probe cannot tell (the range
  * lies outside the user address space, or the kernel placed the probe elsewhere), the hole is
  * halved; a hole of at most UVMSIM_PAGE_PROBES pages is probed page by page with
  * msync(MS_ASYNC), which succeeds on a mapped page and fails on an unmapped one on Linux and
- * NetBSD alike. A hole still undecided after UVMSIM_PROBE_BUDGET probes is not mapped over
- * either: "(not reproducible: the range could not be checked against the worker's own memory)".
+ * NetBSD alike. A range with a hole still undecided after UVMSIM_PROBE_BUDGET probes is not
+ * passed on either: "(not reproducible: the range could not be checked against the worker's
+ * own memory)".
  *
  * uvmsim_own may claim less than the scenario holds (a full table drops ranges, which only
  * makes the check stricter). It claims more only where a page went away without an munmap: a
@@ -476,25 +490,21 @@ static int uvmsim_any_mapped(uint64_t s, uint64_t e, int *budget)
 }
 
 /*
- * Before mmap(addr, len, ..., MAP_FIXED, ..., off): whether the call must not be made because
- * its range holds memory the scenario did not map (uvmsim_own's comment).
+ * Whether a call that replaces or changes the pages [s, e) must not be made because one of
+ * them outside uvmsim_own is mapped: the worker's own memory (uvmsim_own's comment). Holes
+ * that are free do not stop it: the kernel's answer for them is what the scenario tests.
  * => 0: make the call; else a->kind is A_FOREIGN or A_UNCHECKED and the line stops.
- * => an unaligned, empty or wrapping range is let through: the kernel rejects it (or, NetBSD
- *    with len 0, maps nothing) before it replaces anything.
  */
-static UVMSIM_UNUSED int uvmsim_fixed_refused(struct uvmsim_ack *a, uint64_t addr, uint64_t len, uint64_t off)
+static int uvmsim_foreign(struct uvmsim_ack *a, uint64_t s, uint64_t e)
 {
-	uint64_t poff = off & (pg - 1), s, e, at, hole_end;
+	uint64_t at, hole_end;
 	int i = 0, r, budget = UVMSIM_PROBE_BUDGET, unsure = 0;
 
-	/* NetBSD moves addr down by the file offset's page offset; Linux rejects such an offset. */
-	if (len + poff < len || ((addr - poff) & (pg - 1)) != 0 || !uvmsim_pages(addr - poff, len + poff, &s, &e))
-		return 0;
 	for (at = s; at < e; at = hole_end) {
 		while (i < nown && uvmsim_own[i].end <= at)
 			i++;
 		if (i < nown && uvmsim_own[i].start <= at) {
-			hole_end = uvmsim_own[i].end;  /* the scenario's own: may be replaced */
+			hole_end = uvmsim_own[i].end;  /* the scenario's own: may be changed */
 			continue;
 		}
 		hole_end = i < nown && uvmsim_own[i].start < e ? uvmsim_own[i].start : e;
@@ -511,6 +521,44 @@ static UVMSIM_UNUSED int uvmsim_fixed_refused(struct uvmsim_ack *a, uint64_t add
 		return 1;
 	}
 	return 0;
+}
+
+/*
+ * Before mmap(addr, len, ..., MAP_FIXED, ..., off): whether the call must not be made because
+ * its range holds memory the scenario did not map (uvmsim_foreign).
+ * => 0: make the call; else a->kind is A_FOREIGN or A_UNCHECKED and the line stops.
+ * => an unaligned, empty or wrapping range is let through: the kernel rejects it (or, NetBSD
+ *    with len 0, maps nothing) before it replaces anything.
+ */
+static UVMSIM_UNUSED int uvmsim_fixed_refused(struct uvmsim_ack *a, uint64_t addr, uint64_t len, uint64_t off)
+{
+	uint64_t poff = off & (pg - 1), s, e;
+
+	/* NetBSD moves addr down by the file offset's page offset; Linux rejects such an offset. */
+	if (len + poff < len || ((addr - poff) & (pg - 1)) != 0 || !uvmsim_pages(addr - poff, len + poff, &s, &e))
+		return 0;
+	return uvmsim_foreign(a, s, e);
+}
+
+/*
+ * Before munmap, mprotect or minherit of [addr, addr+len): whether the call must not be made
+ * because the range holds memory the scenario did not map (uvmsim_foreign).
+ * => 0: make the call; else a->kind is A_FOREIGN or A_UNCHECKED and the line stops.
+ * => the range is widened to whole pages, as NetBSD does; Linux rejects an unaligned address
+ *    (EINVAL) before it changes anything, so that is let through, as is an empty or wrapping
+ *    range (rejected, or nothing to change, on both).
+ */
+static UVMSIM_UNUSED int uvmsim_range_refused(struct uvmsim_ack *a, uint64_t addr, uint64_t len)
+{
+	uint64_t s, e;
+
+#if defined(__linux__)
+	if ((addr & (pg - 1)) != 0)
+		return 0;
+#endif
+	if (!uvmsim_pages(addr, len, &s, &e))
+		return 0;
+	return uvmsim_foreign(a, s, e);
 }
 
 static int uvmsim_wait_fd(int fd, int ms)

@@ -24,9 +24,11 @@ public enum CTarget
 ///    <c>(not reproducible at user level)</c>; <c>check segment ID exists|nattch</c> reads
 ///    <c>IPC_STAT</c>; the program never hangs (every wait has a
 ///    timeout) and exits 0 when it ran to the end.
-/// =&gt; a <c>fixed</c> mmap that would replace memory the scenario did not map (the worker's own
-///    code, libraries or stack) is not made, so one line cannot kill the process that runs the
-///    later ones; it prints <c>(not reproducible: the range overlaps the worker's own memory)</c>.
+/// =&gt; a <c>fixed</c> mmap, <c>munmap</c>, <c>mprotect</c> or <c>minherit</c> whose range reaches
+///    memory the scenario did not map (the worker's own code, libraries or stack) is not made, so
+///    one line cannot kill the process that runs the later ones; it prints
+///    <c>(not reproducible: the range overlaps the worker's own memory)</c>. Free pages in the
+///    range still go to the kernel, whose answer for them is what a scenario may test.
 /// </summary>
 public static class CEmitter
 {
@@ -155,10 +157,11 @@ public static class CEmitter
                 + (target == CTarget.NetBsd ? " -latf-c   (or -DUVMSIM_NO_ATF for a plain program)" : ""));
             Line(" * Run it as root: SHM_LOCK and the uid= processes need it.");
             Line(" *");
-            Line(" * A `fixed` mmap is not made where it would replace memory the scenario did not map");
-            Line(" * (this program's own code, libraries or stack: a kernel that places mappings top-down");
-            Line(" * puts them where a scenario's addresses may fall): that line prints");
-            Line(" * (not reproducible: the range overlaps the worker's own memory) and binds nothing.");
+            Line(" * A `fixed` mmap, munmap, mprotect or minherit is not made where its range reaches");
+            Line(" * memory the scenario did not map (this program's own code, libraries or stack: a");
+            Line(" * kernel that places mappings top-down puts them where a scenario's addresses may");
+            Line(" * fall): that line prints (not reproducible: the range overlaps the worker's own");
+            Line(" * memory) and binds nothing. Free pages in the range still go to the kernel.");
             if (target == CTarget.Linux)
             {
                 Line(" *");
@@ -219,9 +222,17 @@ public static class CEmitter
                 case MmapCall m:
                     return Mmap(m);
                 case MunmapCall m:
-                    return [$"uvmsim_unmapped(a, {Expr(m.Address)}, {Expr(m.Length)}, munmap({Ptr(m.Address)}, {Size(m.Length)}));"];
+                    return
+                    [
+                        RangeGuard(m.Address, m.Length),
+                        $"uvmsim_unmapped(a, {Expr(m.Address)}, {Expr(m.Length)}, munmap({Ptr(m.Address)}, {Size(m.Length)}));",
+                    ];
                 case MprotectCall m:
-                    return [$"uvmsim_ret0(a, mprotect({Ptr(m.Address)}, {Size(m.Length)}, {Prot(m.Protection)}));"];
+                    return
+                    [
+                        RangeGuard(m.Address, m.Length),
+                        $"uvmsim_ret0(a, mprotect({Ptr(m.Address)}, {Size(m.Length)}, {Prot(m.Protection)}));",
+                    ];
                 case MinheritCall m:
                     return Minherit(m);
                 case MlockCall m:
@@ -242,7 +253,9 @@ public static class CEmitter
                     return
                     [
                         "/* brk: sbrk by the length rounded up to pages; the value is the start of the new part. */",
-                        $"uint64_t n = ({Expr(b.Length)} + pg - 1) & ~(pg - 1);",
+                        $"uint64_t len = {Expr(b.Length)}, n = (len + pg - 1) & ~(pg - 1);",
+                        "/* A growth sbrk cannot take: as an intptr_t it would shrink the worker's own heap. */",
+                        "if (n < len || n > (uint64_t)INTPTR_MAX) { a->kind = A_NOTE; break; }",
                         "void *r = sbrk((intptr_t)n);",
                         "uvmsim_grown(a, r, n, errno);",
                     ];
@@ -354,6 +367,14 @@ public static class CEmitter
             return code;
         }
 
+        /// <summary>
+        /// The statement that stops a munmap, mprotect or minherit line before its call when the
+        /// range reaches memory the scenario did not map (<c>uvmsim_range_refused</c>): changing
+        /// the worker's own memory would kill the process that runs the later lines.
+        /// </summary>
+        private string RangeGuard(Expr address, Expr length) =>
+            $"if (uvmsim_range_refused(a, {Expr(address)}, {Expr(length)})) break;  /* not the worker's own memory (uvmsim_own) */";
+
         private bool FileIsReadOnly(string name) =>
             scenario.Statements.OfType<CallStatement>().Select(c => c.Call).OfType<FileCall>()
                 .FirstOrDefault(f => f.Name == name)?.ReadOnly ?? false;
@@ -377,6 +398,7 @@ public static class CEmitter
             };
             return
             [
+                RangeGuard(m.Address, m.Length),
                 "#if defined(__NetBSD__) || defined(MAP_INHERIT_SHARE)",
                 $"uvmsim_ret0(a, minherit({args}, {netbsd}));",
                 "#elif defined(__linux__) && defined(MADV_WIPEONFORK)",
