@@ -1,8 +1,5 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
-using UvmSim.Cli;
+using static UvmSim.Tests.Cli.EmitCPrograms;
 
 namespace UvmSim.Tests.Cli;
 
@@ -10,14 +7,11 @@ namespace UvmSim.Tests.Cli;
 /// <c>emit-c</c> and <c>fixed</c> mappings: the emitted program never lets a <c>fixed</c> mmap
 /// replace memory its scenario did not map (the worker's code, libraries, stack), and still makes
 /// the ones that replace the scenario's own mappings or free space. Each test emits through the
-/// CLI, builds with <c>gcc -std=c99 -Wall -Werror</c> and runs the program; it returns early (and
-/// passes) when gcc is not on PATH, as the other compiling tests do.
+/// CLI, builds with <c>gcc -std=c99 -Wall -Werror</c> and runs the program (<see cref="EmitCPrograms"/>);
+/// it returns early (and passes) when gcc is not on PATH, as the other compiling tests do.
 /// </summary>
-public partial class EmitCFixedMappingTests
+public class EmitCFixedMappingTests
 {
-    private const string Overlaps = "(not reproducible: the range overlaps the worker's own memory)";
-    private const string Unchecked = "(not reproducible: the range could not be checked against the worker's own memory)";
-
     /// <summary>
     /// [0x10000, 0x7ffffffff000): all of x86-64 Linux's 47-bit user address space above 64 KiB, so
     /// certainly the worker's text, libraries and stack. PROT_NONE, so that without the check the
@@ -150,101 +144,5 @@ public partial class EmitCFixedMappingTests
         Assert.Equal("ok = 0x0", run.Actual(8));
         Assert.DoesNotContain("no answer", run.Stdout, StringComparison.Ordinal);
         Assert.EndsWith("# ran to the end\n", run.Stdout, StringComparison.Ordinal);
-    }
-
-    /// <summary>The literal addresses above are x86-64 Linux's; elsewhere they may be free.</summary>
-    private static bool OnX64Linux() =>
-        OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64;
-
-    private static ulong Address(string actual)
-    {
-        Assert.StartsWith("ok = 0x", actual, StringComparison.Ordinal);
-        return ulong.Parse(actual.AsSpan("ok = 0x".Length), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-    }
-
-    private sealed record ProgramRun(string Stdout)
-    {
-        /// <summary>What the program printed for scenario line <paramref name="line"/>.</summary>
-        public string Actual(int line)
-        {
-            var found = ResultLine().Matches(Stdout)
-                .Where(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) == line)
-                .Select(m => m.Groups[2].Value.TrimEnd('\r'))
-                .ToList();
-            Assert.True(found.Count == 1, $"line {line}: {found.Count} results in\n{Stdout}");
-            return found[0];
-        }
-    }
-
-    [GeneratedRegex(@"^  (\d+): .*  => (.*)$", RegexOptions.Multiline)]
-    private static partial Regex ResultLine();
-
-    /// <summary>The C program <c>uvmsim emit-c</c> writes for <paramref name="body"/> (after <paramref name="prefix"/>).</summary>
-    private static string Emit(string body, string target, string prefix = "")
-    {
-        string dir = Directory.CreateTempSubdirectory("uvmsim-emitc-fixed-").FullName;
-        try
-        {
-            string scn = Path.Combine(dir, "s.scn"), c = Path.Combine(dir, "s.c");
-            File.WriteAllText(scn, prefix + body);
-            var cli = new CliHarness();
-            Assert.Equal(ExitCodes.Ok, cli.Run("emit-c", scn, "--target", target, "-o", c));
-            return File.ReadAllText(c);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-    }
-
-    /// <summary>
-    /// Emits, builds with gcc (-DUVMSIM_NO_ATF for netbsd, as on a system without ATF) and runs;
-    /// asserts the program exits 0. Null when gcc is not on PATH.
-    /// </summary>
-    private static ProgramRun? Build(string scenario, string target, string[] defines)
-    {
-        string? gcc = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
-            .Where(d => d.Length > 0)
-            .Select(d => Path.Combine(d, "gcc"))
-            .FirstOrDefault(File.Exists);
-        if (gcc is null)
-        {
-            return null;
-        }
-        string source = Emit(scenario, target);
-        string dir = Directory.CreateTempSubdirectory("uvmsim-emitc-fixed-").FullName;
-        try
-        {
-            string c = Path.Combine(dir, "prog.c"), exe = Path.Combine(dir, "prog");
-            File.WriteAllText(c, source);
-            string[] flags = target == "netbsd" ? ["-DUVMSIM_NO_ATF", .. defines] : defines;
-            (int buildExit, _, string buildErr) = Execute(gcc, ["-std=c99", "-Wall", "-Werror", .. flags, "-o", exe, c]);
-            Assert.True(buildExit == 0, $"gcc failed:\n{buildErr}");
-            (int exit, string stdout, string stderr) = Execute(exe, []);
-            Assert.True(exit == 0, $"exit {exit}\n{stdout}\n{stderr}");
-            return new ProgramRun(stdout);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-    }
-
-    private static (int Exit, string Stdout, string Stderr) Execute(string program, IEnumerable<string> args)
-    {
-        var info = new ProcessStartInfo(program, args)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using Process process = Process.Start(info)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        Task<string> stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{program} did not finish within 2 minutes");
-        }
-        return (process.ExitCode, stdout.Result, stderr.Result);
     }
 }
