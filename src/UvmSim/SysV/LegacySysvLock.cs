@@ -66,5 +66,16 @@ public sealed class LegacySysvLock(Kernel.Kernel kernel) : ISysvLock
     /// <inheritdoc/>
     public Func<MapEntry, bool>? DetachFilter(Segment segment) => null;
 
-    private static Attachment? Newest(Process p, Segment s) => p.Attachments.FirstOrDefault(a => a.Segment == s);
+    /// <summary>The caller's newest attachment of <paramref name="s"/> (attachments are listed newest first).</summary>
+    private static Attachment? Newest(Process p, Segment s)
+    {
+        foreach (Attachment a in p.Attachments)
+        {
+            if (a.Segment == s)
+            {
+                return a;
+            }
+        }
+        return null;
+    }
 }
