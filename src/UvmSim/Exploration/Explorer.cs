@@ -4,8 +4,8 @@ using UvmSim.Kernel;
 
 namespace UvmSim.Exploration;
 
-/// <summary>Settings of an exhaustive search (SPEC §13 <c>uvmsim explore</c>).</summary>
-public sealed record ExploreOptions(Universe Universe, int Depth, bool Transient = false, int MappingPages = 2);
+/// <summary>Settings of an exhaustive search (SPEC §13 <c>uvmsim explore</c>); <c>Jobs</c> threads share each level.</summary>
+public sealed record ExploreOptions(Universe Universe, int Depth, bool Transient = false, int MappingPages = 2, int Jobs = 1);
 
 /// <summary>The outcome: states explored, calls made, and the shortest counterexample if any.</summary>
 public sealed record ExploreResult(long States, long Calls, double Seconds, int Depth, Finding? Finding);
@@ -18,6 +18,13 @@ public sealed record ExploreResult(long States, long Calls, double Seconds, int 
 /// or violation met is a shortest counterexample (the most severe of its depth). Each state
 /// is rebuilt by replaying its sequence on a fresh kernel (the model has no snapshot), which costs a factor of the depth.
 /// </summary>
+/// <remarks>
+/// Parallel without changing the answer: a level is cut into blocks of prefixes; the jobs
+/// replay a block's sequences, each on its own kernels with its own auditor and hasher, and
+/// write one outcome per sequence; then the outcomes are taken in the sequential order, so
+/// the states kept, the counterexample chosen and every count are the same for any number
+/// of jobs.
+/// </remarks>
 public static class Explorer
 {
     /// <summary>The alphabet for <paramref name="procs"/> processes.</summary>
@@ -81,56 +88,71 @@ public static class Explorer
         }
     }
 
+    /// <summary>Prefixes a level hands to the jobs at a time: enough to share, few enough to keep outcomes small.</summary>
+    private const int Block = 2048;
+
+    /// <summary>What replaying one sequence gave: not applicable, a new state's hash, or a finding and its rank.</summary>
+    private readonly record struct Outcome(bool Applied, ulong Hash, Finding? Finding, int Rank);
+
+    /// <summary>One job's own checker and hasher (neither may be shared between threads).</summary>
+    private sealed class Worker
+    {
+        public readonly StateHash Hasher = new();
+        public readonly Auditor Auditor = new();
+    }
+
     /// <summary>Runs the search; <paramref name="progress"/> gets (depth, states) after each level.</summary>
     public static ExploreResult Run(ExploreOptions o, Action<int, long>? progress = null, CancellationToken cancel = default)
     {
         var clock = Stopwatch.StartNew();
         Universe u = o.Universe;
         IReadOnlyList<Op> alphabet = Alphabet(Math.Max(u.Procs, 2), o.MappingPages, o.Transient);
-        var hasher = new StateHash();
+        int jobs = Math.Clamp(o.Jobs, 1, 64);
+        var workers = Enumerable.Range(0, jobs).Select(_ => new Worker()).ToArray();
         var seen = new StateSet();
-        var auditor = new Auditor();
         var frontier = new List<Op[]> { Array.Empty<Op>() };
-        seen.Add(hasher.Of(u.Boot().Kernel));
+        seen.Add(workers[0].Hasher.Of(u.Boot().Kernel));
+        var outcomes = new Outcome[Block * alphabet.Count];
         long calls = 0;
         for (int depth = 1; depth <= o.Depth && frontier.Count > 0; depth++)
         {
             var next = new List<Op[]>();
             Finding? best = null;
             int bestRank = int.MaxValue;
-            foreach (Op[] prefix in frontier)
+            for (int first = 0; first < frontier.Count; first += Block)
             {
-                foreach (Op op in alphabet)
+                int count = Math.Min(Block, frontier.Count - first);
+                int slice = (count + jobs - 1) / jobs;
+                Parallel.For(0, jobs, new ParallelOptions { MaxDegreeOfParallelism = jobs, CancellationToken = cancel }, j =>
                 {
-                    cancel.ThrowIfCancellationRequested();
-                    Op[] seq = [.. prefix, op];
-                    OpInterpreter d = u.Boot();
-                    foreach (Op prior in prefix)
+                    for (int i = j * slice; i < Math.Min(count, (j + 1) * slice); i++)
                     {
-                        d.Apply(prior);
+                        for (int a = 0; a < alphabet.Count; a++)
+                        {
+                            cancel.ThrowIfCancellationRequested();
+                            outcomes[(i * alphabet.Count) + a] = Evaluate(u, frontier[first + i], alphabet[a], workers[j]);
+                        }
                     }
-                    if (op.Proc >= d.ProcessCount)
+                });
+                for (int i = 0; i < count; i++)
+                {
+                    Op[] prefix = frontier[first + i];
+                    for (int a = 0; a < alphabet.Count; a++)
                     {
-                        continue;
-                    }
-                    calls += seq.Length;
-                    try
-                    {
-                        d.Apply(op);
-                    }
-                    catch (KernelPanic panic)
-                    {
-                        Consider(new Finding(true, panic.Message, seq, u.Procs, u.Pages), 0, ref best, ref bestRank);
-                        continue;
-                    }
-                    if (auditor.Check(d.Kernel, full: false) is { Count: > 0 } violations)
-                    {
-                        Consider(Finding.FromViolations([.. violations], seq, u.Procs, u.Pages), Rank(violations), ref best, ref bestRank);
-                        continue;
-                    }
-                    if (seen.Add(hasher.Of(d.Kernel)))
-                    {
-                        next.Add(seq);
+                        Outcome r = outcomes[(i * alphabet.Count) + a];
+                        if (!r.Applied)
+                        {
+                            continue;
+                        }
+                        calls += prefix.Length + 1;
+                        if (r.Finding is { } f)
+                        {
+                            Consider(f, r.Rank, ref best, ref bestRank);
+                        }
+                        else if (seen.Add(r.Hash))
+                        {
+                            next.Add([.. prefix, alphabet[a]]);
+                        }
                     }
                 }
             }
@@ -142,5 +164,35 @@ public static class Explorer
             progress?.Invoke(depth, seen.Count);
         }
         return new ExploreResult(seen.Count, calls, clock.Elapsed.TotalSeconds, o.Depth, null);
+    }
+
+    /// <summary>
+    /// Replays <paramref name="prefix"/> then <paramref name="op"/> on a fresh kernel and
+    /// audits the result. =&gt; not applied when the op names a process that does not exist.
+    /// </summary>
+    private static Outcome Evaluate(Universe u, Op[] prefix, Op op, Worker w)
+    {
+        OpInterpreter d = u.Boot();
+        foreach (Op prior in prefix)
+        {
+            d.Apply(prior);
+        }
+        if (op.Proc >= d.ProcessCount)
+        {
+            return default;
+        }
+        try
+        {
+            d.Apply(op);
+        }
+        catch (KernelPanic panic)
+        {
+            return new Outcome(true, 0, new Finding(true, panic.Message, [.. prefix, op], u.Procs, u.Pages), 0);
+        }
+        if (w.Auditor.Check(d.Kernel, full: false) is { Count: > 0 } violations)
+        {
+            return new Outcome(true, 0, Finding.FromViolations([.. violations], [.. prefix, op], u.Procs, u.Pages), Rank(violations));
+        }
+        return new Outcome(true, w.Hasher.Of(d.Kernel), null, 0);
     }
 }

@@ -51,6 +51,24 @@ public class ExplorerTests
         Assert.DoesNotContain("munlock", text);
     }
 
+    [Theory]
+    [InlineData(PresetNames.NetBsd8, 6, 1)]
+    [InlineData(PresetNames.Thorpej2019, 6, 1)]
+    [InlineData(PresetNames.Dual, 5, 2)]
+    public void Explore_gives_the_same_answer_on_any_number_of_jobs(string preset, int depth, int procs)
+    {
+        var u = new Universe(P(preset), Pages: 32, Procs: procs);
+        CancellationToken cancel = TestContext.Current.CancellationToken;
+        ExploreResult one = Explorer.Run(new ExploreOptions(u, depth, Jobs: 1), cancel: cancel);
+        foreach (int jobs in new[] { 2, 3 })
+        {
+            ExploreResult many = Explorer.Run(new ExploreOptions(u, depth, Jobs: jobs), cancel: cancel);
+            Assert.Equal((one.States, one.Calls, one.Depth), (many.States, many.Calls, many.Depth));
+            Assert.Equal(one.Finding?.Ops, many.Finding?.Ops);
+            Assert.Equal(one.Finding?.Message, many.Finding?.Message);
+        }
+    }
+
     [Fact]
     public void Explore_dual_finds_nothing_up_to_depth_4()
     {
