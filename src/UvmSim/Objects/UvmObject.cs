@@ -115,8 +115,11 @@ public abstract class UvmObject
     }
 
     /// <summary>Pages of the object from <paramref name="index"/> to the end of its chunk; 0 past the object's end.</summary>
-    internal int RunLength(long index) =>
-        (int)Math.Clamp(SizePages - index, 0, ChunkSize - (int)(index & (ChunkSize - 1)));
+    internal int RunLength(long index)
+    {
+        int toChunkEnd = ChunkSize - (int)(index & (ChunkSize - 1));
+        return SizePages < 0 ? toChunkEnd : (int)Math.Clamp(SizePages - index, 0, toChunkEnd);
+    }
 
     /// <summary>
     /// Pages live in chunks of 512, like a page table, with the last chunk used cached; the
@@ -136,7 +139,7 @@ public abstract class UvmObject
                 return null;
             }
             // Sized to the object: a small segment or shared mapping costs what it can hold.
-            long sizeHere = SizePages - (key << ChunkBits);
+            long sizeHere = SizePages < 0 ? ChunkSize : SizePages - (key << ChunkBits);
             chunk = new int[(int)Math.Clamp(sizeHere, (index & (ChunkSize - 1)) + 1, ChunkSize)];
             Array.Fill(chunk, -1);
             _chunks[key] = chunk;
