@@ -13,14 +13,15 @@ namespace UvmSim.Tests.Cli;
 public class EmitCFixedMappingTests
 {
     /// <summary>
-    /// [0x10000, 0x7ffffffff000): all of x86-64 Linux's 47-bit user address space above 64 KiB, so
-    /// certainly the worker's text, libraries and stack. PROT_NONE, so that without the check the
-    /// kernel really makes it (no commit charge) and the worker dies.
+    /// Model address 0x10000 up to 0x7ffffffff000 in the kernel, the top of x86-64 Linux's 47-bit
+    /// user address space: the arena (1 TiB up) and everything above it, so certainly the
+    /// worker's libraries and stack. PROT_NONE, so that without the check the kernel really makes
+    /// it (no commit charge) and the worker dies.
     /// </summary>
     private const string OverWorker = """
         proc A
         A: a = mmap 1p rw private|anon
-        A: x = mmap 0x7ffffffef000 none private|anon|fixed at 0x10000
+        A: x = mmap 0x7efffffef000 none private|anon|fixed at 0x10000
         A: munmap x 1p                          => unbound
         A: b = mmap 1p rw private|anon
         A: touch b 1p write
@@ -128,7 +129,8 @@ public class EmitCFixedMappingTests
     public void Emitted_fixed_mmap_is_guarded_and_a_plain_one_is_not()
     {
         string c = Emit("proc A\nA: a = mmap 1p rw private|anon\nA: mmap 1p rw shared|fixed at a file f 1p\n", "linux", "file f 2p\n");
-        Assert.Contains("if (uvmsim_fixed_refused(a, (UINT64_C(0) + val[0]), (UINT64_C(0) + UINT64_C(1) * pg), (UINT64_C(0) + UINT64_C(1) * pg))) break;", c, StringComparison.Ordinal);
+        Assert.Contains("uint64_t at = uvmsim_real((UINT64_C(0) + val[0]), uvmsim_raw(0));", c, StringComparison.Ordinal);
+        Assert.Contains("if (uvmsim_fixed_refused(a, at, (UINT64_C(0) + UINT64_C(1) * pg), (UINT64_C(0) + UINT64_C(1) * pg))) break;", c, StringComparison.Ordinal);
         Assert.Single(Regex.Matches(c, @"uvmsim_fixed_refused\(a,"));
     }
 

@@ -13,10 +13,11 @@ namespace UvmSim.Tests.Cli;
 public class EmitCRangeGuardTests
 {
     /// <summary>
-    /// From the scenario's own <c>a</c> to the top of x86-64 Linux's 47-bit user address space: what
-    /// lies above <c>a</c> (Linux places mappings top-down) is the worker's libraries and stack.
+    /// From the scenario's own <c>a</c> in the arena (1 TiB up) to 0x7ffffffff000 in the kernel
+    /// (model address 0x7efffffff000), the top of x86-64 Linux's 47-bit user address space: what
+    /// lies above the arena is the worker's libraries and stack.
     /// </summary>
-    private const string FromAToTheTop = "a 0x7ffffffff000-a";
+    private const string FromAToTheTop = "a 0x7efffffff000-a";
 
     [Theory]
     [InlineData("munmap " + FromAToTheTop, "linux")]
@@ -140,8 +141,11 @@ public class EmitCRangeGuardTests
         string line = Case(Emit($"proc A\nA: a = mmap 2p rw private|anon\nA: {call}\n", "netbsd"), 3);
         if (guarded)
         {
-            // first in its case, before the call (minherit: before the #if choosing its form)
-            Assert.StartsWith("\t\tif (uvmsim_range_refused(a, (UINT64_C(0) + val[0]", line.Split('\n')[1], StringComparison.Ordinal);
+            // right after the arena address is computed, before the call (minherit: before the
+            // #if choosing its form)
+            string[] lines = line.Split('\n');
+            Assert.StartsWith("\t\tuint64_t at = uvmsim_real((UINT64_C(0) + val[0]", lines[1], StringComparison.Ordinal);
+            Assert.StartsWith("\t\tif (uvmsim_range_refused(a, at, ", lines[2], StringComparison.Ordinal);
         }
         else
         {

@@ -26,9 +26,11 @@ internal static class CEmitRuntime
 /*
  * The runtime, the same in every emitted program. The coordinator (this process) forks one
  * worker per scenario process and sends each line to its worker over a pipe, waiting for the
- * answer with a timeout (uvmsim_call); only the coordinator prints. A worker never lets a
- * `fixed` mmap, munmap, mprotect or minherit reach memory its scenario did not map, such as
- * its own stack or libc (uvmsim_own says how).
+ * answer with a timeout (uvmsim_call); only the coordinator prints. Scenario addresses live in
+ * an arena at UVMSIM_BASE, and mappings are placed there as the model places them
+ * (uvmsim_real, uvmsim_place). A worker never lets a `fixed` mmap, munmap, mprotect or
+ * minherit reach memory its scenario did not map, such as its own stack or libc (uvmsim_own
+ * says how).
  */
 
 #if defined(__linux__) && !defined(_GNU_SOURCE)
@@ -101,11 +103,38 @@ internal static class CEmitRuntime
 #endif
 #endif
 
+/*
+ * The arena. The model's address space starts at UVMSIM_MAP_MIN (0x1000) and fills upwards,
+ * first fit; Linux places mappings top-down near 0x7f... and refuses page 0. So every scenario
+ * address m lives at UVMSIM_BASE + m, a range that is free in a fresh process (1 TiB: above
+ * the text, heap and mmap_min_addr, below PIE text and the top-down libraries and stack, on
+ * Linux x86-64 and NetBSD amd64), and results there are printed as m again. A test or a
+ * kernel with another layout may choose another base: cc -DUVMSIM_BASE=...
+ *
+ * Which addresses are translated (uvmsim_real): every one from UVMSIM_MAP_MIN up to where
+ * UVMSIM_BASE + m would pass 2^64. Those below the map minimum (page 0) and those within
+ * UVMSIM_BASE of 2^64 keep their value: the model rejects them as out of range, and so does
+ * the kernel at that value (page 0 is never mapped; the top is kernel space). Addresses at
+ * or near the model's maximum land above the kernel's user space (UVMSIM_BASE + 0x7f7fffffc000
+ * is above x86-64's 47-bit 0x7ffffffff000 and NetBSD amd64's 0x7f7fffffc000), so ranges that
+ * run past the model's maximum run past the kernel's too and get its range error. Lengths
+ * are never translated: a wrapping length wraps from the same place in the arena.
+ */
+#ifndef UVMSIM_BASE
+#define UVMSIM_BASE UINT64_C(0x10000000000)
+#endif
+
 enum { ST_UNSTARTED, ST_RUNNING, ST_GONE };
+/*
+ * What a named value is (bnd[]): unbound; a number (an id, a pid, a count); an address the
+ * model also names, kept as the model's address (val = real - UVMSIM_BASE); or a real address
+ * the model cannot name (brk's heap, a mapping the kernel placed outside the arena), kept as is.
+ */
+enum { B_UNBOUND, B_VALUE, B_ADDR, B_RAW };
 /* A_FOREIGN, A_UNCHECKED: a call not made, to keep the worker's own memory (uvmsim_own). */
 enum { A_OK, A_ERR, A_EXIT, A_NOTE, A_FOREIGN, A_UNCHECKED };
 
-/* Coordinator -> worker: the line to run (0: quit) and the named values. */
+/* Coordinator -> worker: the line to run (0: quit) and the named values (with their B_ kind). */
 struct uvmsim_cmd {
 	int32_t line;
 	uint64_t val[UVMSIM_NVALS];
@@ -117,7 +146,8 @@ struct uvmsim_ack {
 	int32_t line;
 	int32_t kind;
 	int32_t err;
-	uint64_t value;
+	int32_t vkind;   /* what value is, for bnd[]: B_VALUE, B_ADDR or B_RAW */
+	uint64_t value;  /* B_ADDR: the model's address, real - UVMSIM_BASE */
 };
 
 static uint64_t val[UVMSIM_NVALS];
@@ -154,6 +184,7 @@ static UVMSIM_UNUSED const char *uvmsim_errno_name(int e, char *buf, size_t n)
 	case ENOSPC: return "ENOSPC";
 	case EFBIG: return "EFBIG";
 	case EOVERFLOW: return "EOVERFLOW";
+	case EBADF: return "EBADF";  /* Linux: mmap without MAP_ANON and without a file */
 	default:
 		snprintf(buf, n, "%d", e);
 		return buf;
@@ -163,7 +194,24 @@ static UVMSIM_UNUSED const char *uvmsim_errno_name(int e, char *buf, size_t n)
 static UVMSIM_UNUSED void uvmsim_ok(struct uvmsim_ack *a, uint64_t v)
 {
 	a->kind = A_OK;
+	a->vkind = B_VALUE;
 	a->value = v;
+}
+
+/*
+ * A call that returned address r. In the arena (and not asked for at a raw address) it is the
+ * model address it stands for, so it prints as `uvmsim run --trace` does; any other address
+ * stays real (B_RAW) and is never translated again.
+ */
+static UVMSIM_UNUSED void uvmsim_ok_address(struct uvmsim_ack *a, uint64_t r, int raw)
+{
+	uvmsim_ok(a, r);
+	if (raw || r < UVMSIM_BASE + UVMSIM_MAP_MIN || r - UVMSIM_BASE >= UVMSIM_MAP_MAX) {
+		a->vkind = B_RAW;
+	} else {
+		a->vkind = B_ADDR;
+		a->value = r - UVMSIM_BASE;
+	}
 }
 
 static UVMSIM_UNUSED void uvmsim_err(struct uvmsim_ack *a, int e)
@@ -179,6 +227,24 @@ static UVMSIM_UNUSED void uvmsim_ret0(struct uvmsim_ack *a, int r)
 		uvmsim_ok(a, 0);
 	else
 		uvmsim_err(a, errno);
+}
+
+/*
+ * The real address of scenario address m (the arena's comment above).
+ * => raw: m was computed from a B_RAW value, an address the model cannot name: used as is.
+ * => m below the map minimum, or so high that UVMSIM_BASE + m would wrap: used as is.
+ */
+static UVMSIM_UNUSED uint64_t uvmsim_real(uint64_t m, int raw)
+{
+	if (raw || m < UVMSIM_MAP_MIN || m > UINT64_MAX - UVMSIM_BASE)
+		return m;
+	return UVMSIM_BASE + m;
+}
+
+/* Whether named value i is a real address the model cannot name (B_RAW). */
+static UVMSIM_UNUSED int uvmsim_raw(int i)
+{
+	return bnd[i] == B_RAW;
 }
 
 static UVMSIM_UNUSED void uvmsim_file_path(int f, char *buf, size_t n)
@@ -232,9 +298,9 @@ static UVMSIM_UNUSED int uvmsim_touch(uint64_t addr, uint64_t len, int write)
  * The scenario's own memory, kept by each worker.
  *
  * A worker is an ordinary process: its text, libc, stack, heap and this runtime's tables lie
- * at addresses its kernel chose, and on a kernel that places mappings top-down (Linux) those
- * are addresses a scenario's range may name or run into (`munmap a 2p` where only a is the
- * scenario's). MAP_FIXED replaces whatever is there, munmap removes it, mprotect to none or
+ * at addresses its kernel chose, outside the arena, and a scenario's range can still reach
+ * them: a literal address above the arena, a range long enough to leave it, or one relative
+ * to brk's heap (which is not in the arena). MAP_FIXED replaces whatever is there, munmap removes it, mprotect to none or
  * read makes it fault, and minherit none or zero (Linux: MADV_DONTFORK, MADV_WIPEONFORK)
  * takes it from a `fork` child: such a line would kill the worker or corrupt it. So the
  * worker keeps uvmsim_own, the pages its scenario's calls were given (mmap, shmat and brk
@@ -364,8 +430,80 @@ static void uvmsim_own_remove(uint64_t s, uint64_t e)
 	}
 }
 
-/* An mmap result (r, error e): on success [r, r+len) becomes the scenario's own. */
-static UVMSIM_UNUSED void uvmsim_mapped(struct uvmsim_ack *a, void *r, uint64_t len, int e)
+/*
+ * The lowest address at or above `from` where `size` bytes fit below `limit` between the
+ * ranges of uvmsim_own (all real, page-aligned); 0 when none does.
+ */
+static uint64_t uvmsim_first_fit(uint64_t from, uint64_t limit, uint64_t size)
+{
+	uint64_t at = from;
+	int i;
+
+	for (i = 0; i < nown && uvmsim_own[i].start < limit; i++) {
+		if (uvmsim_own[i].end <= at)
+			continue;
+		if (uvmsim_own[i].start >= at && uvmsim_own[i].start - at >= size)
+			return at;
+		at = uvmsim_own[i].end;  /* past this range, which ends above at */
+	}
+	return at <= limit && limit - at >= size ? at : 0;
+}
+
+/*
+ * Where a mapping of len bytes without MAP_FIXED goes: where the model puts it
+ * (VmMap.FindSpace, SPEC 3.3), passed to the kernel as a hint. The model's hint m (0: none),
+ * rounded down to a page, if the range there is free, else the first fit upward from it, else
+ * the first fit from the map minimum. "Free" is outside uvmsim_own: the arena holds nothing
+ * but the scenario's own ranges.
+ * => NULL (the kernel chooses) when the length is 0 or wraps (the kernel then fails as the
+ *    model does) or nothing fits; a raw m (from an address the model cannot name) as is.
+ * => Linux and NetBSD map at a hint whose range is free. If the kernel puts the mapping
+ *    elsewhere anyway, the line still works and prints what it got (uvmsim_call).
+ */
+static UVMSIM_UNUSED void *uvmsim_place(uint64_t m, int raw, uint64_t len)
+{
+	uint64_t size = (len + pg - 1) & ~(pg - 1), h = m & ~(pg - 1);
+	uint64_t limit = UVMSIM_BASE + UVMSIM_MAP_MAX, at = 0;
+
+	if (raw)
+		return (void *)(uintptr_t)m;
+	if (len == 0 || size < len)
+		return NULL;
+	if (h >= UVMSIM_MAP_MIN && h < UVMSIM_MAP_MAX)
+		at = uvmsim_first_fit(UVMSIM_BASE + h, limit, size);
+	if (at == 0)
+		at = uvmsim_first_fit(UVMSIM_BASE + UVMSIM_MAP_MIN, limit, size);
+	return (void *)(uintptr_t)at;
+}
+
+/*
+ * shmat at scenario address m (raw: as for uvmsim_real). No address (0, or one SHM_RND rounds
+ * down to 0) is placed as the model places it: at the first fit from the map minimum
+ * (ShmTable.Attach). shmat takes an address as exact, not as a hint, and refuses an occupied
+ * range (EINVAL; SHM_REMAP is never passed): then the kernel chooses.
+ */
+static UVMSIM_UNUSED void *uvmsim_shmat(int id, uint64_t m, int raw, int flags)
+{
+	struct shmid_ds ds;
+	void *at = NULL, *r;
+
+	if (raw || (m != 0 && ((flags & SHM_RND) == 0 || (m & ~(pg - 1)) != 0)))
+		return shmat(id, (void *)(uintptr_t)uvmsim_real(m, raw), flags);
+	if (shmctl(id, IPC_STAT, &ds) == 0)
+		at = uvmsim_place(0, 0, (uint64_t)ds.shm_segsz);
+	if (at != NULL) {
+		r = shmat(id, at, flags);
+		if (r != (void *)-1 || errno != EINVAL)
+			return r;
+	}
+	return shmat(id, NULL, flags);
+}
+
+/*
+ * An mmap result (r, error e): on success [r, r+len) becomes the scenario's own. raw: it was
+ * asked for at an address the model cannot name (uvmsim_ok_address).
+ */
+static UVMSIM_UNUSED void uvmsim_mapped(struct uvmsim_ack *a, void *r, uint64_t len, int e, int raw)
 {
 	uint64_t s, end;
 
@@ -375,7 +513,7 @@ static UVMSIM_UNUSED void uvmsim_mapped(struct uvmsim_ack *a, void *r, uint64_t 
 	}
 	if (uvmsim_pages((uint64_t)(uintptr_t)r, len, &s, &end))
 		uvmsim_own_add(s, end);
-	uvmsim_ok(a, (uint64_t)(uintptr_t)r);
+	uvmsim_ok_address(a, (uint64_t)(uintptr_t)r, raw);
 }
 
 /* An munmap result (0 or -1 with errno): on success [addr, addr+len) is no longer the scenario's. */
@@ -390,7 +528,8 @@ static UVMSIM_UNUSED void uvmsim_unmapped(struct uvmsim_ack *a, uint64_t addr, u
 
 /*
  * An sbrk result r (error e) for n bytes: the new part's pages become the scenario's own, but
- * not the page the old break was in (the worker's malloc heap may end there).
+ * not the page the old break was in (the worker's malloc heap may end there). The heap is the
+ * kernel's, outside the arena: its address is printed and used as it is.
  */
 static UVMSIM_UNUSED void uvmsim_grown(struct uvmsim_ack *a, void *r, uint64_t n, int e)
 {
@@ -403,11 +542,14 @@ static UVMSIM_UNUSED void uvmsim_grown(struct uvmsim_ack *a, void *r, uint64_t n
 	s = (old + pg - 1) & ~(pg - 1);
 	if (s >= old && old + n > s && uvmsim_pages(s, old + n - s, &s, &end))
 		uvmsim_own_add(s, end);
-	uvmsim_ok(a, old);
+	uvmsim_ok_address(a, old, 1);
 }
 
-/* A shmat result r (error e) for segment id: on success the attached pages are the scenario's own. */
-static UVMSIM_UNUSED void uvmsim_attached(struct uvmsim_ack *a, int id, void *r, int e)
+/*
+ * A shmat result r (error e) for segment id: on success the attached pages are the scenario's
+ * own. raw: as for uvmsim_mapped.
+ */
+static UVMSIM_UNUSED void uvmsim_attached(struct uvmsim_ack *a, int id, void *r, int e, int raw)
 {
 	struct shmid_ds ds;
 	uint64_t s, end;
@@ -422,7 +564,7 @@ static UVMSIM_UNUSED void uvmsim_attached(struct uvmsim_ack *a, int id, void *r,
 		shm_attached[nattached++].end = end;
 		uvmsim_own_add(s, end);
 	}
-	uvmsim_ok(a, (uint64_t)(uintptr_t)r);
+	uvmsim_ok_address(a, (uint64_t)(uintptr_t)r, raw);
 }
 
 /*
@@ -727,7 +869,7 @@ static UVMSIM_UNUSED void uvmsim_not_reproducible(int line, const char *text, in
 {
 	uvmsim_say(line, text, "(not reproducible at user level)");
 	if (bind >= 0)
-		bnd[bind] = 0;
+		bnd[bind] = B_UNBOUND;
 }
 
 /* `file NAME SIZE [ro]`: a temporary file of SIZE bytes, removed at the end. */
@@ -757,8 +899,9 @@ static UVMSIM_UNUSED void uvmsim_make_file(int line, const char *text, int f, ui
 /*
  * A call line run by scenario process p: checks that the process runs and that every name
  * it uses is bound (else "unbound", as `uvmsim run` reports it), sends the line, waits for
- * the ack and prints the result. bind: the NAME slot it binds (-1: none); child: the
- * process a `fork` line declares (-1: none).
+ * the ack and prints the result (an address in the arena as the model's: uvmsim_ok_address).
+ * bind: the NAME slot it binds (-1: none); child: the process a `fork` line declares (-1:
+ * none); flags: UVMSIM_SHM_CREATE or 0.
  */
 static UVMSIM_UNUSED void uvmsim_call(int line, int p, const char *text, const int *uses, int nuses,
     int bind, int child, int flags)
@@ -771,14 +914,14 @@ static UVMSIM_UNUSED void uvmsim_call(int line, int p, const char *text, const i
 	if (pstate[p] != ST_RUNNING) {
 		uvmsim_say(line, text, pstate[p] == ST_GONE ? "(process not running)" : "unbound");
 		if (bind >= 0)
-			bnd[bind] = 0;
+			bnd[bind] = B_UNBOUND;
 		return;
 	}
 	for (i = 0; i < nuses; i++) {
 		if (!bnd[uses[i]]) {
 			uvmsim_say(line, text, "unbound");
 			if (bind >= 0)
-				bnd[bind] = 0;
+				bnd[bind] = B_UNBOUND;
 			return;
 		}
 	}
@@ -793,7 +936,7 @@ static UVMSIM_UNUSED void uvmsim_call(int line, int p, const char *text, const i
 		kill(proc_pid[p], SIGKILL);
 		pstate[p] = ST_GONE;
 		if (bind >= 0)
-			bnd[bind] = 0;
+			bnd[bind] = B_UNBOUND;
 		return;
 	}
 	switch (a.kind) {
@@ -803,7 +946,7 @@ static UVMSIM_UNUSED void uvmsim_call(int line, int p, const char *text, const i
 		uvmsim_say(line, text, buf);
 		if (bind >= 0) {
 			val[bind] = a.value;
-			bnd[bind] = 1;
+			bnd[bind] = (unsigned char)a.vkind;
 		}
 		if (child >= 0) {
 			proc_pid[child] = (pid_t)a.value;
@@ -817,7 +960,7 @@ static UVMSIM_UNUSED void uvmsim_call(int line, int p, const char *text, const i
 	case A_ERR:
 		uvmsim_say(line, text, uvmsim_errno_name(a.err, buf, sizeof buf));
 		if (bind >= 0)
-			bnd[bind] = 0;
+			bnd[bind] = B_UNBOUND;
 		break;
 	default:
 		uvmsim_say(line, text,
@@ -825,7 +968,7 @@ static UVMSIM_UNUSED void uvmsim_call(int line, int p, const char *text, const i
 		    : a.kind == A_UNCHECKED ? "(not reproducible: the range could not be checked against the worker's own memory)"
 		    : "(not reproducible on this system)");
 		if (bind >= 0)
-			bnd[bind] = 0;
+			bnd[bind] = B_UNBOUND;
 		break;
 	}
 }

@@ -24,6 +24,12 @@ public enum CTarget
 ///    <c>(not reproducible at user level)</c>; <c>check segment ID exists|nattch</c> reads
 ///    <c>IPC_STAT</c>; the program never hangs (every wait has a
 ///    timeout) and exits 0 when it ran to the end.
+/// =&gt; scenario addresses live in an arena: model address m is real address
+///    <c>UVMSIM_BASE</c> + m (1 TiB by default), except page 0 and addresses within
+///    <c>UVMSIM_BASE</c> of 2^64, which keep their value so the kernel rejects them as the model
+///    does; mappings without <c>fixed</c> get the model's first fit as a hint, and addresses
+///    returned in the arena print as model addresses, so the output matches
+///    <c>uvmsim run --trace</c> (<c>docs/emit-c.md</c>).
 /// =&gt; a <c>fixed</c> mmap, <c>munmap</c>, <c>mprotect</c> or <c>minherit</c> whose range reaches
 ///    memory the scenario did not map (the worker's own code, libraries or stack) is not made, so
 ///    one line cannot kill the process that runs the later ones; it prints
@@ -157,6 +163,13 @@ public static class CEmitter
                 + (target == CTarget.NetBsd ? " -latf-c   (or -DUVMSIM_NO_ATF for a plain program)" : ""));
             Line(" * Run it as root: SHM_LOCK and the uid= processes need it.");
             Line(" *");
+            Line(" * Addresses: the model maps first fit upwards from 0x1000; this program keeps every");
+            Line(" * scenario address m at UVMSIM_BASE + m (1 TiB; cc -DUVMSIM_BASE=... to move it),");
+            Line(" * passes the model's first fit as the hint of each mmap and shmat without `fixed`,");
+            Line(" * and prints addresses in that arena as m, so they read as the model's. Page 0 and");
+            Line(" * addresses within UVMSIM_BASE of 2^64 are passed as they are (out of range on both).");
+            Line(" * brk's heap is the kernel's, outside the arena: its addresses print as they are.");
+            Line(" *");
             Line(" * A `fixed` mmap, munmap, mprotect or minherit is not made where its range reaches");
             Line(" * memory the scenario did not map (this program's own code, libraries or stack: a");
             Line(" * kernel that places mappings top-down puts them where a scenario's addresses may");
@@ -174,6 +187,9 @@ public static class CEmitter
             Line($"#define UVMSIM_NPROCS {Math.Max(1, _procs.Count)}");
             Line($"#define UVMSIM_NVALS {Math.Max(1, _values.Count)}");
             Line($"#define UVMSIM_NFILES {Math.Max(1, _files.Count)}");
+            Line("/* The model's user address range [min, max) (SPEC 3.3, VmMap): the arena's extent. */");
+            Line($"#define UVMSIM_MAP_MIN UINT64_C(0x{VmMap.DefaultMin:x})");
+            Line($"#define UVMSIM_MAP_MAX UINT64_C(0x{VmMap.DefaultMax:x})");
             Line();
             Line("/* Scenario names, by slot. Processes: "
                 + (_procs.Count == 0 ? "none" : string.Join(", ", _procs.Select(p => $"{p.Value} = {p.Key}")))
@@ -224,21 +240,23 @@ public static class CEmitter
                 case MunmapCall m:
                     return
                     [
-                        RangeGuard(m.Address, m.Length),
-                        $"uvmsim_unmapped(a, {Expr(m.Address)}, {Expr(m.Length)}, munmap({Ptr(m.Address)}, {Size(m.Length)}));",
+                        At(m.Address),
+                        RangeGuard(m.Length),
+                        $"uvmsim_unmapped(a, at, {Expr(m.Length)}, munmap({AtPtr}, {Size(m.Length)}));",
                     ];
                 case MprotectCall m:
                     return
                     [
-                        RangeGuard(m.Address, m.Length),
-                        $"uvmsim_ret0(a, mprotect({Ptr(m.Address)}, {Size(m.Length)}, {Prot(m.Protection)}));",
+                        At(m.Address),
+                        RangeGuard(m.Length),
+                        $"uvmsim_ret0(a, mprotect({AtPtr}, {Size(m.Length)}, {Prot(m.Protection)}));",
                     ];
                 case MinheritCall m:
                     return Minherit(m);
                 case MlockCall m:
-                    return [$"uvmsim_ret0(a, mlock({Ptr(m.Address)}, {Size(m.Length)}));"];
+                    return [At(m.Address), $"uvmsim_ret0(a, mlock({AtPtr}, {Size(m.Length)}));"];
                 case MunlockCall m:
-                    return [$"uvmsim_ret0(a, munlock({Ptr(m.Address)}, {Size(m.Length)}));"];
+                    return [At(m.Address), $"uvmsim_ret0(a, munlock({AtPtr}, {Size(m.Length)}));"];
                 case MlockallCall m:
                     {
                         string flags = Join(
@@ -262,7 +280,8 @@ public static class CEmitter
                 case TouchCall t:
                     return
                     [
-                        $"int e = uvmsim_touch({Expr(t.Address)}, {Expr(t.Length)}, {(t.Access == Access.Write ? 1 : 0)});",
+                        At(t.Address),
+                        $"int e = uvmsim_touch(at, {Expr(t.Length)}, {(t.Access == Access.Write ? 1 : 0)});",
                         "if (e != 0) uvmsim_err(a, e); else uvmsim_ok(a, 0);",
                     ];
                 case ForkCall f:
@@ -302,15 +321,16 @@ public static class CEmitter
                         string flags = Join(
                             (s.Flags.Bits & Flags.ShmReadOnly) != 0 ? "SHM_RDONLY" : null,
                             (s.Flags.Bits & Flags.ShmRound) != 0 ? "SHM_RND" : null);
-                        string addr = s.Address is null ? "NULL" : Ptr(s.Address);
+                        // Without an address (or at 0): at the model's first fit (uvmsim_shmat).
+                        string at = s.Address is null ? "UINT64_C(0)" : Expr(s.Address);
                         return
                         [
-                            $"void *r = shmat((int){Expr(s.Id)}, {addr}, {flags});",
-                            $"uvmsim_attached(a, (int){Expr(s.Id)}, r, errno);",
+                            $"void *r = uvmsim_shmat((int){Expr(s.Id)}, {at}, {RawFlag(s.Address)}, {flags});",
+                            $"uvmsim_attached(a, (int){Expr(s.Id)}, r, errno, {RawFlag(s.Address)});",
                         ];
                     }
                 case ShmdtCall s:
-                    return [$"uvmsim_detached(a, {Expr(s.Address)}, shmdt({Ptr(s.Address)}));"];
+                    return [At(s.Address), $"uvmsim_detached(a, at, shmdt({AtPtr}));"];
                 case ShmctlCall s:
                     return Shmctl(s);
                 default:
@@ -336,14 +356,22 @@ public static class CEmitter
                 code.Add($"/* raw flag bits {Number(bits & ~known)} (NetBSD numbering) are not passed on */");
             }
             string flags = Join([.. words]);
-            string addr = m.Address is null ? "NULL" : Ptr(m.Address);
             string len = Size(m.Length);
+            string addr;
             if ((bits & Flags.MapFixed) != 0)
             {
+                code.Add(m.Address is null ? "uint64_t at = 0;" : At(m.Address));
                 code.Add("/* MAP_FIXED replaces what is there: not the worker's own memory (uvmsim_own). */");
-                string guardAddr = m.Address is null ? "UINT64_C(0)" : Expr(m.Address);
                 string guardOff = m.File is not null && m.Offset is not null ? Expr(m.Offset) : "UINT64_C(0)";
-                code.Add($"if (uvmsim_fixed_refused(a, {guardAddr}, {Expr(m.Length)}, {guardOff})) break;");
+                code.Add($"if (uvmsim_fixed_refused(a, at, {Expr(m.Length)}, {guardOff})) break;");
+                addr = AtPtr;
+            }
+            else
+            {
+                // The model's hint rule, computed over the scenario's own ranges (uvmsim_place).
+                string hint = m.Address is null ? "UINT64_C(0)" : Expr(m.Address);
+                code.Add($"void *hint = uvmsim_place({hint}, {RawFlag(m.Address)}, {Expr(m.Length)});  /* where the model maps it */");
+                addr = "hint";
             }
             if (m.File is { } file)
             {
@@ -357,23 +385,24 @@ public static class CEmitter
                 code.Add($"void *r = mmap({addr}, {len}, {Prot(m.Protection)}, {flags}, fd, {off});");
                 code.Add("int e = errno;");
                 code.Add("close(fd);");
-                code.Add($"uvmsim_mapped(a, r, {Expr(m.Length)}, e);");
+                code.Add($"uvmsim_mapped(a, r, {Expr(m.Length)}, e, {RawFlag(m.Address)});");
             }
             else
             {
                 code.Add($"void *r = mmap({addr}, {len}, {Prot(m.Protection)}, {flags}, -1, 0);");
-                code.Add($"uvmsim_mapped(a, r, {Expr(m.Length)}, errno);");
+                code.Add($"uvmsim_mapped(a, r, {Expr(m.Length)}, errno, {RawFlag(m.Address)});");
             }
             return code;
         }
 
         /// <summary>
         /// The statement that stops a munmap, mprotect or minherit line before its call when the
-        /// range reaches memory the scenario did not map (<c>uvmsim_range_refused</c>): changing
-        /// the worker's own memory would kill the process that runs the later lines.
+        /// range [<c>at</c>, <c>at</c> + <paramref name="length"/>) reaches memory the scenario did
+        /// not map (<c>uvmsim_range_refused</c>): changing the worker's own memory would kill the
+        /// process that runs the later lines.
         /// </summary>
-        private string RangeGuard(Expr address, Expr length) =>
-            $"if (uvmsim_range_refused(a, {Expr(address)}, {Expr(length)})) break;  /* not the worker's own memory (uvmsim_own) */";
+        private string RangeGuard(Expr length) =>
+            $"if (uvmsim_range_refused(a, at, {Expr(length)})) break;  /* not the worker's own memory (uvmsim_own) */";
 
         private bool FileIsReadOnly(string name) =>
             scenario.Statements.OfType<CallStatement>().Select(c => c.Call).OfType<FileCall>()
@@ -388,7 +417,7 @@ public static class CEmitter
                 Inheritance.None => "MAP_INHERIT_NONE",
                 _ => "MAP_INHERIT_ZERO",
             };
-            string args = $"{Ptr(m.Address)}, {Size(m.Length)}";
+            string args = $"{AtPtr}, {Size(m.Length)}";
             string linux = m.Inheritance switch
             {
                 Inheritance.Copy => $"/* ~ MAP_INHERIT_COPY */ uvmsim_ret0(a, madvise({args}, MADV_DOFORK) != 0 ? -1 : madvise({args}, MADV_KEEPONFORK));",
@@ -398,7 +427,8 @@ public static class CEmitter
             };
             return
             [
-                RangeGuard(m.Address, m.Length),
+                At(m.Address),
+                RangeGuard(m.Length),
                 "#if defined(__NetBSD__) || defined(MAP_INHERIT_SHARE)",
                 $"uvmsim_ret0(a, minherit({args}, {netbsd}));",
                 "#elif defined(__linux__) && defined(MADV_WIPEONFORK)",
@@ -617,7 +647,23 @@ public static class CEmitter
             return b.Append(')').ToString();
         }
 
-        private string Ptr(Expr e) => $"(void *)(uintptr_t){Expr(e)}";
+        /// <summary>
+        /// The declaration of <c>at</c>, the real address for scenario address <paramref name="e"/>:
+        /// computed as the model computes it, then moved to the arena (<c>uvmsim_real</c>) unless one
+        /// of its names holds an address the model cannot name.
+        /// </summary>
+        private string At(Expr e) => $"uint64_t at = uvmsim_real({Expr(e)}, {RawFlag(e)});  /* in the arena */";
+
+        /// <summary><c>at</c> (<see cref="At"/>) as a pointer argument.</summary>
+        private const string AtPtr = "(void *)(uintptr_t)at";
+
+        /// <summary>Whether a name in <paramref name="e"/> holds a real address the model cannot name (brk's), as C.</summary>
+        private string RawFlag(Expr? e)
+        {
+            var slots = e is null ? [] : e.Names.Distinct(StringComparer.Ordinal).Select(n => $"uvmsim_raw({_values[n]})").ToList();
+            return slots.Count == 0 ? "0" : string.Join(" | ", slots);
+        }
+
 
         private string Size(Expr e) => $"(size_t){Expr(e)}";
 
