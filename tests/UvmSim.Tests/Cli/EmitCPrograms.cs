@@ -71,9 +71,10 @@ internal static partial class EmitCPrograms
 
     /// <summary>
     /// Emits, builds with gcc (-DUVMSIM_NO_ATF for netbsd, as on a system without ATF) and runs;
-    /// asserts the program exits 0. Null when gcc is not on PATH.
+    /// asserts the program exits 0. Null when gcc is not on PATH. With <paramref name="harness"/>,
+    /// a C <c>main</c> that replaces the program's, to call its runtime's functions directly.
     /// </summary>
-    internal static ProgramRun? Build(string scenario, string target, string[] defines)
+    internal static ProgramRun? Build(string scenario, string target, string[] defines, string? harness = null)
     {
         string? gcc = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
             .Where(d => d.Length > 0)
@@ -89,6 +90,12 @@ internal static partial class EmitCPrograms
         {
             string c = Path.Combine(dir, "prog.c"), exe = Path.Combine(dir, "prog");
             File.WriteAllText(c, source);
+            if (harness is not null)
+            {
+                // The program's own main is renamed; its static functions stay in this one unit.
+                c = Path.Combine(dir, "harness.c");
+                File.WriteAllText(c, "#define main uvmsim_program_main\n#include \"prog.c\"\n#undef main\n\n" + harness);
+            }
             string[] flags = target == "netbsd" ? ["-DUVMSIM_NO_ATF", .. defines] : defines;
             (int buildExit, _, string buildErr) = Execute(gcc, ["-std=c99", "-Wall", "-Werror", .. flags, "-o", exe, c]);
             Assert.True(buildExit == 0, $"gcc failed:\n{buildErr}");

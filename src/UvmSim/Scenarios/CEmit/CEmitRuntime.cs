@@ -109,7 +109,8 @@ internal static class CEmitRuntime
  * address m lives at UVMSIM_BASE + m, a range that is free in a fresh process (1 TiB: above
  * the text, heap and mmap_min_addr, below PIE text and the top-down libraries and stack, on
  * Linux x86-64 and NetBSD amd64), and results there are printed as m again. A test or a
- * kernel with another layout may choose another base: cc -DUVMSIM_BASE=...
+ * kernel with another layout may choose another base, a multiple of the page size:
+ * cc -DUVMSIM_BASE=...
  *
  * Which addresses are translated (uvmsim_real): every one from UVMSIM_MAP_MIN up to where
  * UVMSIM_BASE + m would pass 2^64. Those below the map minimum (page 0) and those within
@@ -122,6 +123,9 @@ internal static class CEmitRuntime
  */
 #ifndef UVMSIM_BASE
 #define UVMSIM_BASE UINT64_C(0x10000000000)
+#endif
+#if UVMSIM_BASE > UINT64_MAX - UVMSIM_MAP_MAX
+#error "UVMSIM_BASE + UVMSIM_MAP_MAX must fit in 64 bits"
 #endif
 
 enum { ST_UNSTARTED, ST_RUNNING, ST_GONE };
