@@ -171,10 +171,11 @@ public static class CEmitter
             Line(" * brk's heap is the kernel's, outside the arena: its addresses print as they are.");
             Line(" *");
             Line(" * A `fixed` mmap, munmap, mprotect or minherit is not made where its range reaches");
-            Line(" * memory the scenario did not map (this program's own code, libraries or stack: a");
-            Line(" * kernel that places mappings top-down puts them where a scenario's addresses may");
-            Line(" * fall): that line prints (not reproducible: the range overlaps the worker's own");
-            Line(" * memory) and binds nothing. Free pages in the range still go to the kernel.");
+            Line(" * memory the scenario did not map (this program's own code, libraries or stack,");
+            Line(" * outside the arena, but in reach of a literal address above it, a range long enough");
+            Line(" * to leave it, or one relative to brk's heap): that line prints (not reproducible:");
+            Line(" * the range overlaps the worker's own memory) and binds nothing. Free pages in the");
+            Line(" * range still go to the kernel.");
             if (target == CTarget.Linux)
             {
                 Line(" *");
@@ -323,9 +324,10 @@ public static class CEmitter
                             (s.Flags.Bits & Flags.ShmRound) != 0 ? "SHM_RND" : null);
                         // Without an address (or at 0): at the model's first fit (uvmsim_shmat).
                         string at = s.Address is null ? "UINT64_C(0)" : Expr(s.Address);
+                        string where = s.Address is null ? "  /* no address: the model's first fit */" : "";
                         return
                         [
-                            $"void *r = uvmsim_shmat((int){Expr(s.Id)}, {at}, {RawFlag(s.Address)}, {flags});",
+                            $"void *r = uvmsim_shmat((int){Expr(s.Id)}, {at}, {RawFlag(s.Address)}, {flags});{where}",
                             $"uvmsim_attached(a, (int){Expr(s.Id)}, r, errno, {RawFlag(s.Address)});",
                         ];
                     }
