@@ -654,7 +654,7 @@ public static class CEmitter
         /// computed as the model computes it, then moved to the arena (<c>uvmsim_real</c>) unless one
         /// of its names holds an address the model cannot name.
         /// </summary>
-        private string At(Expr e) => $"uint64_t at = uvmsim_real({Expr(e)}, {RawFlag(e)});  /* in the arena */";
+        private string At(Expr e) => $"uint64_t at = uvmsim_real({Expr(e)}, {RawFlag(e)});  /* the real address (uvmsim_real) */";
 
         /// <summary><c>at</c> (<see cref="At"/>) as a pointer argument.</summary>
         private const string AtPtr = "(void *)(uintptr_t)at";
