@@ -38,21 +38,30 @@ public sealed class StateSet
         return true;
     }
 
-    /// <summary>Adds every hash of <paramref name="other"/>: parallel fuzzing jobs count distinct states once.</summary>
+    /// <summary>
+    /// Adds every hash of <paramref name="other"/>: parallel fuzzing jobs count distinct states
+    /// once. The other table is read in a scrambled order: read in slot order, its hashes
+    /// would land here in slot order too and pile up into one long probe run.
+    /// </summary>
     public void UnionWith(StateSet other)
     {
         if (other._hasZero)
         {
             Add(0);
         }
-        foreach (ulong h in other._slots)
+        ulong[] slots = other._slots;
+        ulong mask = (ulong)slots.LongLength - 1;
+        for (ulong i = 0, at = 0; i <= mask; i++, at = (at + ScrambleStride) & mask)
         {
-            if (h != 0)
+            if (slots[at] != 0)
             {
-                Add(h);
+                Add(slots[at]);
             }
         }
     }
+
+    /// <summary>An odd step, so stepping by it visits every slot of a power-of-two table once.</summary>
+    private const ulong ScrambleStride = 0x9E3779B97F4A7C15UL;
 
     private static bool Insert(ulong[] slots, ulong hash)
     {
