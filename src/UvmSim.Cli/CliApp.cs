@@ -25,6 +25,7 @@ internal static class CliApp
         ExploreCommand.Create(terminal),
         ShrinkCommand.Create(terminal),
         EmitCCommand.Create(terminal),
+        KernelCommand.Create(terminal),
         BenchHostCommand.Create(terminal),
     };
 

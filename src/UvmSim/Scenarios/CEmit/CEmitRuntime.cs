@@ -22,7 +22,7 @@ namespace UvmSim.Scenarios.CEmit;
 internal static class CEmitRuntime
 {
     /// <summary>Everything before the scenario-specific <c>uvmsim_do_line</c>.</summary>
-    public const string Prelude = """
+    public const string Prelude = $$"""
 /*
  * The runtime, the same in every emitted program. The coordinator (this process) forks one
  * worker per scenario process and sends each line to its worker over a pipe, waiting for the
@@ -871,7 +871,7 @@ static UVMSIM_UNUSED void uvmsim_start_proc(int p, const char *name, long uid, l
 /* A line with no user-level equivalent: printed, and its NAME left unbound. */
 static UVMSIM_UNUSED void uvmsim_not_reproducible(int line, const char *text, int bind)
 {
-	uvmsim_say(line, text, "(not reproducible at user level)");
+	uvmsim_say(line, text, "{{CEmitOutput.NotReproducible}}");
 	if (bind >= 0)
 		bnd[bind] = B_UNBOUND;
 }
@@ -893,7 +893,7 @@ static UVMSIM_UNUSED void uvmsim_make_file(int line, const char *text, int f, ui
 		close(fd);
 	}
 	if (e == 0)
-		uvmsim_say(line, text, "ok = 0x0");
+		uvmsim_say(line, text, "{{CEmitOutput.OkPrefix}}0");
 	else
 		uvmsim_say(line, text, uvmsim_errno_name(e, buf, sizeof buf));
 }
@@ -916,14 +916,14 @@ static UVMSIM_UNUSED void uvmsim_call(int line, int p, const char *text, const i
 	int i;
 
 	if (pstate[p] != ST_RUNNING) {
-		uvmsim_say(line, text, pstate[p] == ST_GONE ? "(process not running)" : "unbound");
+		uvmsim_say(line, text, pstate[p] == ST_GONE ? "{{CEmitOutput.ProcessGone}}" : "{{CEmitOutput.Unbound}}");
 		if (bind >= 0)
 			bnd[bind] = B_UNBOUND;
 		return;
 	}
 	for (i = 0; i < nuses; i++) {
 		if (!bnd[uses[i]]) {
-			uvmsim_say(line, text, "unbound");
+			uvmsim_say(line, text, "{{CEmitOutput.Unbound}}");
 			if (bind >= 0)
 				bnd[bind] = B_UNBOUND;
 			return;
@@ -936,7 +936,7 @@ static UVMSIM_UNUSED void uvmsim_call(int line, int p, const char *text, const i
 	if (uvmsim_write(cmd_fd[p][1], &c, sizeof c) != 0
 	    || uvmsim_read_from(ack_fd[p][0], &a, sizeof a, UVMSIM_ACK_TIMEOUT_MS, proc_pid[p]) != 0
 	    || a.line != line) {
-		uvmsim_say(line, text, "(no answer: the process died or hung)");
+		uvmsim_say(line, text, "{{CEmitOutput.NoAnswer}}");
 		kill(proc_pid[p], SIGKILL);
 		pstate[p] = ST_GONE;
 		if (bind >= 0)
@@ -946,7 +946,7 @@ static UVMSIM_UNUSED void uvmsim_call(int line, int p, const char *text, const i
 	switch (a.kind) {
 	case A_OK:
 	case A_EXIT:
-		snprintf(buf, sizeof buf, "ok = 0x%" PRIx64, a.value);
+		snprintf(buf, sizeof buf, "{{CEmitOutput.OkPrefix}}%" PRIx64, a.value);
 		uvmsim_say(line, text, buf);
 		if (bind >= 0) {
 			val[bind] = a.value;
@@ -968,9 +968,9 @@ static UVMSIM_UNUSED void uvmsim_call(int line, int p, const char *text, const i
 		break;
 	default:
 		uvmsim_say(line, text,
-		    a.kind == A_FOREIGN ? "(not reproducible: the range overlaps the worker's own memory)"
-		    : a.kind == A_UNCHECKED ? "(not reproducible: the range could not be checked against the worker's own memory)"
-		    : "(not reproducible on this system)");
+		    a.kind == A_FOREIGN ? "{{CEmitOutput.Overlaps}}"
+		    : a.kind == A_UNCHECKED ? "{{CEmitOutput.Unchecked}}"
+		    : "{{CEmitOutput.NotOnThisSystem}}");
 		if (bind >= 0)
 			bnd[bind] = B_UNBOUND;
 		break;
@@ -993,7 +993,7 @@ static UVMSIM_UNUSED void uvmsim_check_segment(int line, const char *text, const
 
 	for (i = 0; i < nuses; i++) {
 		if (!bnd[uses[i]]) {
-			uvmsim_say(line, text, "unbound");
+			uvmsim_say(line, text, "{{CEmitOutput.Unbound}}");
 			return;
 		}
 	}
@@ -1075,7 +1075,7 @@ static int uvmsim_main(void)
 	uvmsim_lines();
 	uvmsim_finish();
 	alarm(0);
-	printf("# ran to the end\n");
+	printf("{{CEmitOutput.RanToTheEnd}}\n");
 	fflush(stdout);
 	return 0;
 }

@@ -508,7 +508,7 @@ public static class CEmitter
                             Line($"\tuvmsim_start_proc({_procs[p.Name]}, {Literal(p.Name)}, {uid}L, {gid}L);");
                         }
                         break;
-                    case CheckStatement { Check: SegmentCheck { Property: SegmentProperty.Exists or SegmentProperty.Nattch } seg }:
+                    case CheckStatement check when CEmitOutput.ReadsSegment(check, out SegmentCheck seg):
                         {
                             var uses = seg.Id.Names.Distinct(StringComparer.Ordinal).Select(n => _values[n]).ToList();
                             string what = seg.Property == SegmentProperty.Exists ? "SEG_EXISTS" : "SEG_NATTCH";

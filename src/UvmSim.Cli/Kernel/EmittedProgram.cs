@@ -1,0 +1,79 @@
+using System.Runtime.InteropServices;
+using UvmSim.Scenarios.CEmit;
+using UvmSim.Scenarios.Syntax;
+
+namespace UvmSim.Cli.KernelComparison;
+
+/// <summary>
+/// A scenario on this kernel: emitted as C for the host (<see cref="CEmitter"/>), built, run, and
+/// its printed results read back (<see cref="CEmitOutput.Read"/>).
+/// </summary>
+internal static class EmittedProgram
+{
+    /// <summary>
+    /// How long a program may run. Its own last resort (<c>UVMSIM_ALARM_S</c>) is four minutes,
+    /// and every line's answer has a timeout, so this only catches a program that hangs as a whole.
+    /// </summary>
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>NetBSD, which .NET has no named platform for.</summary>
+    private static readonly OSPlatform NetBsd = OSPlatform.Create("NETBSD");
+
+    /// <summary>
+    /// The host's target: Linux or NetBSD; null (with <paramref name="error"/>) on any other system.
+    /// </summary>
+    public static CTarget? HostTarget(out string? error)
+    {
+        error = null;
+        if (OperatingSystem.IsLinux())
+        {
+            return CTarget.Linux;
+        }
+        if (RuntimeInformation.IsOSPlatform(NetBsd))
+        {
+            return CTarget.NetBsd;
+        }
+        error = $"kernel runs scenarios on Linux or NetBSD; this is {RuntimeInformation.OSDescription}";
+        return null;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="scenario"/> as <c>NAME.c</c> in <paramref name="directory"/>, builds
+    /// <c>NAME</c> there and runs it.
+    /// =&gt; the results by line, or null with <paramref name="error"/>: the source could not be
+    ///    written, the build failed, or the program did not run to the end (a crash, a
+    ///    non-zero status, the timeout).
+    /// </summary>
+    public static IReadOnlyDictionary<int, string>? Run(Scenario scenario, CTarget target, CCompiler compiler,
+        string directory, string name, out string? error)
+    {
+        string source = Path.Combine(directory, name + ".c"), executable = Path.Combine(directory, name);
+        try
+        {
+            File.WriteAllText(source, CEmitter.Emit(scenario, target));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            error = $"{scenario.FileName}: cannot write {source}: {e.Message}";
+            return null;
+        }
+        if (compiler.Build(source, executable, target) is { } failed)
+        {
+            error = failed;
+            return null;
+        }
+        ChildResult? run = ChildProcess.Run(executable, [], Timeout, out string? startError);
+        error = run is null ? $"{scenario.FileName}: cannot run {executable}: {startError}"
+            : run.TimedOut ? $"{scenario.FileName}: {executable} did not finish within {Timeout.TotalMinutes:0} minutes"
+            : run.ExitCode != 0 ? $"{scenario.FileName}: {executable} failed (exit status {run.ExitCode}{Signal(run.ExitCode)}){FirstLine(run.Stderr)}"
+            : !run.Stdout.Contains(CEmitOutput.RanToTheEnd, StringComparison.Ordinal) ? $"{scenario.FileName}: {executable} stopped before the end"
+            : null;
+        return error is null ? CEmitOutput.Read(run!.Stdout) : null;
+    }
+
+    /// <summary>The signal a status above 128 stands for, as .NET reports a child killed by one.</summary>
+    private static string Signal(int status) => status is > 128 and < 160 ? $", signal {status - 128}" : "";
+
+    private static string FirstLine(string stderr) =>
+        stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is [var first, ..] ? ": " + first : "";
+}
