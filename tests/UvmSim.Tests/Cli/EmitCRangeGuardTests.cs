@@ -76,7 +76,7 @@ public class EmitCRangeGuardTests
         Assert.Equal("ok = 0x0", run.Actual(4));   // munmap of a hole
         Assert.Equal("ENOMEM", run.Actual(5));     // mprotect of a hole
         Assert.Equal("ENOMEM", run.Actual(6));     // own page, then the hole...
-        Assert.Equal("EFAULT", run.Actual(7));     // ...and Linux had made the own page read-only
+        Assert.Equal("EACCES", run.Actual(7));     // ...and Linux had made the own page read-only: a protection fault
         Assert.Equal("ENOMEM", run.Actual(8));     // madvise(MADV_DONTFORK) of a hole
         Assert.Equal("ok = 0x0", run.Actual(9));
         Assert.Equal("EFAULT", run.Actual(10));

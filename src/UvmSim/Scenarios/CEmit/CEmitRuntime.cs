@@ -168,6 +168,7 @@ static int nshm;
 static int files_made[UVMSIM_NFILES];
 static sigjmp_buf touch_jmp;
 static volatile sig_atomic_t touching;
+static volatile sig_atomic_t touch_errno;  /* the fault's errno (uvmsim_on_fault) */
 static volatile uint64_t touch_at;
 
 static void uvmsim_do_line(int line, struct uvmsim_ack *a);
@@ -258,17 +259,26 @@ static UVMSIM_UNUSED void uvmsim_file_path(int f, char *buf, size_t n)
 	    (long)coord_pid, uvmsim_files[f]);
 }
 
-static void uvmsim_on_fault(int sig)
+/*
+ * A fault during touch ends it with the model's errno (Kernel.Touch, uvm_fault): EACCES for a
+ * protection fault (SEGV_ACCERR: the page is mapped, the access is not allowed), EFAULT for an
+ * address in no mapping (SEGV_MAPERR) and for a page beyond a file's end (SIGBUS). NetBSD's
+ * trap handler sets SEGV_ACCERR exactly when uvm_fault returned EACCES.
+ */
+static void uvmsim_on_fault(int sig, siginfo_t *si, void *ctx)
 {
-	if (touching)
+	(void)ctx;
+	if (touching) {
+		touch_errno = sig == SIGSEGV && si != NULL && si->si_code == SEGV_ACCERR ? EACCES : EFAULT;
 		siglongjmp(touch_jmp, 1);
+	}
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
 
 /*
  * touch: a one-byte user access to each page of [addr, addr+len), normalised as the
- * model does (SPEC 5.1); a fault (SIGSEGV/SIGBUS) is reported as EFAULT.
+ * model does (SPEC 5.1); a range that wraps is EFAULT, a fault the errno uvmsim_on_fault chose.
  */
 static UVMSIM_UNUSED int uvmsim_touch(uint64_t addr, uint64_t len, int write)
 {
@@ -285,7 +295,7 @@ static UVMSIM_UNUSED int uvmsim_touch(uint64_t addr, uint64_t len, int write)
 	touching = 1;
 	if (sigsetjmp(touch_jmp, 1) != 0) {
 		touching = 0;
-		return EFAULT;
+		return (int)touch_errno;
 	}
 	for (touch_at = start; touch_at < end; touch_at += pg) {
 		volatile unsigned char *q = (volatile unsigned char *)(uintptr_t)touch_at;
@@ -1061,7 +1071,8 @@ static int uvmsim_main(void)
 	coord_pid = getpid();
 	signal(SIGPIPE, SIG_IGN);
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = uvmsim_on_fault;
+	sa.sa_sigaction = uvmsim_on_fault;
+	sa.sa_flags = SA_SIGINFO;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGSEGV, &sa, NULL);
 	sigaction(SIGBUS, &sa, NULL);
