@@ -7,7 +7,7 @@ namespace UvmSim.Tests.Cli;
 
 /// <summary>
 /// Emitted programs answer as the model does where the kernels agree with it: a touch fault's
-/// errno. Each test emits through the CLI, builds with
+/// errno, and IPC_SET without read permission. Each test emits through the CLI, builds with
 /// gcc and runs (<see cref="EmitCPrograms"/>), for both targets (the netbsd one built as a plain
 /// program); it returns early when gcc is not on PATH or this is not Linux. Each also runs the
 /// model, so a change on either side shows.
@@ -40,6 +40,54 @@ public class EmitCFidelityTests
         Assert.Equal("EFAULT", run.Actual(8));  // the second page is unmapped: SEGV_MAPERR
         Assert.Equal("ok = 0x0", run.Actual(9));
         AssertModel(Touches, (3, "EACCES"), (5, "EACCES"), (8, "EFAULT"), (9, "ok"));
+    }
+
+    /// <summary>c97 and c65's IPC_SET lines: the owner without read permission, and a non-owner.</summary>
+    private const string IpcSet = """
+        proc B uid=1000
+        proc C uid=2000
+        B: s = shmget private 1p create|0200
+        B: shmctl s IPC_STAT                    => EACCES
+        B: shmctl s IPC_SET mode=0600
+        B: shmctl s IPC_STAT
+        C: shmctl s IPC_SET mode=0666           => EPERM
+        B: shmctl s IPC_SET uid=1000 gid=1000 mode=0200
+        C: shmctl s IPC_SET uid=2000 gid=2000 mode=0666 => EPERM
+        B: shmctl s IPC_STAT                    => EACCES
+        """;
+
+    [Theory]
+    [InlineData("linux")]
+    [InlineData("netbsd")]
+    public void Ipc_set_needs_ownership_not_read_permission(string target)
+    {
+        // The uid= processes take their uids only when the program runs as root.
+        if (!OperatingSystem.IsLinux() || !Environment.IsPrivilegedProcess || Build(IpcSet, target, []) is not { } run)
+        {
+            return;
+        }
+        Assert.Equal("EACCES", run.Actual(4));
+        Assert.Equal("ok = 0x0", run.Actual(5));   // mode only: uid and gid read without read permission
+        Assert.Equal("ok = 0x0", run.Actual(6));
+        Assert.Equal("EPERM", run.Actual(7));      // not the owner: EPERM, not the read's EACCES
+        Assert.Equal("ok = 0x0", run.Actual(8));   // every field given: nothing read
+        Assert.Equal("EPERM", run.Actual(9));
+        Assert.Equal("EACCES", run.Actual(10));
+        AssertModel(IpcSet, (4, "EACCES"), (5, "ok"), (6, "ok"), (7, "EPERM"), (8, "ok"), (9, "EPERM"), (10, "EACCES"));
+    }
+
+    [Fact]
+    public void Ipc_set_reads_the_segment_first_only_when_a_field_is_left_out()
+    {
+        string c = Emit(IpcSet, "linux");
+        string Case(int line)
+        {
+            int start = c.IndexOf($"\tcase {line}: {{", StringComparison.Ordinal);
+            return c[start..c.IndexOf("\t\tbreak;\n\t}", start, StringComparison.Ordinal)];
+        }
+        Assert.Contains("uvmsim_shm_current(", Case(5), StringComparison.Ordinal);
+        Assert.DoesNotContain("uvmsim_shm_current(", Case(8), StringComparison.Ordinal);
+        Assert.DoesNotContain("IPC_STAT", Case(8), StringComparison.Ordinal);
     }
 
     private static void AssertModel(string text, params (int Line, string Actual)[] expected)

@@ -582,6 +582,36 @@ static UVMSIM_UNUSED void uvmsim_attached(struct uvmsim_ack *a, int id, void *r,
 }
 
 /*
+ * The current settings of segment id, for an IPC_SET that leaves a field out (IPC_SET writes
+ * uid, gid and mode together, so a field the scenario does not give must be written back as
+ * it is). IPC_STAT needs read permission, which the model's IPC_SET does not (owner or root
+ * suffices), so when it is refused (EACCES) the settings are found without it where the
+ * kernel allows: Linux's SHM_STAT_ANY (4.17 and later), by index up to SHM_INFO's highest one.
+ * => 0, or -1 with errno: IPC_STAT's (EINVAL for a bad id; EACCES where nothing else works).
+ */
+static UVMSIM_UNUSED int uvmsim_shm_current(int id, struct shmid_ds *ds)
+{
+#if defined(SHM_STAT_ANY) && defined(SHM_INFO)
+	struct shm_info info;
+	int i, last;
+#endif
+
+	if (shmctl(id, IPC_STAT, ds) == 0)
+		return 0;
+#if defined(SHM_STAT_ANY) && defined(SHM_INFO)
+	if (errno != EACCES)
+		return -1;
+	last = shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&info);
+	for (i = 0; i <= last; i++) {
+		if (shmctl(i, SHM_STAT_ANY, ds) == id)
+			return 0;
+	}
+	errno = EACCES;
+#endif
+	return -1;
+}
+
+/*
  * A shmdt result (0 or -1 with errno): on success the pages of the segment attached at addr
  * are no longer the scenario's, except those still mapped (Linux's shmdt leaves a `fixed`
  * mapping made over part of the segment; NetBSD's removes the whole range).

@@ -451,12 +451,19 @@ public static class CEmitter
                     return ["struct shmid_ds ds;", $"uvmsim_ret0(a, shmctl({id}, IPC_STAT, &ds));"];
                 case ShmctlCommand.IPC_SET:
                     {
-                        var code = new List<string>
+                        // IPC_SET writes uid, gid and mode together: only a field the scenario
+                        // leaves out is read first, since reading may need a permission the
+                        // model's IPC_SET does not (uvmsim_shm_current).
+                        var code = new List<string> { "struct shmid_ds ds;", "memset(&ds, 0, sizeof ds);" };
+                        if (s.Uid is null || s.Gid is null || s.Mode is null)
                         {
-                            "/* IPC_SET: read the current settings, change the given fields, write them back. */",
-                            "struct shmid_ds ds;",
-                            $"if (shmctl({id}, IPC_STAT, &ds) != 0) {{ uvmsim_err(a, errno); break; }}",
-                        };
+                            code.Add("/* IPC_SET writes uid, gid and mode together: the ones not given are read first, to be written back unchanged (uvmsim_shm_current). */");
+                            code.Add($"if (uvmsim_shm_current({id}, &ds) != 0) {{ uvmsim_err(a, errno); break; }}");
+                        }
+                        else
+                        {
+                            code.Add("/* IPC_SET with every field it writes given: nothing to read first. */");
+                        }
                         if (s.Uid is not null)
                         {
                             code.Add($"ds.shm_perm.uid = (uid_t){Expr(s.Uid)};");
