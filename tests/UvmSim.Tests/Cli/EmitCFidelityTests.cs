@@ -90,6 +90,26 @@ public class EmitCFidelityTests
         Assert.DoesNotContain("IPC_STAT", Case(8), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_line_after_an_exit_sees_what_the_exit_released()
+    {
+        // The worker answers `exit` before it is gone: a check right after it raced its
+        // detach. Twenty processes attach and exit, each followed by nattch.
+        var text = new System.Text.StringBuilder("proc A\nA: seg = shmget private 1p create|0600\n");
+        for (int i = 0; i < 20; i++)
+        {
+            text.Append($"proc P{i}\nP{i}: shmat seg\nP{i}: exit\ncheck segment seg nattch == 0\n");
+        }
+        if (!OperatingSystem.IsLinux() || Build(text.ToString(), "linux", []) is not { } run)
+        {
+            return;
+        }
+        for (int i = 0; i < 20; i++)
+        {
+            Assert.Equal("0", run.Actual(6 + 4 * i));
+        }
+    }
+
     private static void AssertModel(string text, params (int Line, string Actual)[] expected)
     {
         ParseResult parsed = ScenarioParser.Parse("fidelity.scn", System.Text.Encoding.UTF8.GetBytes(text));

@@ -772,6 +772,20 @@ static int uvmsim_alive(pid_t pid)
 }
 
 /*
+ * After an `exit` line: waits (at most UVMSIM_QUIT_TIMEOUT_MS) until the worker pid is gone.
+ * It answers before it exits, and the kernel releases its attachments and mappings only as it
+ * exits, so without the wait the next line (a nattch check) could still see them; in the model
+ * the exit is complete when the line returns.
+ */
+static void uvmsim_wait_gone(pid_t pid)
+{
+	int waited;
+
+	for (waited = 0; waited < UVMSIM_QUIT_TIMEOUT_MS && uvmsim_alive(pid); waited += 5)
+		(void)poll(NULL, 0, 5);
+}
+
+/*
  * Waits for fd to be readable for at most ms, giving up early once process pid is gone
  * (the coordinator is not the only holder of a worker's ack pipe, so a dead worker's pipe
  * never reports end-of-file). pid 0: no such check.
@@ -998,8 +1012,10 @@ static UVMSIM_UNUSED void uvmsim_call(int line, int p, const char *text, const i
 		}
 		if ((flags & UVMSIM_SHM_CREATE) != 0 && nshm < UVMSIM_MAX_SEGMENTS)
 			shm_ids[nshm++] = (int)a.value;
-		if (a.kind == A_EXIT)
+		if (a.kind == A_EXIT) {
 			pstate[p] = ST_GONE;
+			uvmsim_wait_gone(proc_pid[p]);
+		}
 		break;
 	case A_ERR:
 		uvmsim_say(line, text, uvmsim_errno_name(a.err, buf, sizeof buf));
