@@ -19,6 +19,7 @@ public class MapBench
     private MapEntry[] _entries = null!;
     private readonly ulong[] _addresses = new ulong[Ops];
     private readonly MapEntry[] _targets = new MapEntry[Ops];
+    private readonly MapEntry[] _neighbours = new MapEntry[Ops];
     private readonly MapEntry _probe = new(0, P);
 
     /// <summary>Entries in the map.</summary>
@@ -44,6 +45,11 @@ public class MapBench
             _addresses[i] = VmMap.DefaultMin + (ulong)rng.NextInt64((long)(va - VmMap.DefaultMin));
             _targets[i] = _entries[rng.Next(N)];
         }
+        int from = rng.Next(N);
+        for (int i = 0; i < Ops; i++)
+        {
+            _neighbours[i] = _entries[(from + i) % N];
+        }
     }
 
     /// <summary><c>uvm_map_lookup_entry</c> of a random address (hit or hole, evenly).</summary>
@@ -66,9 +72,11 @@ public class MapBench
     /// out and merge it back (<see cref="VmMap.InsertMerging"/>).
     /// </summary>
     [Benchmark(OperationsPerInvoke = Ops)]
-    public void ClipAndMerge()
+    public void ClipAndMerge() => ClipAndMergeAll(_targets);
+
+    private void ClipAndMergeAll(MapEntry[] targets)
     {
-        foreach (MapEntry e in _targets)
+        foreach (MapEntry e in targets)
         {
             MapEntry upper = _map.Split(e, e.Start + P);
             _map.Remove(upper);
@@ -76,12 +84,25 @@ public class MapBench
         }
     }
 
+    /// <summary>
+    /// <see cref="ClipAndMerge"/> on neighbouring entries, one after another: the tree work
+    /// without the cache misses of a random place (as a process touching nearby ranges does).
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = Ops)]
+    public void ClipAndMergeNeighbours() => ClipAndMergeAll(_neighbours);
+
     /// <summary>Insert a one-page entry into the hole after a random entry, then remove it.</summary>
     [Benchmark(OperationsPerInvoke = Ops)]
-    public void InsertRemove()
+    public void InsertRemove() => InsertRemoveAfter(_targets);
+
+    /// <summary><see cref="InsertRemove"/> after neighbouring entries, one after another.</summary>
+    [Benchmark(OperationsPerInvoke = Ops)]
+    public void InsertRemoveNeighbours() => InsertRemoveAfter(_neighbours);
+
+    private void InsertRemoveAfter(MapEntry[] targets)
     {
         MapEntry e = _probe;
-        foreach (MapEntry t in _targets)
+        foreach (MapEntry t in targets)
         {
             e.Start = t.End + P;
             e.End = t.End + 2 * P;
