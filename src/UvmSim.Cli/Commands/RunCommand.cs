@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using UvmSim.Cli.Rendering;
 using UvmSim.Policies;
+using UvmSim.Scenarios.CEmit;
 using UvmSim.Scenarios.Running;
 
 namespace UvmSim.Cli.Commands;
@@ -68,8 +69,9 @@ internal static class RunCommand
             {
                 if (trace)
                 {
-                    string value = line.Value is null ? "" : $" = {line.Value}";
-                    terminal.Line($"  {line.Line}: {line.Text}  => {line.Actual}{value}  [{Runs.StatusName(line.Status)}, expected {line.Expected}]"
+                    // The result text comes from the one place an emitted program's does, so
+                    // `uvmsim kernel` and a reader comparing by eye see the same words.
+                    terminal.Line($"  {line.Line}: {line.Text}  => {CEmitOutput.Of(line)}  [{Runs.StatusName(line.Status)}, expected {line.Expected}]"
                         + (line.Error is null ? "" : $" ({line.Error})"));
                     foreach (string change in line.Changes)
                     {
