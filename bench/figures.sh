@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The project's scripted figures (README "Performance"): explorer and host comparisons.
-# Usage: bash bench/figures.sh   (builds Release first; about two minutes on 2 cores)
+# Usage: bash bench/figures.sh   (builds Release first; under a minute on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dotnet build -c Release src/UvmSim.Cli -v q -nologo >/dev/null
@@ -21,8 +21,13 @@ awk '{print $4}' "$out/seeds.txt" | tr -d 's,' | sort -n | awk '{a[NR]=$1} END {
 echo "== explore (default universe)"
 for p in netbsd-8 thorpej-2019 netbsd-9 dual; do uvmsim explore --policy "$p" --depth 6 --out "$out" || true; done
 
-echo "== fuzz --policy dual --steps 10000000 (one core, incremental audit after every call)"
+echo "== fuzz --policy dual --steps 10000000 (one core, incremental audit after every call), then on two jobs"
 uvmsim fuzz --policy dual --steps 10000000 --out "$out"
+uvmsim fuzz --policy dual --steps 10000000 --jobs 2 --out "$out"
+
+echo "== explore --policy dual --depth 8, one job then two (the same answer)"
+uvmsim explore --policy dual --depth 8 --out "$out"
+uvmsim explore --policy dual --depth 8 --jobs 2 --out "$out"
 
 echo "== bench host (needs root or RLIMIT_MEMLOCK)"
 uvmsim bench host || true
