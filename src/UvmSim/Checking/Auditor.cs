@@ -257,7 +257,7 @@ public sealed class Auditor
                     }
                     for (MapEntry? e = p.Space.Map.LookupAtOrAfter(a.Va); e is not null && e.Start < a.Va + a.Size; e = e.Next)
                     {
-                        if (e.Object == s.Object && !e.CopyOnWrite && e.SegmentRecord != s.Locked)
+                        if (SegmentSysvLock.IsAttachmentEntry(e, s) && e.SegmentRecord != s.Locked)
                         {
                             _found.Add(new(ViolationKind.Segment, $"segment {s.Id}: pid {p.Pid} entry 0x{e.Start:x} {(s.Locked ? "misses its record" : "holds a stale record")}"));
                         }

@@ -56,9 +56,6 @@ public sealed class OpInterpreter
     /// <summary>The scenario line of each call applied so far (with <see cref="Record"/>).</summary>
     public List<string> Lines { get; } = [];
 
-    /// <summary>Live processes.</summary>
-    public IEnumerable<Process> Processes => _procs.Select(p => p.P);
-
     /// <summary>How many processes are live (what an op's process index is taken modulo).</summary>
     public int ProcessCount => _procs.Count;
 

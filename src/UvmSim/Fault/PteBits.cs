@@ -44,23 +44,22 @@ internal static class PteBits
     /// <summary>Clears the wired bit of every translation in <paramref name="bits"/>. =&gt; how many were wired.</summary>
     public static int ClearWired(Span<byte> bits)
     {
-        int count = CountWired(bits);
-        if (count == 0)
-        {
-            return 0;
-        }
+        int count = 0;
         int i = 0;
         if (Vector128.IsHardwareAccelerated)
         {
-            var keep = Vector128.Create(unchecked((byte)~Wired));
+            var mask = Vector128.Create(Wired);
             for (; i + Vector128<byte>.Count <= bits.Length; i += Vector128<byte>.Count)
             {
                 Span<byte> slice = bits.Slice(i, Vector128<byte>.Count);
-                (Vector128.Create((ReadOnlySpan<byte>)slice) & keep).CopyTo(slice);
+                var v = Vector128.Create((ReadOnlySpan<byte>)slice);
+                count += BitOperations.PopCount(Vector128.Equals(v & mask, mask).ExtractMostSignificantBits());
+                Vector128.AndNot(v, mask).CopyTo(slice);
             }
         }
         for (; i < bits.Length; i++)
         {
+            count += (bits[i] >> 6) & 1;
             bits[i] &= unchecked((byte)~Wired);
         }
         return count;

@@ -196,11 +196,7 @@ public sealed class FramePool
             if (count == 0)
             {
                 wired++;
-                if (fr.Indexed == 0)
-                {
-                    fr.Indexed = 1;
-                    _counted.Add(frame);
-                }
+                Index(frame);
             }
             fr.WireCount = (ushort)(count + 1);
         }

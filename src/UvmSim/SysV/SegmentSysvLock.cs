@@ -50,37 +50,17 @@ public sealed class SegmentSysvLock(Kernel.Kernel kernel) : ISysvLock
     }
 
     /// <inheritdoc/>
-    public Errno Attached(Process p, Attachment attachment)
-    {
-        if (!attachment.Segment.Locked)
-        {
-            return Errno.None;
-        }
-        foreach (MapEntry e in EntriesOf(p, attachment).ToList())
-        {
-            if (!e.SegmentRecord && AddRecord(p, e) != Errno.None)
-            {
-                return Errno.ENOMEM;
-            }
-        }
-        return Errno.None;
-    }
+    public Errno Attached(Process p, Attachment attachment) =>
+        !attachment.Segment.Locked || ChangeRecords(p, attachment, add: true, stopAtFailure: true) ? Errno.None : Errno.ENOMEM;
 
     /// <inheritdoc/>
     public void Forked(Process child)
     {
         foreach (Attachment a in child.Attachments)
         {
-            if (!a.Segment.Locked)
+            if (a.Segment.Locked)
             {
-                continue;
-            }
-            foreach (MapEntry e in EntriesOf(child, a).ToList())
-            {
-                if (!e.SegmentRecord)
-                {
-                    AddRecord(child, e); // a child's record that fails to wire is skipped (§3.5)
-                }
+                ChangeRecords(child, a, add: true, stopAtFailure: false); // a child's record that fails to wire is skipped (§3.5)
             }
         }
     }
@@ -90,8 +70,7 @@ public sealed class SegmentSysvLock(Kernel.Kernel kernel) : ISysvLock
 
     /// <summary>
     /// Gives every attachment entry of the segment in every live process a record, or takes
-    /// every record away. A record wiring never clips (it covers its entry exactly), so the
-    /// maps can be walked while records change.
+    /// every record away.
     /// =&gt; false when adding a record failed (the walk stops there).
     /// </summary>
     private bool Records(Segment segment, bool add)
@@ -100,41 +79,46 @@ public sealed class SegmentSysvLock(Kernel.Kernel kernel) : ISysvLock
         {
             foreach (Attachment a in p.Attachments)
             {
-                if (a.Segment != segment)
+                if (a.Segment == segment && !ChangeRecords(p, a, add, stopAtFailure: true))
                 {
-                    continue;
-                }
-                for (MapEntry? e = p.Space.Map.LookupAtOrAfter(a.Va); e is not null && e.Start < a.Va + a.Size; e = e.Next)
-                {
-                    if (e.Object != segment.Object || e.CopyOnWrite || e.SegmentRecord == add)
-                    {
-                        continue;
-                    }
-                    if (add && AddRecord(p, e) != Errno.None)
-                    {
-                        return false;
-                    }
-                    if (!add)
-                    {
-                        DropRecord(p, e);
-                    }
+                    return false;
                 }
             }
         }
         return true;
     }
 
-    /// <summary>Entries mapping the object itself (shared, not a copy-on-write copy) inside an attachment.</summary>
-    public static IEnumerable<MapEntry> EntriesOf(Process p, Attachment a)
+    /// <summary>
+    /// Adds a record to each attachment entry of <paramref name="a"/> in <paramref name="p"/>
+    /// that has none, or drops each one's record. A record wiring never clips (it covers its
+    /// entry exactly), so the map can be walked while records change.
+    /// =&gt; false when a record failed to wire and <paramref name="stopAtFailure"/> ended the walk there.
+    /// </summary>
+    private bool ChangeRecords(Process p, Attachment a, bool add, bool stopAtFailure)
     {
         for (MapEntry? e = p.Space.Map.LookupAtOrAfter(a.Va); e is not null && e.Start < a.Va + a.Size; e = e.Next)
         {
-            if (e.Object == a.Segment.Object && !e.CopyOnWrite)
+            if (!IsAttachmentEntry(e, a.Segment) || e.SegmentRecord == add)
             {
-                yield return e;
+                continue;
+            }
+            if (!add)
+            {
+                DropRecord(p, e);
+            }
+            else if (AddRecord(p, e) != Errno.None && stopAtFailure)
+            {
+                return false;
             }
         }
+        return true;
     }
+
+    /// <summary>
+    /// Whether <paramref name="e"/>, inside an attachment of <paramref name="s"/>, is an
+    /// attachment entry (§8.4): it maps the segment's object itself, not a copy-on-write copy.
+    /// </summary>
+    public static bool IsAttachmentEntry(MapEntry e, Segment s) => e.Object == s.Object && !e.CopyOnWrite;
 
     private Errno AddRecord(Process p, MapEntry e) =>
         kernel.Wiring.Wire(p.Space, e.Start, e.End, WireFlags.Record);
