@@ -14,7 +14,7 @@ namespace UvmSim.Exploration;
 /// formatted: names are numbers and lines are interpolated only when written, so the
 /// explorer's millions of calls allocate no text.
 /// </summary>
-public sealed class OpInterpreter
+public sealed partial class OpInterpreter
 {
     private readonly Kernel.Kernel _kernel;
     private readonly List<(Process P, Name Name)> _procs = [];

@@ -16,7 +16,7 @@ public readonly record struct Pte(int Frame, Protection Protection, bool Wired);
 /// table per 512 pages, and nothing is allocated per page. A table holds only as far as its
 /// highest translation so far (from 16, doubling), so a small address space stays small.
 /// </remarks>
-public sealed class Pmap
+public sealed partial class Pmap
 {
     private const int LeafBits = 9;
     private const int LeafSize = 1 << LeafBits;
@@ -28,7 +28,7 @@ public sealed class Pmap
     private ulong _lastKey = ulong.MaxValue;
     private Leaf? _last;
 
-    private sealed class Leaf
+    private sealed partial class Leaf
     {
         public int[] Frame = [];
         public byte[] Bits = []; // see PteBits; slots past the end are empty

@@ -5,9 +5,9 @@ namespace UvmSim.Fault;
 /// freeing a frame can remove them all (<c>pmap_page_protect(VM_PROT_NONE)</c>). Kept
 /// outside the frame array so a frame stays 16 bytes.
 /// </summary>
-public sealed class PvTable
+public sealed partial class PvTable
 {
-    private readonly Dictionary<int, List<(Pmap Pmap, ulong Vpn)>> _byFrame = [];
+    private Dictionary<int, List<(Pmap Pmap, ulong Vpn)>> _byFrame = []; // replaced whole by a snapshot copy (PvTable.Snapshot.cs)
     private readonly Stack<List<(Pmap, ulong)>> _spare = new();
 
     /// <summary>How many translations map <paramref name="frame"/>.</summary>

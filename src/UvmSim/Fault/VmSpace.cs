@@ -6,7 +6,7 @@ namespace UvmSim.Fault;
 /// An address space (<c>struct vmspace</c>): the map of entries and the pmap of
 /// translations that faults fill in.
 /// </summary>
-public sealed class VmSpace
+public sealed partial class VmSpace
 {
     /// <summary>Creates an empty address space.</summary>
     public VmSpace(VmMap map, Pmap pmap)

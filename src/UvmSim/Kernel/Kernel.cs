@@ -25,14 +25,20 @@ public sealed partial class Kernel
 
     /// <summary>Boots a machine with every frame free.</summary>
     public Kernel(MachineConfig config, Policy policy)
+        : this(new Vm(config, policy))
     {
-        Vm = new Vm(config, policy);
+    }
+
+    /// <summary>A kernel over <paramref name="vm"/>: the switches' strategies, which hold no state, and an empty SysV table.</summary>
+    private Kernel(Vm vm)
+    {
+        Vm = vm;
         Faults = new FaultHandler(Vm);
         Wiring = Pageable.For(Vm, Faults);
-        Transient = TransientWiring.For(policy.Transient, Vm, Faults);
-        Accounting = MemlockAccounting.For(policy.RelockCounts, policy.Wiring, config.PageSize);
+        Transient = TransientWiring.For(Policy.Transient, Vm, Faults);
+        Accounting = MemlockAccounting.For(Policy.RelockCounts, Policy.Wiring, PageSize);
         Shm = new ShmTable(this);
-        SysvLock = SysvLocks.For(policy.Sysv, this);
+        SysvLock = SysvLocks.For(Policy.Sysv, this);
     }
 
     /// <summary>The machine.</summary>

@@ -4,7 +4,7 @@ namespace UvmSim.Kernel;
 /// A set of addresses as sorted disjoint half-open intervals: the auditor's record of which
 /// pages of a process hold a POSIX lock (SPEC §10 rule 6).
 /// </summary>
-public sealed class RangeSet
+public sealed partial class RangeSet
 {
     private readonly List<(ulong Start, ulong End)> _ranges = [];
 

@@ -4,7 +4,7 @@ namespace UvmSim.Kernel;
 /// One <c>vslock</c> (SPEC §7): the range it wired and, for the auditor and for
 /// <c>transient=held</c>, the frames it wired.
 /// </summary>
-public sealed class TransientHandle
+public sealed partial class TransientHandle
 {
     internal TransientHandle(ulong id, Process process, ulong start, ulong end, List<int> frames)
     {

@@ -27,7 +27,7 @@ namespace UvmSim.Map;
 /// </list>
 /// Every operation is O(log n), iterative, and allocates nothing.
 /// </remarks>
-internal sealed class EntryTree : IEnumerable<MapEntry>
+internal sealed partial class EntryTree : IEnumerable<MapEntry>
 {
     /// <summary>Above this size the debug validator skips the O(n) walk.</summary>
     private const int FullValidationLimit = 1024;

@@ -9,7 +9,7 @@ namespace UvmSim.Map;
 /// are O(log n). This type is structural only: it never touches frames or translations;
 /// the fault and kernel layers free what a removed entry held.
 /// </summary>
-public sealed class VmMap
+public sealed partial class VmMap
 {
     /// <summary>Lowest user address (SPEC §3.3).</summary>
     public const ulong DefaultMin = 0x1000;

@@ -24,7 +24,7 @@ public interface IAmapUser
 /// keeps its users: an anon is unreferenced when no user's range covers its slot, which
 /// costs a walk over the few users rather than a count per page.
 /// </remarks>
-public sealed class Amap
+public sealed partial class Amap
 {
     private const int ChunkBits = 9;
     private const int ChunkSize = 1 << ChunkBits;

@@ -4,7 +4,7 @@ namespace UvmSim.Objects;
 /// One anonymous page of a private mapping (<c>struct vm_anon</c>): resident in a frame
 /// or out on swap. Shared by amaps after <c>fork</c> until a write breaks the sharing.
 /// </summary>
-public sealed class Anon
+public sealed partial class Anon
 {
     /// <summary>The frame holding the page, or -1 when it is on swap.</summary>
     public int Frame { get; internal set; } = -1;

@@ -4,7 +4,7 @@ namespace UvmSim.Objects;
 /// An anonymous object (<c>uvm_aobj</c>): backs SysV segments and shared anonymous
 /// mappings. Pages are zero-filled on first touch and go to swap when reclaimed.
 /// </summary>
-public sealed class AnonObject : UvmObject
+public sealed partial class AnonObject : UvmObject
 {
     private readonly HashSet<long> _swapped = [];
 

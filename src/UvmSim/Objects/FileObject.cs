@@ -5,7 +5,7 @@ namespace UvmSim.Objects;
 /// first fault, a fault at or beyond the size is <c>EFAULT</c> (SIGBUS), and a reclaimed
 /// page is simply dropped.
 /// </summary>
-public sealed class FileObject : UvmObject
+public sealed partial class FileObject : UvmObject
 {
     /// <summary>Creates a file of <paramref name="sizeBytes"/> bytes.</summary>
     public FileObject(string name, ulong sizeBytes, bool readOnly, int pageSize)

@@ -4,7 +4,7 @@ namespace UvmSim.Objects;
 /// Maps the small integer a frame records as its owner back to the object or anon, so a
 /// frame can stay a 16-byte struct (SPEC §14) and the page daemon can still find its owner.
 /// </summary>
-public sealed class OwnerRegistry
+public sealed partial class OwnerRegistry
 {
     private readonly List<object?> _owners = [];
     private readonly Stack<int> _freeIds = new();

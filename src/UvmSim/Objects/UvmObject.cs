@@ -5,7 +5,7 @@ namespace UvmSim.Objects;
 /// Anonymous objects (<see cref="AnonObject"/>) zero-fill and swap; file objects
 /// (<see cref="FileObject"/>) end at their size and drop reclaimed pages.
 /// </summary>
-public abstract class UvmObject
+public abstract partial class UvmObject
 {
     private const int ChunkBits = 9;
     private const int ChunkSize = 1 << ChunkBits;

@@ -11,7 +11,7 @@ namespace UvmSim.Physical;
 /// frames on the free list; <see cref="VmStats.Wired"/> equals the frames whose count is
 /// non-zero unless diagnostics are off and a count wrapped.
 /// </remarks>
-public sealed class FramePool
+public sealed partial class FramePool
 {
     private const string PageFile = "uvm_page.c";
     private readonly Frame[] _frames;

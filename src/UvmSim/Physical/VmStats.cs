@@ -4,7 +4,7 @@ namespace UvmSim.Physical;
 /// The global counters (<c>uvmexp</c>). <see cref="Wired"/> is signed because with
 /// diagnostics off it drifts away from the truth, which is what the auditor must notice.
 /// </summary>
-public sealed class VmStats
+public sealed partial class VmStats
 {
     /// <summary>Frames in the machine (<c>npages</c>).</summary>
     public int Pages { get; internal set; }

@@ -3,7 +3,7 @@ using UvmSim.Objects;
 namespace UvmSim.SysV;
 
 /// <summary>A SysV shared memory segment (<c>struct shmid_ds</c> plus its anonymous object).</summary>
-public sealed class Segment
+public sealed partial class Segment
 {
     internal Segment(int id, int slot, ulong key, ulong requestedSize, ulong size, AnonObject obj, uint uid, uint gid, uint mode)
     {

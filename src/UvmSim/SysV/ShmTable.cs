@@ -24,7 +24,7 @@ public enum ShmCommand
 /// and <c>shmget</c>/<c>shmat</c>/<c>shmdt</c>/<c>shmctl</c>. Locking is delegated to the
 /// policy's <see cref="ISysvLock"/>.
 /// </summary>
-public sealed class ShmTable
+public sealed partial class ShmTable
 {
     /// <summary><c>IPC_CREAT</c>.</summary>
     public const ulong IpcCreat = 0x200;

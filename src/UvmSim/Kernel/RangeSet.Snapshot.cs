@@ -1,0 +1,13 @@
+namespace UvmSim.Kernel;
+
+// Snapshots: the intervals copied in order.
+public sealed partial class RangeSet
+{
+    /// <summary>An independent copy.</summary>
+    internal RangeSet Copy()
+    {
+        var copy = new RangeSet();
+        copy._ranges.AddRange(_ranges);
+        return copy;
+    }
+}

@@ -1,0 +1,25 @@
+using UvmSim.Snapshots;
+
+namespace UvmSim.SysV;
+
+// Snapshots: the table's slots, sequence numbers and every id ever given, with their
+// layout (segments are walked in slot-table order), and the tunables.
+public sealed partial class ShmTable
+{
+    private ShmTable(ShmTable source, Kernel.Kernel kernel, CloneMap map)
+    {
+        _kernel = kernel;
+        _slots = DictionaryCopy.Of(source._slots, Segment.CopyOf, map);
+        _seq = DictionaryCopy.Of(source._seq);
+        _ever = DictionaryCopy.Of(source._ever, Segment.CopyOf, map);
+        ShmMax = source.ShmMax;
+        ShmAll = source.ShmAll;
+        ShmMin = source.ShmMin;
+        ShmMni = source.ShmMni;
+        ShmSeg = source.ShmSeg;
+        UsePhys = source.UsePhys;
+    }
+
+    /// <summary>A copy of the table for <paramref name="kernel"/>, a copy of this table's kernel.</summary>
+    internal ShmTable Copy(Kernel.Kernel kernel, CloneMap map) => new(this, kernel, map);
+}
