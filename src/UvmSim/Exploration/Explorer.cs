@@ -5,7 +5,11 @@ using UvmSim.Kernel;
 namespace UvmSim.Exploration;
 
 /// <summary>Settings of an exhaustive search (SPEC §13 <c>uvmsim explore</c>); <c>Jobs</c> threads share each level.</summary>
-public sealed record ExploreOptions(Universe Universe, int Depth, bool Transient = false, int MappingPages = 2, int Jobs = 1, ExploreShard? Shard = null);
+/// <remarks>
+/// <c>Replay</c> rebuilds every state by replaying its calls on a freshly booted kernel, as
+/// the explorer did before snapshots; it is kept to compare the two (same answer, other speed).
+/// </remarks>
+public sealed record ExploreOptions(Universe Universe, int Depth, bool Transient = false, int MappingPages = 2, int Jobs = 1, ExploreShard? Shard = null, bool Replay = false);
 
 /// <summary>
 /// One shard of a search cut at <paramref name="SplitDepth"/>: every shard searches the levels
@@ -110,11 +114,12 @@ public static class Explorer
     /// <summary>What replaying one sequence gave: not applicable, a new state's hash, or a finding and its rank.</summary>
     private readonly record struct Outcome(bool Applied, ulong Hash, Finding? Finding, int Rank);
 
-    /// <summary>One job's own checker and hasher (neither may be shared between threads).</summary>
+    /// <summary>One job's own checker, hasher and copy table (none may be shared between threads).</summary>
     private sealed class Worker
     {
         public readonly StateHash Hasher = new();
         public readonly Auditor Auditor = new();
+        public readonly Snapshots.CloneMap Copies = new();
     }
 
     /// <summary>Runs the search; <paramref name="progress"/> gets (depth, states) after each level.</summary>
@@ -127,6 +132,13 @@ public static class Explorer
         var workers = Enumerable.Range(0, jobs).Select(_ => new Worker()).ToArray();
         var seen = new StateSet();
         var frontier = new List<Op[]> { Array.Empty<Op>() };
+        // Snapshots: the kernels of the previous level that have a state in the frontier, and
+        // for each frontier state the index of its parent there (-1 for the boot state). A
+        // state's kernel is its parent's copy plus its last call, computed once per state;
+        // each successor is a copy of that plus one call.
+        var parents = new List<OpInterpreter>();
+        var parentOf = new List<int> { -1 };
+        var states = new OpInterpreter?[Block];
         ulong boot = workers[0].Hasher.Of(u.Boot().Kernel);
         seen.Add(boot);
         List<List<ulong>>? levels = o.Shard is null ? null : [[boot]];
@@ -135,6 +147,8 @@ public static class Explorer
         for (int depth = 1; depth <= o.Depth && frontier.Count > 0; depth++)
         {
             var next = new List<Op[]>();
+            var nextParents = new List<OpInterpreter>();
+            var nextParentOf = new List<int>();
             var nextHashes = new List<ulong>();
             levels?.Add([]);
             Finding? best = null;
@@ -147,16 +161,39 @@ public static class Explorer
                 {
                     for (int i = j * slice; i < Math.Min(count, (j + 1) * slice); i++)
                     {
+                        if (o.Replay)
+                        {
+                            for (int a = 0; a < alphabet.Count; a++)
+                            {
+                                cancel.ThrowIfCancellationRequested();
+                                outcomes[(i * alphabet.Count) + a] = Evaluate(u, frontier[first + i], alphabet[a], workers[j]);
+                            }
+                            continue;
+                        }
+                        cancel.ThrowIfCancellationRequested();
+                        Op[] prefix = frontier[first + i];
+                        OpInterpreter state = parentOf[first + i] is int parent and >= 0
+                            ? parents[parent].Copy(workers[j].Copies)
+                            : u.Boot();
+                        if (prefix.Length > 0)
+                        {
+                            state.Apply(prefix[^1]);
+                        }
+                        states[i] = state;
                         for (int a = 0; a < alphabet.Count; a++)
                         {
-                            cancel.ThrowIfCancellationRequested();
-                            outcomes[(i * alphabet.Count) + a] = Evaluate(u, frontier[first + i], alphabet[a], workers[j]);
+                            outcomes[(i * alphabet.Count) + a] = Successor(u, state, prefix, alphabet[a], workers[j]);
                         }
                     }
                 });
                 for (int i = 0; i < count; i++)
                 {
                     Op[] prefix = frontier[first + i];
+                    int kept = -1;
+                    if (!o.Replay && prefix.Length > 0)
+                    {
+                        calls++; // the state itself: its parent's snapshot and its last call
+                    }
                     for (int a = 0; a < alphabet.Count; a++)
                     {
                         Outcome r = outcomes[(i * alphabet.Count) + a];
@@ -164,7 +201,8 @@ public static class Explorer
                         {
                             continue;
                         }
-                        calls += prefix.Length + 1;
+                        // The calls made: the whole sequence when replaying, one from a snapshot.
+                        calls += o.Replay ? prefix.Length + 1 : 1;
                         if (r.Finding is { } f)
                         {
                             Consider(f, r.Rank, ref best, ref bestRank);
@@ -172,25 +210,57 @@ public static class Explorer
                         else if (seen.Add(r.Hash))
                         {
                             next.Add([.. prefix, alphabet[a]]);
+                            if (!o.Replay && depth < o.Depth)
+                            {
+                                if (kept < 0)
+                                {
+                                    kept = nextParents.Count;
+                                    nextParents.Add(states[i]!);
+                                }
+                                nextParentOf.Add(kept);
+                            }
                             nextHashes.Add(r.Hash);
                             levels?[depth].Add(r.Hash);
                         }
                     }
+                    states[i] = null;
                 }
             }
             if (best is not null)
             {
                 return new ExploreResult(seen.Count, calls, clock.Elapsed.TotalSeconds, depth, best, bestRank, Freeze(levels));
             }
-            frontier = o.Shard is { } shard && depth == shard.SplitDepth
-                ? [.. next.Where((_, i) => shard.Owns(nextHashes[i]))]
-                : next;
+            if (o.Shard is { } shard && depth == shard.SplitDepth)
+            {
+                frontier = [.. next.Where((_, i) => shard.Owns(nextHashes[i]))];
+                parentOf = o.Replay || depth == o.Depth ? [] : [.. nextParentOf.Where((_, i) => shard.Owns(nextHashes[i]))];
+            }
+            else
+            {
+                frontier = next;
+                parentOf = nextParentOf;
+            }
+            parents = nextParents;
             progress?.Invoke(depth, seen.Count);
         }
         return new ExploreResult(seen.Count, calls, clock.Elapsed.TotalSeconds, o.Depth, null, 0, Freeze(levels));
     }
 
     private static ulong[][]? Freeze(List<List<ulong>>? levels) => levels?.Select(l => l.ToArray()).ToArray();
+
+    /// <summary>
+    /// Applies <paramref name="op"/> to a copy of <paramref name="state"/>, the kernel
+    /// <paramref name="prefix"/> led to, and audits the result. =&gt; not applied when the op
+    /// names a process that does not exist.
+    /// </summary>
+    private static Outcome Successor(Universe u, OpInterpreter state, Op[] prefix, Op op, Worker w)
+    {
+        if (op.Proc >= state.ProcessCount)
+        {
+            return default;
+        }
+        return Step(u, state.Copy(w.Copies), prefix, op, w);
+    }
 
     /// <summary>
     /// Replays <paramref name="prefix"/> then <paramref name="op"/> on a fresh kernel and
@@ -207,6 +277,12 @@ public static class Explorer
         {
             return default;
         }
+        return Step(u, d, prefix, op, w);
+    }
+
+    /// <summary>Applies <paramref name="op"/> to <paramref name="d"/>, then audits and hashes.</summary>
+    private static Outcome Step(Universe u, OpInterpreter d, Op[] prefix, Op op, Worker w)
+    {
         try
         {
             d.Apply(op);

@@ -19,7 +19,7 @@ public sealed partial class Pmap
 
     private sealed partial class Leaf
     {
-        public Leaf Copy() => new() { Frame = (int[])Frame.Clone(), Bits = (byte[])Bits.Clone(), Count = Count };
+        public Leaf Copy() => new() { Frame = Frame.AsSpan().ToArray(), Bits = Bits.AsSpan().ToArray(), Count = Count };
     }
 
     /// <summary>The copy of <paramref name="pmap"/> in <paramref name="map"/>'s snapshot (its pv table copied first).</summary>

@@ -13,10 +13,10 @@ public sealed partial class Amap
         _chunks = DictionaryCopy.Of(source._chunks, static (chunk, m) => CopyChunk(chunk, m), map);
         _lastKey = source._lastKey;
         _last = source._last is null ? null : _chunks[source._lastKey];
-        map.Later(this, (target, m) =>
+        map.Later(this, source, static (target, original, m) =>
         {
             var copy = (Amap)target;
-            foreach (IAmapUser user in source._users)
+            foreach (IAmapUser user in ((Amap)original)._users)
             {
                 copy._users.Add(m.Made(user));
             }

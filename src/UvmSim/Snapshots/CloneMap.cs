@@ -12,7 +12,7 @@ namespace UvmSim.Snapshots;
 public sealed class CloneMap
 {
     private readonly Dictionary<object, object> _copies = new(ReferenceEqualityComparer.Instance);
-    private readonly List<(object Target, Action<object, CloneMap> Fix)> _later = [];
+    private readonly List<(object Target, object Source, Action<object, object, CloneMap> Fix)> _later = [];
 
     /// <summary>The copy of <paramref name="original"/>, made by <paramref name="copy"/> the first time it is asked for.</summary>
     public T Of<T>(T original, Func<T, CloneMap, T> copy)
@@ -47,15 +47,15 @@ public sealed class CloneMap
         return found;
     }
 
-    /// <summary>Runs <paramref name="fix"/> on <paramref name="target"/> when <see cref="Finish"/> is called.</summary>
-    public void Later(object target, Action<object, CloneMap> fix) => _later.Add((target, fix));
+    /// <summary>Runs <paramref name="fix"/> on <paramref name="target"/> and its <paramref name="source"/> when <see cref="Finish"/> is called.</summary>
+    public void Later(object target, object source, Action<object, object, CloneMap> fix) => _later.Add((target, source, fix));
 
     /// <summary>Runs the deferred links, in the order they were asked for.</summary>
     public void Finish()
     {
         for (int i = 0; i < _later.Count; i++)
         {
-            _later[i].Fix(_later[i].Target, this);
+            _later[i].Fix(_later[i].Target, _later[i].Source, this);
         }
         _later.Clear();
     }
