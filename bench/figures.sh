@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The project's scripted figures (README "Performance"): explorer and host comparisons.
-# Usage: bash bench/figures.sh   (builds Release first; under a minute on 2 cores)
+# Usage: bash bench/figures.sh   (builds Release first; RUNS=5 and DEPTHS="8 9" by default:
+# about 30 minutes on 2 quiet cores; RUNS=1 DEPTHS=7 for a quick look). Run it on a quiet
+# machine: other work on the cores changes every figure (docs/performance.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dotnet build -c Release src/UvmSim.Cli -v q -nologo >/dev/null
@@ -21,13 +23,36 @@ awk '{print $4}' "$out/seeds.txt" | tr -d 's,' | sort -n | awk '{a[NR]=$1} END {
 echo "== explore (default universe)"
 for p in netbsd-8 thorpej-2019 netbsd-9 dual; do uvmsim explore --policy "$p" --depth 6 --out "$out" || true; done
 
-echo "== fuzz --policy dual --steps 10000000 (one core, incremental audit after every call), then on two jobs"
-uvmsim fuzz --policy dual --steps 10000000 --out "$out"
-uvmsim fuzz --policy dual --steps 10000000 --jobs 2 --out "$out"
+# median NAME RUNS CMD...: runs CMD (a JSON-printing uvmsim command) RUNS times and prints the
+# median and range of its "seconds" and "callsPerSecond", with its "states".
+median() {
+  local name=$1 runs=$2; shift 2
+  local secs=() rates=() states=""
+  for _ in $(seq 1 "$runs"); do
+    local json; json=$(uvmsim "$@" --format json --out "$out" || true)
+    secs+=("$(echo "$json" | grep -o '"seconds": [0-9.]*' | grep -o '[0-9.]*$')")
+    rates+=("$(echo "$json" | grep -o '"callsPerSecond": [0-9]*' | grep -o '[0-9]*$')")
+    states=$(echo "$json" | grep -o '"states": [0-9]*' | grep -o '[0-9]*$')
+  done
+  printf '%s\n' "${secs[@]}" | sort -n | awk -v n="$name" -v r="$runs" -v st="$states" \
+    '{a[NR]=$1} END {printf "%-44s median %7.2f s (%d runs, %.2f-%.2f), %s states\n", n, a[int((NR+1)/2)], r, a[1], a[NR], st}'
+  printf '%s\n' "${rates[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%-44s median %9d calls/s\n", "", a[int((NR+1)/2)]}'
+}
+RUNS=${RUNS:-5}
+DEPTHS=${DEPTHS:-"8 9"}
 
-echo "== explore --policy dual --depth 8, one job then two (the same answer)"
-uvmsim explore --policy dual --depth 8 --out "$out"
-uvmsim explore --policy dual --depth 8 --jobs 2 --out "$out"
+echo "== fuzz --policy dual --steps 10000000 (incremental audit and state hash after every call), one job then two; medians of $RUNS"
+median "fuzz --jobs 1" "$RUNS" fuzz --policy dual --steps 10000000
+median "fuzz --jobs 2" "$RUNS" fuzz --policy dual --steps 10000000 --jobs 2
+
+echo "== explore --policy dual: replaying every state from boot beside computing it from snapshots, one job and two; medians of $RUNS"
+echo "   (calls/s counts the calls made: a replay makes the whole sequence per successor, a snapshot one)"
+for depth in $DEPTHS; do
+  for jobs in 1 2; do
+    median "explore --depth $depth --jobs $jobs (replay)" "$RUNS" explore --policy dual --depth "$depth" --jobs "$jobs"
+    median "explore --depth $depth --jobs $jobs --snapshots" "$RUNS" explore --policy dual --depth "$depth" --jobs "$jobs" --snapshots
+  done
+done
 
 echo "== bench host (needs root or RLIMIT_MEMLOCK)"
 uvmsim bench host || true

@@ -12,7 +12,7 @@ internal static class ExploreCommand
     private static readonly Option<int?> Pages = new("--pages") { Description = "Pages of each mapping and segment in the universe (1-4, default 2).", HelpName = "N" };
     private static readonly Option<bool> Transient = new("--transient") { Description = "Add vslock/vsunlock to the alphabet." };
     private static readonly Option<int> Jobs = new("--jobs") { Description = "Threads sharing each level (default 1); the result is the same for any number.", DefaultValueFactory = _ => 1, HelpName = "J" };
-    private static readonly Option<bool> Replay = new("--replay") { Description = "Rebuild every state by replaying its calls from boot instead of from its parent's snapshot (slower; the same answer)." };
+    private static readonly Option<bool> Snapshots = new("--snapshots") { Description = "Compute each state's successors from a copy of its kernel instead of replaying its calls from boot (the same answer; see docs/performance.md for the speed)." };
     private static readonly Option<int?> SplitDepth = new("--split-depth") { Description = "With --shard: the depth whose states are shared out among the shards (0 to D; default half the depth, at most 4).", HelpName = "S" };
 
     /// <summary>The command.</summary>
@@ -21,7 +21,7 @@ internal static class ExploreCommand
         var command = new Command("explore", "Search every call sequence up to --depth over a small universe.")
         {
             ExplorerOptions.Policy, Depth, ExplorerOptions.Procs, Pages, ExplorerOptions.Frames, Transient, Jobs,
-            ExplorerOptions.Out, SharedOptions.Set, SharedOptions.NoDiagnostics, SharedOptions.Format, ExplorerOptions.Shard, SplitDepth, Replay,
+            ExplorerOptions.Out, SharedOptions.Set, SharedOptions.NoDiagnostics, SharedOptions.Format, ExplorerOptions.Shard, SplitDepth, Snapshots,
         };
         command.SetAction(parse => CliApp.Guard(terminal, () =>
         {
@@ -51,13 +51,13 @@ internal static class ExploreCommand
             bool json = parse.GetValue(SharedOptions.Format) == SharedOptions.Json;
             if (shard is { } s)
             {
-                var options = new ExploreOptions(universe, depth.Value, parse.GetValue(Transient), pages, jobs, new ExploreShard(s.Index, s.Count, split), parse.GetValue(Replay));
+                var options = new ExploreOptions(universe, depth.Value, parse.GetValue(Transient), pages, jobs, new ExploreShard(s.Index, s.Count, split), parse.GetValue(Snapshots));
                 ExploreResult part = Explorer.Run(options);
                 string file = ShardRuns.Write(parse.GetValue(ExplorerOptions.Out)!, s, options, part);
                 return MergeCommand.PrintShard(terminal, json, "explore", s, file, part.Calls, part.Seconds, part.States, part.Finding);
             }
             Action<int, long>? progress = terminal.Rich && !json ? (d, s) => terminal.Progress($"depth {d}: {s:N0} states") : null;
-            ExploreResult r = Explorer.Run(new ExploreOptions(universe, depth.Value, parse.GetValue(Transient), pages, jobs, Replay: parse.GetValue(Replay)), progress);
+            ExploreResult r = Explorer.Run(new ExploreOptions(universe, depth.Value, parse.GetValue(Transient), pages, jobs, Snapshots: parse.GetValue(Snapshots)), progress);
             terminal.Progress(null);
             var repro = r.Finding is { } f
                 ? FindingReport.Write(f, universe, policy, parse.GetValue(ExplorerOptions.Out)!, $"found by uvmsim explore --policy {policy.Label} --depth {depth}: a shortest counterexample ({f.Ops.Count} calls)", $"depth{f.Ops.Count}")

@@ -6,10 +6,12 @@ namespace UvmSim.Exploration;
 
 /// <summary>Settings of an exhaustive search (SPEC §13 <c>uvmsim explore</c>); <c>Jobs</c> threads share each level.</summary>
 /// <remarks>
-/// <c>Replay</c> rebuilds every state by replaying its calls on a freshly booted kernel, as
-/// the explorer did before snapshots; it is kept to compare the two (same answer, other speed).
+/// By default every state is rebuilt by replaying its calls on a freshly booted kernel. With
+/// <c>Snapshots</c> a state's successors are computed from a copy of its kernel instead
+/// (<see cref="Kernel.Kernel.Copy"/>); the answer is the same, and docs/performance.md says
+/// why the copy does not pay yet at the depths explored (it costs about seven calls).
 /// </remarks>
-public sealed record ExploreOptions(Universe Universe, int Depth, bool Transient = false, int MappingPages = 2, int Jobs = 1, ExploreShard? Shard = null, bool Replay = false);
+public sealed record ExploreOptions(Universe Universe, int Depth, bool Transient = false, int MappingPages = 2, int Jobs = 1, ExploreShard? Shard = null, bool Snapshots = false);
 
 /// <summary>
 /// One shard of a search cut at <paramref name="SplitDepth"/>: every shard searches the levels
@@ -161,7 +163,7 @@ public static class Explorer
                 {
                     for (int i = j * slice; i < Math.Min(count, (j + 1) * slice); i++)
                     {
-                        if (o.Replay)
+                        if (!o.Snapshots)
                         {
                             for (int a = 0; a < alphabet.Count; a++)
                             {
@@ -179,6 +181,10 @@ public static class Explorer
                         {
                             state.Apply(prefix[^1]);
                         }
+                        // Audited once here (it was clean when found), so its copies inherit the
+                        // audit's caches (each map's verified index) and re-verify only what a
+                        // call changes; the audit's answers do not depend on them.
+                        workers[j].Auditor.Check(state.Kernel, full: false);
                         states[i] = state;
                         for (int a = 0; a < alphabet.Count; a++)
                         {
@@ -190,7 +196,7 @@ public static class Explorer
                 {
                     Op[] prefix = frontier[first + i];
                     int kept = -1;
-                    if (!o.Replay && prefix.Length > 0)
+                    if (o.Snapshots && prefix.Length > 0)
                     {
                         calls++; // the state itself: its parent's snapshot and its last call
                     }
@@ -202,7 +208,7 @@ public static class Explorer
                             continue;
                         }
                         // The calls made: the whole sequence when replaying, one from a snapshot.
-                        calls += o.Replay ? prefix.Length + 1 : 1;
+                        calls += o.Snapshots ? 1 : prefix.Length + 1;
                         if (r.Finding is { } f)
                         {
                             Consider(f, r.Rank, ref best, ref bestRank);
@@ -210,7 +216,7 @@ public static class Explorer
                         else if (seen.Add(r.Hash))
                         {
                             next.Add([.. prefix, alphabet[a]]);
-                            if (!o.Replay && depth < o.Depth)
+                            if (o.Snapshots && depth < o.Depth)
                             {
                                 if (kept < 0)
                                 {
@@ -233,7 +239,7 @@ public static class Explorer
             if (o.Shard is { } shard && depth == shard.SplitDepth)
             {
                 frontier = [.. next.Where((_, i) => shard.Owns(nextHashes[i]))];
-                parentOf = o.Replay || depth == o.Depth ? [] : [.. nextParentOf.Where((_, i) => shard.Owns(nextHashes[i]))];
+                parentOf = !o.Snapshots || depth == o.Depth ? [] : [.. nextParentOf.Where((_, i) => shard.Owns(nextHashes[i]))];
             }
             else
             {
