@@ -362,7 +362,7 @@ internal sealed partial class Parser
         var presets = new List<string>();
         while (true)
         {
-            if (!NextConditionWord("a preset", out var preset))
+            if (!NextValueToken("a preset", out var preset))
             {
                 return false;
             }
@@ -395,7 +395,7 @@ internal sealed partial class Parser
     private bool ParseSwitchCondition([NotNullWhen(true)] out Condition? condition)
     {
         condition = null;
-        if (!NextConditionWord("a switch", out var first))
+        if (!NextValueToken("a switch", out var first))
         {
             return false;
         }
@@ -430,7 +430,7 @@ internal sealed partial class Parser
                 condition = new SwitchCondition(name, values.ToEquatableList());
                 return true;
             }
-            if (!NextConditionWord($"a value of switch '{name}'", out var next))
+            if (!NextValueToken($"a value of switch '{name}'", out var next))
             {
                 return false;
             }
@@ -441,27 +441,6 @@ internal sealed partial class Parser
             value = next.Text;
             column = next.Column;
         }
-    }
-
-    // One word of a condition.
-    private bool NextConditionWord(string what, out Token token)
-    {
-        token = default;
-        if (AtEnd)
-        {
-            return Fail(MissingColumn, $"missing {what}");
-        }
-        token = Peek;
-        if (token.Kind == TokenKind.Bad)
-        {
-            return Fail(token.Column, token.Error ?? "bad token");
-        }
-        if (token.Kind != TokenKind.Word)
-        {
-            return Fail(token.Column, $"expected {what}, found {Describe(token)}");
-        }
-        _pos++;
-        return true;
     }
 
     // After a condition's word: ',' (more follows) or ':' (the condition ends).
@@ -544,7 +523,7 @@ internal sealed partial class Parser
             : Fail(token.Column, $"unknown outcome '{token.Text}'");
     }
 
-    // One word of an alternative's value (not punctuation, not a string).
+    // One word of an alternative's condition or value (not punctuation, not a string).
     private bool NextValueToken(string what, out Token token)
     {
         token = default;
