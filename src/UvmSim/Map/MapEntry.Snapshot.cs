@@ -11,25 +11,11 @@ public sealed partial class MapEntry
     /// <summary>A copy of this entry without tree links, recorded in <paramref name="map"/>.</summary>
     internal MapEntry CopyUnlinked(CloneMap map)
     {
-        var copy = new MapEntry(Start, End)
-        {
-            Object = Object is null ? null : UvmObject.CopyOf(Object, map),
-            Offset = Offset,
-            Amap = Amap is null ? null : Amap.CopyOf(Amap, map),
-            AmapOffset = AmapOffset,
-            NeedsCopy = NeedsCopy,
-            CopyOnWrite = CopyOnWrite,
-            Protection = Protection,
-            MaxProtection = MaxProtection,
-            Inheritance = Inheritance,
-            Advice = Advice,
-            WiredCount = WiredCount,
-            Mlocked = Mlocked,
-            SegmentRecord = SegmentRecord,
-            NoMerge = NoMerge,
-            TreeHeight = TreeHeight,
-            TreeMaxGap = TreeMaxGap,
-        };
+        MapEntry copy = Clone(Start, End, withWiring: true);
+        copy.Object = Object is null ? null : UvmObject.CopyOf(Object, map);
+        copy.Amap = Amap is null ? null : Amap.CopyOf(Amap, map);
+        copy.TreeHeight = TreeHeight;
+        copy.TreeMaxGap = TreeMaxGap;
         map.Add(this, copy);
         return copy;
     }
