@@ -128,6 +128,53 @@ public sealed class DesignSearchTests : IDisposable
         Assert.Equal([P(PresetNames.Dual).Label], both.Safe);
     }
 
+    /// <summary>The lattice point with the switch values of <paramref name="preset"/>.</summary>
+    private static Policy PointOf(string preset) =>
+        Lattice.Combinations(P(PresetNames.NetBsd8), Policy.SwitchNames).Single(p => p.Switches.SequenceEqual(P(preset).Switches));
+
+    [Fact]
+    public void In_the_explorers_universe_the_presets_points_find_their_known_families_at_depth_6()
+    {
+        CancellationToken cancel = TestContext.Current.CancellationToken;
+        var plain = new DesignOptions(P(PresetNames.NetBsd8), Policy.SwitchNames, Depth: 6, Ops: OpGroups.None);
+        var transient = plain with { Transient = true };
+
+        CombinationResult legacy = DesignSearch.RunOne(plain, PointOf(PresetNames.NetBsd8), cancel);
+        Assert.False(legacy.Clean);
+        Assert.Contains("underwired", legacy.Message, StringComparison.Ordinal);
+        Assert.Contains("munlock", legacy.Reproducer, StringComparison.Ordinal);   // S9's family
+        Assert.Contains("SHM_UNLOCK => EIO", legacy.Reproducer, StringComparison.Ordinal);
+
+        CombinationResult thorpej = DesignSearch.RunOne(plain, PointOf(PresetNames.Thorpej2019), cancel);
+        Assert.False(thorpej.Clean);
+        Assert.Contains("SHM_UNLOCK => EIO", thorpej.Reproducer, StringComparison.Ordinal);   // S13/S14's family
+        Assert.DoesNotContain(thorpej.Reproducer!.Split('\n'), l => !l.StartsWith('#') && l.Contains("munlock", StringComparison.Ordinal));
+
+        Assert.True(DesignSearch.RunOne(plain, PointOf(PresetNames.NetBsd9), cancel).Clean);
+        CombinationResult netbsd9 = DesignSearch.RunOne(transient, PointOf(PresetNames.NetBsd9), cancel);
+        Assert.False(netbsd9.Clean);
+        foreach (string call in new[] { "vslock", "munmap" })   // S26's family
+        {
+            Assert.Contains(call, netbsd9.Reproducer, StringComparison.Ordinal);
+        }
+
+        CombinationResult dual = DesignSearch.RunOne(transient, PointOf(PresetNames.Dual), cancel);
+        Assert.True(dual.Clean);
+        Assert.Equal(6, dual.Depth);
+    }
+
+    [Fact]
+    public void With_every_op_group_netbsd9s_point_fails_by_unwire_by_and_duals_stays_clean()
+    {
+        CancellationToken cancel = TestContext.Current.CancellationToken;
+        var all = new DesignOptions(P(PresetNames.NetBsd8), Policy.SwitchNames, Depth: 4);
+        CombinationResult netbsd9 = DesignSearch.RunOne(all, PointOf(PresetNames.NetBsd9), cancel);
+        Assert.False(netbsd9.Clean);
+        Assert.Contains("mprotect", netbsd9.Reproducer, StringComparison.Ordinal);
+        Assert.Contains("leak", netbsd9.Message, StringComparison.Ordinal);
+        Assert.True(DesignSearch.RunOne(all with { Transient = true }, PointOf(PresetNames.Dual), cancel).Clean);
+    }
+
     [Theory]
     [InlineData("--depth", "0")]
     [InlineData("--depth", "3", "--vary", "nosuch")]

@@ -13,12 +13,14 @@ internal sealed class LatticeSpace
     private readonly int[] _radix;
     private readonly int[] _weight;
     private readonly IReadOnlyList<KeyValuePair<string, string>> _base;
+    private readonly Dictionary<string, int> _varied;
 
     public LatticeSpace(Policy basePolicy, IReadOnlyList<string> vary, IReadOnlyList<DesignRow> rows)
     {
         Vary = vary;
         Values = [.. vary.Select(s => Policy.ValuesOf(s) ?? throw new ArgumentException($"unknown switch '{s}'", nameof(vary)))];
         _base = basePolicy.Switches;
+        _varied = vary.Select((s, i) => (s, i)).ToDictionary(x => x.s, x => x.i, StringComparer.Ordinal);
         _radix = [.. Values.Select(v => v.Count)];
         _weight = new int[vary.Count];
         int w = 1;
@@ -61,7 +63,7 @@ internal sealed class LatticeSpace
 
     /// <summary>Whether <paramref name="r"/> belongs to this lattice: every unvaried switch as in the base, every varied one a legal value.</summary>
     public bool Contains(DesignRow r) =>
-        _base.All(p => r.Switches.TryGetValue(p.Key, out string? v) && (Vary.Contains(p.Key) ? Values[Vary.ToList().IndexOf(p.Key)].Contains(v) : v == p.Value));
+        _base.All(p => r.Switches.TryGetValue(p.Key, out string? v) && (_varied.TryGetValue(p.Key, out int i) ? Values[i].Contains(v) : v == p.Value));
 
     public int CodeOf(DesignRow r) => Enumerable.Range(0, Vary.Count).Sum(i => _weight[i] * IndexOf(i, r.Switches[Vary[i]]));
 
