@@ -63,8 +63,9 @@ internal static class DesignCommand
                 return terminal.Usage(error!);
             }
             bool json = parse.GetValue(SharedOptions.Format) == SharedOptions.Json;
-            DesignResult result = DesignSearch.Run(o, parse.GetValue(Jobs), Progress(terminal));
-            terminal.Progress(null);
+            var (report, clear) = Progress(terminal);
+            DesignResult result = DesignSearch.Run(o, parse.GetValue(Jobs), report);
+            clear();
             string outDir = parse.GetValue(ExplorerOptions.Out)!;
             var paths = WriteReproducers(result, outDir);
             DesignAnalysis analysis = DesignAnalysis.Of(o.Base, o.Vary, o.Depth, [.. result.Combinations.Select(c => c.Row)]);
@@ -133,25 +134,39 @@ internal static class DesignCommand
         return groups;
     }
 
-    /// <summary>A live line when standard error is a terminal, else a plain line now and then.</summary>
-    private static Action<DesignProgress> Progress(Terminal terminal)
+    /// <summary>
+    /// A live line when standard error is a terminal (whatever standard output is), else a
+    /// plain line every <see cref="PlainProgressSeconds"/>. Returns the reporter and what clears the live line.
+    /// </summary>
+    private static (Action<DesignProgress> Report, Action Clear) Progress(Terminal terminal)
     {
-        bool live = terminal.Rich && !Console.IsErrorRedirected;
+        bool live = !Console.IsErrorRedirected && terminal.Error.Profile.Capabilities.Ansi;
+        TextWriter error = terminal.Error.Profile.Out.Writer;
         var since = Stopwatch.StartNew();
-        return p =>
+        void Report(DesignProgress p)
         {
             string text = $"design: {p.Done}/{p.Total} combinations, {p.Findings} with findings, {p.Elapsed:F0} s"
                 + (p.Remaining is { } r ? $", about {r:F0} s to go" : "");
             if (live)
             {
-                terminal.Progress(text);
+                error.Write("\r\u001b[2K" + text);
+                error.Flush();
             }
             else if (since.Elapsed.TotalSeconds >= PlainProgressSeconds && p.Done < p.Total)
             {
                 terminal.ErrorLine(text);
                 since.Restart();
             }
-        };
+        }
+        void Clear()
+        {
+            if (live)
+            {
+                error.Write("\r\u001b[2K");
+                error.Flush();
+            }
+        }
+        return (Report, Clear);
     }
 
     /// <summary>Writes each finding's reproducer as <c>DIR/LABEL.scn</c>; the paths by label.</summary>
