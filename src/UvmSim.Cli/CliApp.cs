@@ -24,6 +24,7 @@ internal static class CliApp
         FuzzCommand.Create(terminal),
         ExploreCommand.Create(terminal),
         DesignCommand.Create(terminal),
+        MergeCommand.Create(terminal),
         ShrinkCommand.Create(terminal),
         EmitCCommand.Create(terminal),
         KernelCommand.Create(terminal),

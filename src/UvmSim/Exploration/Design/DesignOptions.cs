@@ -36,5 +36,5 @@ public sealed record DesignOptions(
 
     /// <summary>The exhaustive search of one combination (one job: the combinations are what run in parallel).</summary>
     public ExploreOptions ExploreFor(Policy combination) =>
-        new(UniverseFor(combination), Depth, Transient, MappingPages, Jobs: 1, Ops);
+        new(UniverseFor(combination), Depth, Transient, MappingPages, Jobs: 1, Ops: Ops);
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using UvmSim.Policies;
-using UvmSim.Scenarios.Shrinking;
+using UvmSim.Exploration.Shrinking;
 using UvmSim.Scenarios.Syntax;
 
 namespace UvmSim.Exploration.Design;
