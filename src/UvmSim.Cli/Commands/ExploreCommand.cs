@@ -51,7 +51,7 @@ internal static class ExploreCommand
             bool json = parse.GetValue(SharedOptions.Format) == SharedOptions.Json;
             if (shard is { } s)
             {
-                var options = new ExploreOptions(universe, depth.Value, parse.GetValue(Transient), pages, jobs, new ExploreShard(s.Index, s.Count, split), parse.GetValue(Snapshots));
+                var options = new ExploreOptions(universe, depth.Value, parse.GetValue(Transient), pages, jobs, new ExploreShard(s.Index, s.Count, split), Snapshots: parse.GetValue(Snapshots));
                 ExploreResult part = Explorer.Run(options);
                 string file = ShardRuns.Write(parse.GetValue(ExplorerOptions.Out)!, s, options, part);
                 return MergeCommand.PrintShard(terminal, json, "explore", s, file, part.Calls, part.Seconds, part.States, part.Finding);

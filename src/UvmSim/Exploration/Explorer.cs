@@ -11,7 +11,7 @@ namespace UvmSim.Exploration;
 /// (<see cref="Kernel.Kernel.Copy"/>); the answer is the same, and docs/performance.md says
 /// why the copy does not pay yet at the depths explored (it costs about seven calls).
 /// </remarks>
-public sealed record ExploreOptions(Universe Universe, int Depth, bool Transient = false, int MappingPages = 2, int Jobs = 1, ExploreShard? Shard = null, bool Snapshots = false);
+public sealed record ExploreOptions(Universe Universe, int Depth, bool Transient = false, int MappingPages = 2, int Jobs = 1, ExploreShard? Shard = null, OpGroups Ops = OpGroups.None, bool Snapshots = false);
 
 /// <summary>
 /// One shard of a search cut at <paramref name="SplitDepth"/>: every shard searches the levels
@@ -50,7 +50,7 @@ public sealed record ExploreResult(long States, long Calls, double Seconds, int 
 public static class Explorer
 {
     /// <summary>The alphabet for <paramref name="procs"/> processes.</summary>
-    public static IReadOnlyList<Op> Alphabet(int procs, int mappingPages, bool transient)
+    public static IReadOnlyList<Op> Alphabet(int procs, int mappingPages, bool transient, OpGroups extra = OpGroups.None)
     {
         var ops = new List<Op>();
         int all = mappingPages << 4, one = 1 << 4;
@@ -80,6 +80,7 @@ public static class Explorer
                 ops.Add(new Op(OpKind.Vslock, p, 0, 0, all | 1, Exact: true));
                 ops.Add(new Op(OpKind.Vsunlock, p, 0, 0, 0));
             }
+            ops.AddRange(OpGroupNames.Ops(extra, p, mappingPages));
         }
         return ops;
     }
@@ -129,7 +130,7 @@ public static class Explorer
     {
         var clock = Stopwatch.StartNew();
         Universe u = o.Universe;
-        IReadOnlyList<Op> alphabet = Alphabet(Math.Max(u.Procs, 2), o.MappingPages, o.Transient);
+        IReadOnlyList<Op> alphabet = Alphabet(Math.Max(u.Procs, 2), o.MappingPages, o.Transient, o.Ops);
         int jobs = Math.Clamp(o.Jobs, 1, 64);
         var workers = Enumerable.Range(0, jobs).Select(_ => new Worker()).ToArray();
         var seen = new StateSet();
