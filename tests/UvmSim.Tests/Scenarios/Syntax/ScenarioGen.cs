@@ -43,7 +43,7 @@ internal static class ScenarioGen
 
     // "netbsd-8,dual: X | Y" or "X": distinct presets, default last.
     private static Gen<string> Alternatives(Gen<string> value) =>
-        Gen.Select(Gen.Int[0, 15], Gen.Bool, value.Array[3], (mask, withDefault, values) =>
+        Gen.Select(Gen.Int[0, (1 << PresetNames.All.Count) - 1], Gen.Bool, value.Array[3], (mask, withDefault, values) =>
         {
             var presets = PresetNames.All.Where((_, i) => (mask & (1 << i)) != 0).ToList();
             var parts = new List<string>();
