@@ -461,7 +461,7 @@ public sealed class OpInterpreter
                 return (0x1000, Page, new RangeText(new At(null, 0x1000), 1));
             }
             var e = _maps[_mine[a]];
-            ulong count = (ulong)(op.C >> 4);
+            ulong count = (ulong)op.ExactPages;
             return (e.Va + (ulong)b * Page, count * Page, new RangeText(new At(e.Name, 0, (ulong)b), count));
         }
         if (_mine.Count == 0 || (b & 15) == 15)
