@@ -60,7 +60,7 @@ public sealed class Engine(Universe universe, bool audit = true, bool record = f
     /// Starts from a state brought about elsewhere — a restored kernel snapshot and its
     /// interpreter — instead of replaying a prefix (the seam for snapshotting strategies).
     /// </summary>
-    public void Begin(OpInterpreter restored) => Driver = restored;
+    public void BeginFrom(OpInterpreter restored) => Driver = restored;
 
     /// <summary>The hash of the current state (<see cref="StateHash"/>).</summary>
     public ulong Hash() => _hasher.Of(Driver.Kernel);
