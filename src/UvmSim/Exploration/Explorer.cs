@@ -8,8 +8,9 @@ namespace UvmSim.Exploration;
 /// <remarks>
 /// By default every state is rebuilt by replaying its calls on a freshly booted kernel. With
 /// <c>Snapshots</c> a state's successors are computed from a copy of its kernel instead
-/// (<see cref="Kernel.Kernel.Copy"/>); the answer is the same, and docs/performance.md says
-/// why the copy does not pay yet at the depths explored (it costs about seven calls).
+/// (<see cref="Kernel.Kernel.Copy"/>, through <see cref="Engine.BeginFrom"/>); the answer is
+/// the same, and docs/performance.md says why the copy does not pay yet at the depths
+/// explored (it costs about as much as the replay it saves).
 /// </remarks>
 public sealed record ExploreOptions(Universe Universe, int Depth, bool Transient = false, int MappingPages = 2, int Jobs = 1, ExploreShard? Shard = null, OpGroups Ops = OpGroups.None, bool Snapshots = false);
 
@@ -53,31 +54,31 @@ public static class Explorer
     public static IReadOnlyList<Op> Alphabet(int procs, int mappingPages, bool transient, OpGroups extra = OpGroups.None)
     {
         var ops = new List<Op>();
-        int all = mappingPages << 4, one = 1 << 4;
+        int all = mappingPages;
         for (int p = 0; p < procs; p++)
         {
             // The wiring calls come first: among equally short counterexamples the search
             // reports the one that mixes the two contracts (S9's family) before others.
-            ops.Add(new Op(OpKind.Munlock, p, 0, 0, all, Exact: true));
+            ops.Add(Op.ExactRange(OpKind.Munlock, p, 0, 0, all));
             ops.Add(new Op(OpKind.Munlockall, p, 0, 0, 0));
-            ops.Add(new Op(OpKind.Mlock, p, 0, 0, all, Exact: true));
+            ops.Add(Op.ExactRange(OpKind.Mlock, p, 0, 0, all));
             ops.Add(new Op(OpKind.Mlockall, p, 0, 0, 1));
             ops.Add(new Op(OpKind.Shmctl, p, 0, 0, 2));      // SHM_LOCK
             ops.Add(new Op(OpKind.Shmctl, p, 0, 0, 4));      // SHM_UNLOCK
             ops.Add(new Op(OpKind.Shmget, p, mappingPages - 1, 0, 0));
             ops.Add(new Op(OpKind.Shmat, p, 0, 0, 0));
             ops.Add(new Op(OpKind.Mmap, p, mappingPages - 1, 2, 0)); // private anonymous rw
-            ops.Add(new Op(OpKind.Munmap, p, 0, 0, all, Exact: true));
+            ops.Add(Op.ExactRange(OpKind.Munmap, p, 0, 0, all));
             ops.Add(new Op(OpKind.Shmdt, p, 0, 0, 0));
             ops.Add(new Op(OpKind.Fork, p, 0, 0, 0));
             ops.Add(new Op(OpKind.Exit, p, 0, 0, 0));
-            ops.Add(new Op(OpKind.Munlock, p, 0, 0, one, Exact: true));
-            ops.Add(new Op(OpKind.Mlock, p, 0, 0, one, Exact: true));
-            ops.Add(new Op(OpKind.Touch, p, 0, 0, one | 1, Exact: true));
+            ops.Add(Op.ExactRange(OpKind.Munlock, p, 0, 0, 1));
+            ops.Add(Op.ExactRange(OpKind.Mlock, p, 0, 0, 1));
+            ops.Add(Op.ExactRange(OpKind.Touch, p, 0, 0, 1, flags: 1)); // write
             ops.Add(new Op(OpKind.Shmctl, p, 0, 0, 1));      // IPC_RMID
             if (transient)
             {
-                ops.Add(new Op(OpKind.Vslock, p, 0, 0, all | 1, Exact: true));
+                ops.Add(Op.ExactRange(OpKind.Vslock, p, 0, 0, all, flags: 1)); // write
                 ops.Add(new Op(OpKind.Vsunlock, p, 0, 0, 0));
             }
             ops.AddRange(OpGroupNames.Ops(extra, p, mappingPages));
@@ -117,11 +118,10 @@ public static class Explorer
     /// <summary>What replaying one sequence gave: not applicable, a new state's hash, or a finding and its rank.</summary>
     private readonly record struct Outcome(bool Applied, ulong Hash, Finding? Finding, int Rank);
 
-    /// <summary>One job's own checker, hasher and copy table (none may be shared between threads).</summary>
-    private sealed class Worker
+    /// <summary>One job's own engine and copy table (neither may be shared between threads).</summary>
+    private sealed class Worker(Universe u)
     {
-        public readonly StateHash Hasher = new();
-        public readonly Auditor Auditor = new();
+        public readonly Engine Engine = new(u);
         public readonly Snapshots.CloneMap Copies = new();
     }
 
@@ -132,7 +132,7 @@ public static class Explorer
         Universe u = o.Universe;
         IReadOnlyList<Op> alphabet = Alphabet(Math.Max(u.Procs, 2), o.MappingPages, o.Transient, o.Ops);
         int jobs = Math.Clamp(o.Jobs, 1, 64);
-        var workers = Enumerable.Range(0, jobs).Select(_ => new Worker()).ToArray();
+        var workers = Enumerable.Range(0, jobs).Select(_ => new Worker(u)).ToArray();
         var seen = new StateSet();
         var frontier = new List<Op[]> { Array.Empty<Op>() };
         // Snapshots: the kernels of the previous level that have a state in the frontier, and
@@ -142,7 +142,8 @@ public static class Explorer
         var parents = new List<OpInterpreter>();
         var parentOf = new List<int> { -1 };
         var states = new OpInterpreter?[Block];
-        ulong boot = workers[0].Hasher.Of(u.Boot().Kernel);
+        workers[0].Engine.Begin([]);
+        ulong boot = workers[0].Engine.Hash();
         seen.Add(boot);
         List<List<ulong>>? levels = o.Shard is null ? null : [[boot]];
         var outcomes = new Outcome[Block * alphabet.Count];
@@ -164,32 +165,21 @@ public static class Explorer
                 {
                     for (int i = j * slice; i < Math.Min(count, (j + 1) * slice); i++)
                     {
-                        if (!o.Snapshots)
-                        {
-                            for (int a = 0; a < alphabet.Count; a++)
-                            {
-                                cancel.ThrowIfCancellationRequested();
-                                outcomes[(i * alphabet.Count) + a] = Evaluate(u, frontier[first + i], alphabet[a], workers[j]);
-                            }
-                            continue;
-                        }
-                        cancel.ThrowIfCancellationRequested();
                         Op[] prefix = frontier[first + i];
-                        OpInterpreter state = parentOf[first + i] is int parent and >= 0
-                            ? parents[parent].Copy(workers[j].Copies)
-                            : u.Boot();
-                        if (prefix.Length > 0)
+                        OpInterpreter? state = null;
+                        if (o.Snapshots)
                         {
-                            state.Apply(prefix[^1]);
+                            state = parentOf[first + i] is int parent and >= 0 ? parents[parent].Copy(workers[j].Copies) : u.Boot();
+                            if (prefix.Length > 0)
+                            {
+                                state.Apply(prefix[^1]);
+                            }
+                            states[i] = state;
                         }
-                        // Audited once here (it was clean when found), so its copies inherit the
-                        // audit's caches (each map's verified index) and re-verify only what a
-                        // call changes; the audit's answers do not depend on them.
-                        workers[j].Auditor.Check(state.Kernel, full: false);
-                        states[i] = state;
                         for (int a = 0; a < alphabet.Count; a++)
                         {
-                            outcomes[(i * alphabet.Count) + a] = Successor(u, state, prefix, alphabet[a], workers[j]);
+                            cancel.ThrowIfCancellationRequested();
+                            outcomes[(i * alphabet.Count) + a] = Evaluate(u, prefix, state, alphabet[a], workers[j]);
                         }
                     }
                 });
@@ -217,6 +207,8 @@ public static class Explorer
                         else if (seen.Add(r.Hash))
                         {
                             next.Add([.. prefix, alphabet[a]]);
+                            nextHashes.Add(r.Hash);
+                            levels?[depth].Add(r.Hash);
                             if (o.Snapshots && depth < o.Depth)
                             {
                                 if (kept < 0)
@@ -226,8 +218,6 @@ public static class Explorer
                                 }
                                 nextParentOf.Add(kept);
                             }
-                            nextHashes.Add(r.Hash);
-                            levels?[depth].Add(r.Hash);
                         }
                     }
                     states[i] = null;
@@ -240,7 +230,7 @@ public static class Explorer
             if (o.Shard is { } shard && depth == shard.SplitDepth)
             {
                 frontier = [.. next.Where((_, i) => shard.Owns(nextHashes[i]))];
-                parentOf = !o.Snapshots || depth == o.Depth ? [] : [.. nextParentOf.Where((_, i) => shard.Owns(nextHashes[i]))];
+                parentOf = nextParentOf.Count == 0 ? [] : [.. nextParentOf.Where((_, i) => shard.Owns(nextHashes[i]))];
             }
             else
             {
@@ -256,52 +246,37 @@ public static class Explorer
     private static ulong[][]? Freeze(List<List<ulong>>? levels) => levels?.Select(l => l.ToArray()).ToArray();
 
     /// <summary>
-    /// Applies <paramref name="op"/> to a copy of <paramref name="state"/>, the kernel
-    /// <paramref name="prefix"/> led to, and audits the result. =&gt; not applied when the op
-    /// names a process that does not exist.
+    /// Brings a worker's engine to the state <paramref name="prefix"/> led to, by replaying it
+    /// on a fresh kernel or, given that state's kernel, as a copy of it, then applies
+    /// <paramref name="op"/> and audits the result (one <see cref="Engine.Step"/>).
+    /// =&gt; not applied when the op names a process that does not exist.
     /// </summary>
-    private static Outcome Successor(Universe u, OpInterpreter state, Op[] prefix, Op op, Worker w)
+    private static Outcome Evaluate(Universe u, Op[] prefix, OpInterpreter? state, Op op, Worker w)
     {
-        if (op.Proc >= state.ProcessCount)
+        Engine engine = w.Engine;
+        if (state is null)
+        {
+            engine.Begin(prefix);
+        }
+        else if (op.Proc < state.ProcessCount)
+        {
+            engine.BeginFrom(state.Copy(w.Copies));
+        }
+        else
         {
             return default;
         }
-        return Step(u, state.Copy(w.Copies), prefix, op, w);
-    }
-
-    /// <summary>
-    /// Replays <paramref name="prefix"/> then <paramref name="op"/> on a fresh kernel and
-    /// audits the result. =&gt; not applied when the op names a process that does not exist.
-    /// </summary>
-    private static Outcome Evaluate(Universe u, Op[] prefix, Op op, Worker w)
-    {
-        OpInterpreter d = u.Boot();
-        foreach (Op prior in prefix)
-        {
-            d.Apply(prior);
-        }
-        if (op.Proc >= d.ProcessCount)
+        if (op.Proc >= engine.ProcessCount)
         {
             return default;
         }
-        return Step(u, d, prefix, op, w);
-    }
-
-    /// <summary>Applies <paramref name="op"/> to <paramref name="d"/>, then audits and hashes.</summary>
-    private static Outcome Step(Universe u, OpInterpreter d, Op[] prefix, Op op, Worker w)
-    {
-        try
+        StepResult r = engine.Step(op);
+        return r.Kind switch
         {
-            d.Apply(op);
-        }
-        catch (KernelPanic panic)
-        {
-            return new Outcome(true, 0, new Finding(true, panic.Message, [.. prefix, op], u.Procs, u.Pages), 0);
-        }
-        if (w.Auditor.Check(d.Kernel, full: false) is { Count: > 0 } violations)
-        {
-            return new Outcome(true, 0, Finding.FromViolations([.. violations], [.. prefix, op], u.Procs, u.Pages), Rank(violations));
-        }
-        return new Outcome(true, w.Hasher.Of(d.Kernel), null, 0);
+            StepKind.State => new Outcome(true, r.Hash, null, 0),
+            StepKind.Panic => new Outcome(true, 0, new Finding(true, r.Panic!, [.. prefix, op], u.Procs, u.Pages), 0),
+            StepKind.Violation => new Outcome(true, 0, Finding.FromViolations([.. r.Violations!], [.. prefix, op], u.Procs, u.Pages), Rank(r.Violations!)),
+            _ => throw new InvalidOperationException($"unknown step kind {r.Kind}"),
+        };
     }
 }

@@ -1,6 +1,7 @@
 using UvmSim.Kernel;
 using UvmSim.Physical;
 using UvmSim.Policies;
+using UvmSim.Scenarios.Syntax;
 
 namespace UvmSim.Exploration;
 
@@ -22,25 +23,26 @@ public sealed record Universe(Policy Policy, int Pages = 64, int Procs = 2, bool
     public OpInterpreter Boot(bool record = false) => new(new Kernel.Kernel(Machine, Policy), Procs, record);
 
     /// <summary>The <c>machine</c> line that reproduces this universe in a scenario file.</summary>
-    public string MachineLine =>
-        $"machine pages={Pages} freetarg={Machine.FreeTarget}{(Machine.Diagnostics ? "" : " diagnostics=off")}";
+    public string MachineLine => ScenarioPrinter.Format(new MachineStatement(
+        Pages: (ulong)Pages,
+        FreeTarget: (ulong)Machine.EffectiveFreeTarget,
+        Diagnostics: Machine.Diagnostics ? null : false));
 
-    /// <summary>Replays <paramref name="ops"/> on a fresh kernel; a panic is returned, not thrown.</summary>
+    /// <summary>
+    /// Replays <paramref name="ops"/> on a fresh kernel through an <see cref="Engine"/> (no audit);
+    /// a panic is returned, not thrown.
+    /// </summary>
     public (OpInterpreter Driver, string? Panic) Replay(IEnumerable<Op> ops, bool record = false)
     {
-        OpInterpreter d = Boot(record);
+        var engine = new Engine(this, audit: false, record: record);
+        engine.Begin([]);
         foreach (Op op in ops)
         {
-            try
+            if (engine.Step(op, hash: false) is { Kind: StepKind.Panic } r)
             {
-                d.Apply(op);
-            }
-            catch (KernelPanic panic)
-            {
-                d.Kernel.Die(panic);
-                return (d, panic.Message);
+                return (engine.Driver, r.Panic);
             }
         }
-        return (d, null);
+        return (engine.Driver, null);
     }
 }

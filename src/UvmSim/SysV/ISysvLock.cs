@@ -1,4 +1,3 @@
-using UvmSim.Kernel;
 using UvmSim.Map;
 using UvmSim.Policies;
 
@@ -11,29 +10,46 @@ namespace UvmSim.SysV;
 public interface ISysvLock
 {
     /// <summary><c>shmctl(SHM_LOCK)</c> by a privileged caller.</summary>
-    Errno Lock(Process caller, Segment segment);
+    Errno Lock(IShmProcess caller, Segment segment);
 
     /// <summary><c>shmctl(SHM_UNLOCK)</c> by a privileged caller.</summary>
-    Errno Unlock(Process caller, Segment segment);
+    Errno Unlock(IShmProcess caller, Segment segment);
 
     /// <summary>Wiring for a new attachment; an error undoes the <c>shmat</c>.</summary>
-    Errno Attached(Process p, Attachment attachment);
+    Errno Attached(IShmProcess p, Attachment attachment);
 
     /// <summary>Wiring for a child's copied attachments.</summary>
-    void Forked(Process child);
+    void Forked(IShmProcess child);
 
     /// <summary>Which entries <c>shmdt</c> unmaps: null for whatever is mapped there now.</summary>
     Func<MapEntry, bool>? DetachFilter(Segment segment);
+
+    // ---- the promise the auditor checks (SPEC §10), so it needs no case per lock kind ----
+
+    /// <summary>
+    /// Whether a locked segment's object is wired: every page resident, each wired once for
+    /// the lock (a holder and a lock record, §10 rules 2 and 6), and the segment's lock mark
+    /// equal to its object's wired mark. A lock that only marks the segment says false.
+    /// </summary>
+    bool WiresObject { get; }
+
+    /// <summary>
+    /// Whether <paramref name="entry"/>, inside an attachment of <paramref name="segment"/>,
+    /// must hold the segment's record (<see cref="MapEntry.SegmentRecord"/>), or null where
+    /// this lock promises nothing about it.
+    /// </summary>
+    bool? HoldsRecord(MapEntry entry, Segment segment);
 }
 
 /// <summary>Chooses the lock variant for a switch value.</summary>
 public static class SysvLocks
 {
     /// <summary>The variant for <paramref name="value"/>.</summary>
-    public static ISysvLock For(SysvSwitch value, Kernel.Kernel kernel) => value switch
+    public static ISysvLock For(SysvSwitch value, IShmHost kernel) => value switch
     {
         SysvSwitch.Legacy => new LegacySysvLock(kernel),
         SysvSwitch.Object => new ObjectSysvLock(kernel),
-        _ => new SegmentSysvLock(kernel),
+        SysvSwitch.Segment => new SegmentSysvLock(kernel),
+        _ => throw new NotSupportedException($"sysv={value} has no lock variant"),
     };
 }
