@@ -29,6 +29,8 @@ internal sealed class StateComparer
         ("Dictionary`2", "_values"),
         ("Dictionary`2", "_version"),
         ("OpInterpreter", "_mine"),
+        ("SegmentSysvLock", "_walkSegment"), // the arguments of the walk in progress, set before each
+        ("SegmentSysvLock", "_walkAdd"),
     ];
 
     private readonly Dictionary<object, object> _aToB = new(ReferenceEqualityComparer.Instance);
