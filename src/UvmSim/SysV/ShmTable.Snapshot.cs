@@ -6,7 +6,7 @@ namespace UvmSim.SysV;
 // layout (segments are walked in slot-table order), and the tunables.
 public sealed partial class ShmTable
 {
-    private ShmTable(ShmTable source, Kernel.Kernel kernel, CloneMap map)
+    private ShmTable(ShmTable source, IShmHost kernel, CloneMap map)
     {
         _kernel = kernel;
         _slots = DictionaryCopy.Of(source._slots, Segment.CopyOf, map);
@@ -21,5 +21,5 @@ public sealed partial class ShmTable
     }
 
     /// <summary>A copy of the table for <paramref name="kernel"/>, a copy of this table's kernel.</summary>
-    internal ShmTable Copy(Kernel.Kernel kernel, CloneMap map) => new(this, kernel, map);
+    internal ShmTable Copy(IShmHost kernel, CloneMap map) => new(this, kernel, map);
 }
