@@ -50,7 +50,11 @@ internal static class CliApp
         });
     }
 
-    /// <summary>Runs a command body; an unexpected exception becomes <c>internal error: ...</c> and exit 2.</summary>
+    /// <summary>
+    /// Runs a command body; an unexpected exception becomes one line, <c>uvmsim: internal error:
+    /// ...</c>, and exit 70 (<see cref="ExitCodes.InternalError"/>), so a script tells a bug from
+    /// its own mistake (exit 2).
+    /// </summary>
     public static int Guard(Terminal terminal, Func<int> body)
     {
         try
@@ -61,8 +65,8 @@ internal static class CliApp
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            terminal.ErrorLine($"uvmsim: internal error: {e.GetType().Name}: {e.Message}");
-            return ExitCodes.UsageError;
+            terminal.ErrorLine($"uvmsim: internal error: {e.GetType().Name}: {TextSafety.OneLine(e.Message)}");
+            return ExitCodes.InternalError;
         }
     }
 }

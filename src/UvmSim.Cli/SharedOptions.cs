@@ -47,7 +47,7 @@ internal static class SharedOptions
     /// <summary>The scenario files of <c>run</c> and <c>matrix</c>.</summary>
     public static readonly Argument<string[]> Files = new("FILE")
     {
-        Description = "Scenario files (.scn).",
+        Description = "Scenario files (.scn); a directory stands for its *.scn files (not its subdirectories).",
         Arity = ArgumentArity.OneOrMore,
     };
 

@@ -21,20 +21,24 @@ internal sealed record Terminal(IAnsiConsole Out, IAnsiConsole Error, bool Rich)
         return new Terminal(stdout, error, Rich: !Console.IsOutputRedirected);
     }
 
-    /// <summary>Writes one line to standard output exactly as given (no markup, no wrapping).</summary>
+    /// <summary>
+    /// Writes one line to standard output as given (no markup, no wrapping), with controls and
+    /// bidi overrides shown escaped (<see cref="TextSafety.Lines"/>): scenario text never acts on
+    /// the terminal.
+    /// </summary>
     public void Line(string text = "")
     {
         TextWriter w = Out.Profile.Out.Writer;
-        w.Write(text);
+        w.Write(TextSafety.Lines(text));
         w.Write('\n');
         w.Flush();
     }
 
-    /// <summary>Writes text (possibly several lines) to standard error exactly as given, then a newline.</summary>
+    /// <summary>Writes text (possibly several lines) to standard error as given, escaped as <see cref="Line"/> is, then a newline.</summary>
     public void ErrorLine(string text)
     {
         TextWriter w = Error.Profile.Out.Writer;
-        w.Write(text);
+        w.Write(TextSafety.Lines(text));
         w.Write('\n');
         w.Flush();
     }

@@ -107,7 +107,7 @@ internal static class KernelCommand
         try
         {
             var run = new Comparer(terminal, policies[0], target, compiler, directory, json);
-            foreach (ScenarioSource source in ScenarioFiles.FromPaths(files))
+            foreach (ScenarioSource source in ScenarioFiles.FromPaths(files, directories: true))
             {
                 run.Compare(source);
             }

@@ -46,7 +46,7 @@ internal static class RunCommand
         {
             return terminal.Usage(unknown);
         }
-        var (results, status) = Runs.Execute(terminal, ScenarioFiles.FromPaths(files), policies,
+        var (results, status) = Runs.Execute(terminal, ScenarioFiles.FromPaths(files, directories: true), policies,
             noDiagnostics ? false : null, trace);
         if (json)
         {
@@ -63,8 +63,8 @@ internal static class RunCommand
     {
         foreach (RunResult run in results)
         {
-            string label = run.Policy.Label;
-            terminal.Line($"{(run.Passed ? "PASS" : "FAIL")} {run.File} {label}");
+            string label = run.Policy.Label, file = TextSafety.OneLine(run.File);
+            terminal.Line($"{(run.Passed ? "PASS" : "FAIL")} {file} {label}");
             foreach (LineResult line in run.Lines)
             {
                 if (trace)
@@ -80,13 +80,13 @@ internal static class RunCommand
                 }
                 if (line.Status == LineStatus.Fail)
                 {
-                    terminal.Line($"{run.File}:{line.Line}: {label}: expected {line.Expected}, got {line.Actual}"
+                    terminal.Line($"{file}:{line.Line}: {label}: expected {line.Expected}, got {line.Actual}"
                         + (line.Error is null ? "" : $" ({line.Error})"));
                 }
             }
             if (run.Panic is { } panic && (trace || !run.Passed))
             {
-                terminal.Line($"{run.File}:{panic.Line}: {label}: panic: {panic.Message}");
+                terminal.Line($"{file}:{panic.Line}: {label}: panic: {panic.Message}");
             }
             if (trace)
             {

@@ -137,8 +137,9 @@ public class RunCommandTests
     public void An_exception_in_a_command_is_an_internal_error_not_a_trace()
     {
         var cli = new CliHarness();
-        int status = CliApp.Guard(cli.Terminal, () => throw new InvalidOperationException("boom"));
-        Assert.Equal(ExitCodes.UsageError, status);
-        Assert.Equal("uvmsim: internal error: InvalidOperationException: boom\n", cli.Error.Output);
+        int status = CliApp.Guard(cli.Terminal, () => throw new InvalidOperationException("boom\nsecond line"));
+        Assert.Equal(ExitCodes.InternalError, status);
+        Assert.Equal(70, status);
+        Assert.Equal("uvmsim: internal error: InvalidOperationException: boom\\nsecond line\n", cli.Error.Output);
     }
 }
