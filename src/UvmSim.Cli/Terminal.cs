@@ -9,6 +9,12 @@ namespace UvmSim.Cli;
 /// </summary>
 internal sealed record Terminal(IAnsiConsole Out, IAnsiConsole Error, bool Rich)
 {
+    /// <summary>
+    /// Whether a progress line may be drawn in place: standard error is a terminal and
+    /// <c>TERM</c> is not <c>dumb</c> (what progress is written on, not standard output).
+    /// </summary>
+    public bool LiveError { get; init; }
+
     /// <summary>The process's console: rich only when standard output is a terminal.</summary>
     public static Terminal ForProcess(IAnsiConsole stdout, TextWriter stderr)
     {
@@ -18,7 +24,10 @@ internal sealed record Terminal(IAnsiConsole Out, IAnsiConsole Error, bool Rich)
             Ansi = Console.IsErrorRedirected ? AnsiSupport.No : AnsiSupport.Detect,
             ColorSystem = Console.IsErrorRedirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
         });
-        return new Terminal(stdout, error, Rich: !Console.IsOutputRedirected);
+        return new Terminal(stdout, error, Rich: !Console.IsOutputRedirected)
+        {
+            LiveError = !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("TERM") != "dumb",
+        };
     }
 
     /// <summary>
@@ -44,12 +53,12 @@ internal sealed record Terminal(IAnsiConsole Out, IAnsiConsole Error, bool Rich)
     }
 
     /// <summary>
-    /// A live progress line on a terminal (rewritten in place); null clears it. Nothing is
-    /// written when output is redirected.
+    /// A live progress line on standard error (rewritten in place); null clears it. Nothing is
+    /// written unless <see cref="LiveError"/>; <see cref="Progress"/> decides what to draw when.
     /// </summary>
     public void Progress(string? text)
     {
-        if (!Rich)
+        if (!LiveError)
         {
             return;
         }

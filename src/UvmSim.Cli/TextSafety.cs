@@ -75,4 +75,14 @@ internal static class TextSafety
         caret.Append(' ', Math.Max(0, error.Column - col)).Append('^');
         return $"{OneLine(error.File)}:{error.Line}:{error.Column}: error: {OneLine(error.Message)}\n{OneLine(source)}\n{caret}";
     }
+
+    /// <summary>
+    /// <paramref name="word"/> as one shell word for a command a reader copies: as it is when
+    /// it holds only <c>[A-Za-z0-9._/+=:,-]</c>, else in single quotes (a quote inside as
+    /// <c>'\''</c>), with controls escaped so the command stays on one line.
+    /// </summary>
+    public static string ShellWord(string word) =>
+        word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '/' or '+' or '=' or ':' or ',' or '-')
+            ? word
+            : "'" + OneLine(word).Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

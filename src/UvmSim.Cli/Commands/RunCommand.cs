@@ -54,17 +54,39 @@ internal static class RunCommand
         }
         else
         {
-            RenderText(terminal, results.Select(r => r.Result).ToList(), trace);
+            RenderText(terminal, results.Select(r => (r.Result, ReproducerOf(r.Source))).ToList(), trace);
         }
         return status;
     }
 
-    private static void RenderText(Terminal terminal, List<RunResult> results, bool trace)
+    /// <summary>
+    /// What a reproducer (<see cref="FindingReport.Marker"/> on its first line) says it records,
+    /// "a violation (leak: …)"; null for any other file.
+    /// </summary>
+    private static string? ReproducerOf(ScenarioSource source)
     {
-        foreach (RunResult run in results)
+        byte[] marker = System.Text.Encoding.UTF8.GetBytes(FindingReport.Marker);
+        if (source.Bytes is not { } bytes || !bytes.AsSpan().StartsWith(marker))
+        {
+            return null;
+        }
+        int end = Array.IndexOf(bytes, (byte)'\n');
+        return System.Text.Encoding.UTF8.GetString(bytes, marker.Length, (end < 0 ? bytes.Length : end) - marker.Length).TrimEnd('\r');
+    }
+
+    private static void RenderText(Terminal terminal, List<(RunResult Run, string? Reproduces)> results, bool trace)
+    {
+        foreach (var (run, reproduces) in results)
         {
             string label = run.Policy.Label, file = TextSafety.OneLine(run.File);
             terminal.Line($"{(run.Passed ? "PASS" : "FAIL")} {file} {label}");
+            if (reproduces is not null)
+            {
+                // A reproducer's expectations are its failure: PASS means it happened again.
+                terminal.Line(run.Passed
+                    ? $"  reproduced: {reproduces} happened again as recorded"
+                    : $"  not reproduced: {reproduces} did not happen as recorded (see the failed lines)");
+            }
             foreach (LineResult line in run.Lines)
             {
                 if (trace)
@@ -96,7 +118,7 @@ internal static class RunCommand
                 }
             }
         }
-        int failed = results.Count(r => !r.Passed);
+        int failed = results.Count(r => !r.Run.Passed);
         terminal.Line($"{results.Count} run{(results.Count == 1 ? "" : "s")}: {results.Count - failed} passed, {failed} failed");
     }
 
