@@ -1,5 +1,6 @@
 using System.CommandLine;
 using UvmSim.Exploration;
+using UvmSim.Exploration.Sharding;
 using UvmSim.Policies;
 
 namespace UvmSim.Cli.Commands;
@@ -13,6 +14,7 @@ internal static class ExploreCommand
     private static readonly Option<int?> Frames = RangedOption.Int("--frames", "Frames in the simulated machine", 8, 4096, 32);
     private static readonly Option<bool> Transient = new("--transient") { Description = "Add vslock/vsunlock to the alphabet." };
     private static readonly Option<string> Jobs = RangedOption.Jobs("Threads sharing each level; the result is the same for any number");
+    private static readonly Option<int?> SplitDepth = new("--split-depth") { Description = "With --shard: the depth whose states are shared out among the shards (0 to D; default half the depth, at most 4).", HelpName = "S" };
 
     /// <summary>The command.</summary>
     public static Command Create(Terminal terminal)
@@ -20,7 +22,7 @@ internal static class ExploreCommand
         var command = new Command("explore", "Search every call sequence up to --depth over a small universe.")
         {
             ExplorerOptions.Policy, Depth, Procs, Pages, Frames, Transient, Jobs,
-            ExplorerOptions.Out, SharedOptions.Set, SharedOptions.NoDiagnostics, SharedOptions.Format, ProgressReport.Option,
+            ExplorerOptions.Out, SharedOptions.Set, SharedOptions.NoDiagnostics, SharedOptions.Format, ExplorerOptions.Shard, SplitDepth, ProgressReport.Option,
         };
         command.SetAction(parse => CliApp.Guard(terminal, () =>
         {
@@ -40,8 +42,25 @@ internal static class ExploreCommand
             {
                 return terminal.Usage(unwritable);
             }
+            ShardSpec? shard = ExplorerOptions.ParseShard(parse, out error);
+            if (error is not null)
+            {
+                return terminal.Usage(error);
+            }
+            int split = parse.GetValue(SplitDepth) ?? ShardRuns.DefaultSplitDepth(depth);
+            if (split < 0 || split > depth)
+            {
+                return terminal.Usage($"--split-depth takes 0 to the depth ({depth}), not {split}");
+            }
             var universe = new Universe(policy, frames, procs, parse.GetValue(SharedOptions.NoDiagnostics) ? false : null);
             bool json = parse.GetValue(SharedOptions.Format) == SharedOptions.Json;
+            if (shard is { } s)
+            {
+                var options = new ExploreOptions(universe, depth, parse.GetValue(Transient), pages, jobs, new ExploreShard(s.Index, s.Count, split));
+                ExploreResult part = Explorer.Run(options);
+                string file = ShardRuns.Write(outDir, s, options, part);
+                return MergeCommand.PrintShard(terminal, json, "explore", s, file, part.Calls, part.Seconds, part.States, part.Finding);
+            }
             var progress = ProgressReport.For(terminal, parse.GetValue(ProgressReport.Option), json);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             (int Depth, long States) reached = (0, 1);

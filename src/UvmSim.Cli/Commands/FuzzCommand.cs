@@ -1,5 +1,6 @@
 using System.CommandLine;
 using UvmSim.Exploration;
+using UvmSim.Exploration.Sharding;
 using UvmSim.Policies;
 
 namespace UvmSim.Cli.Commands;
@@ -33,7 +34,7 @@ internal static class FuzzCommand
         var command = new Command("fuzz", "Run seeded random call sequences until a panic or an audit violation.")
         {
             ExplorerOptions.Policy, Seconds, Steps, Seed, Jobs, Procs, Frames,
-            StopOn, ExplorerOptions.Out, SharedOptions.Set, SharedOptions.NoDiagnostics, SharedOptions.Format, ProgressReport.Option,
+            StopOn, ExplorerOptions.Out, SharedOptions.Set, SharedOptions.NoDiagnostics, SharedOptions.Format, ExplorerOptions.Shard, ProgressReport.Option,
         };
         command.SetAction(parse => CliApp.Guard(terminal, () =>
         {
@@ -58,8 +59,25 @@ internal static class FuzzCommand
             {
                 seconds = 10;
             }
+            ShardSpec? shard = ExplorerOptions.ParseShard(parse, out error);
+            if (error is not null)
+            {
+                return terminal.Usage(error);
+            }
+            if (shard is not null && steps is null)
+            {
+                return terminal.Usage("fuzz --shard needs --steps N: a time budget gives no answer that shards can merge exactly");
+            }
             var universe = new Universe(policy, pages, procs, parse.GetValue(SharedOptions.NoDiagnostics) ? false : null);
             bool json = parse.GetValue(SharedOptions.Format) == SharedOptions.Json;
+            if (shard is { } s)
+            {
+                var options = new FuzzOptions(universe, steps, null, parse.GetValue(Seed), 1, PanicsOnly: parse.GetValue(StopOn) == "panic",
+                    Shard: new FuzzShard(s.Index, s.Count));
+                FuzzResult part = Fuzzer.Run(options);
+                string file = ShardRuns.Write(outDir, s, options, part);
+                return MergeCommand.PrintShard(terminal, json, "fuzz", s, file, part.Calls, part.Seconds, part.States, part.Finding);
+            }
             int seed = parse.GetValue(Seed);
             var progress = ProgressReport.For(terminal, parse.GetValue(ProgressReport.Option), json);
             var clock = System.Diagnostics.Stopwatch.StartNew();
