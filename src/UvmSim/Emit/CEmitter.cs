@@ -201,8 +201,8 @@ public static class CEmitter
                 + (_procs.Count == 0 ? "none" : string.Join(", ", _procs.Select(p => $"{p.Value} = {CommentText(p.Key)}")))
                 + "; values: " + (_values.Count == 0 ? "none" : string.Join(", ", _values.Select(v => $"{v.Value} = {CommentText(v.Key)}")))
                 + ". */");
-            string files = _files.Count == 0 ? "\"\"" : string.Join(", ", _files.Keys.Select(Literal));
-            Line($"static const char *const uvmsim_files[UVMSIM_NFILES] = {{ {files} }};");
+            // A scenario file is f<slot> in the program's own directory (uvmsim_file_path): its name is only in this comment.
+            Line("/* Scenario files, by slot: " + (_files.Count == 0 ? "none" : string.Join(", ", _files.Select(f => $"{f.Value} = {CommentText(f.Key)}"))) + ". */");
             Line();
         }
 
@@ -387,7 +387,7 @@ public static class CEmitter
                 code.Add("char path[512];");
                 code.Add("int fd;");
                 code.Add($"uvmsim_file_path({f}, path, sizeof path);");
-                code.Add($"fd = open(path, {(FileIsReadOnly(file) ? "O_RDONLY" : "O_RDWR")});");
+                code.Add($"fd = open(path, {(FileIsReadOnly(file) ? "O_RDONLY" : "O_RDWR")} | O_NOFOLLOW);");
                 code.Add("if (fd < 0) { uvmsim_err(a, errno); break; }");
                 code.Add($"void *r = mmap({addr}, {len}, {Prot(m.Protection)}, {flags}, fd, {off});");
                 code.Add("int e = errno;");
