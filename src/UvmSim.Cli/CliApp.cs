@@ -30,17 +30,31 @@ internal static class CliApp
         BenchHostCommand.Create(terminal),
     };
 
-    /// <summary>Parses and invokes; command-line errors are usage errors (exit 2), one line each on stderr.</summary>
+    /// <summary>
+    /// Parses and invokes; command-line errors are usage errors (exit 2), one line each on
+    /// stderr, with "did you mean" for a misspelt command or option. No arguments prints the
+    /// help; <c>[suggest:N] "LINE"</c> prints completions (<see cref="Completion"/>).
+    /// </summary>
     public static int Run(string[] args, Terminal terminal)
     {
-        ParseResult parse = BuildRoot(terminal).Parse(args);
-        if (parse.Errors.Count > 0)
+        Command root = BuildRoot(terminal);
+        if (args.Length == 0)
         {
-            foreach (var error in parse.Errors)
+            args = ["--help"];
+        }
+        if (Completion.IsRequest(args))
+        {
+            return Completion.Run(root, args, terminal);
+        }
+        ParseResult parse = root.Parse(args);
+        var errors = Suggestions.Explain(parse);
+        if (errors.Count > 0)
+        {
+            foreach (string error in errors)
             {
-                terminal.ErrorLine("uvmsim: " + string.Join(' ', error.Message.Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+                terminal.ErrorLine("uvmsim: " + string.Join(' ', error.Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
             }
-            terminal.ErrorLine("Try 'uvmsim --help'.");
+            terminal.ErrorLine($"Try '{HelpCommand(parse)}'.");
             return ExitCodes.UsageError;
         }
         return parse.Invoke(new InvocationConfiguration
@@ -50,6 +64,10 @@ internal static class CliApp
             EnableDefaultExceptionHandler = false,
         });
     }
+
+    /// <summary><c>uvmsim COMMAND --help</c> for the command the error is in, else <c>uvmsim --help</c>.</summary>
+    private static string HelpCommand(ParseResult parse) =>
+        parse.CommandResult.Command.Parents.Any() ? $"uvmsim {parse.CommandResult.Command.Name} --help" : "uvmsim --help";
 
     /// <summary>
     /// Runs a command body; an unexpected exception becomes one line, <c>uvmsim: internal error:

@@ -20,7 +20,7 @@ internal static class RunCommand
             SharedOptions.Set,
             SharedOptions.NoDiagnostics,
             SharedOptions.Trace,
-            SharedOptions.Format,
+            SharedOptions.FormatWithJunit,
         };
         command.SetAction(parse => CliApp.Guard(terminal, () => Execute(
             terminal,
@@ -29,13 +29,14 @@ internal static class RunCommand
             parse.GetValue(SharedOptions.Set),
             parse.GetValue(SharedOptions.NoDiagnostics),
             parse.GetValue(SharedOptions.Trace),
-            parse.GetValue(SharedOptions.Format) == SharedOptions.Json)));
+            parse.GetValue(SharedOptions.FormatWithJunit) == SharedOptions.Json,
+            parse.GetValue(SharedOptions.FormatWithJunit) == SharedOptions.Junit)));
         return command;
     }
 
     /// <summary>Runs the files and prints the report; returns the exit status.</summary>
     public static int Execute(Terminal terminal, IReadOnlyList<string> files, string[]? policyNames, string[]? sets,
-        bool noDiagnostics, bool trace, bool json)
+        bool noDiagnostics, bool trace, bool json, bool junit = false)
     {
         IReadOnlyList<Policy>? policies = PolicySelection.Resolve(policyNames, sets, out string? error);
         if (policies is null)
@@ -46,9 +47,16 @@ internal static class RunCommand
         {
             return terminal.Usage(unknown);
         }
-        var (results, status) = Runs.Execute(terminal, ScenarioFiles.FromPaths(files, directories: true), policies,
-            noDiagnostics ? false : null, trace);
-        if (json)
+        IReadOnlyList<ScenarioSource> sources = ScenarioFiles.FromPaths(files, directories: true);
+        var (results, status) = Runs.Execute(terminal, sources, policies, noDiagnostics ? false : null, trace);
+        if (junit)
+        {
+            var cases = results.Select(r => new Junit.Case(r.Result.File, r.Result.Policy.Label, r.Result.Passed ? null : FailureText(r.Result), null)).ToList();
+            cases.AddRange(sources.Select(src => (src, ScenarioFiles.Parse(src).Error)).Where(e => e.Error is not null)
+                .Select(e => new Junit.Case(e.src.Name, "parse", null, e.Error)));
+            terminal.Line(Junit.Write("uvmsim run", cases));
+        }
+        else if (json)
         {
             terminal.Line(RenderJson(results.Select(r => r.Result), status));
         }
@@ -58,6 +66,13 @@ internal static class RunCommand
         }
         return status;
     }
+
+    /// <summary>What a failed run's JUnit failure says: each failed line, and the panic.</summary>
+    private static string FailureText(RunResult run) => string.Join('\n',
+        run.Lines.Where(l => l.Status == LineStatus.Fail)
+            .Select(l => $"{run.File}:{l.Line}: expected {l.Expected}, got {l.Actual}" + (l.Error is null ? "" : $" ({l.Error})"))
+            .Concat(run.Panic is { } p ? [$"{run.File}:{p.Line}: panic: {p.Message}"] : [])
+            .DefaultIfEmpty("expectations failed"));
 
     /// <summary>
     /// What a reproducer (<see cref="FindingReport.Marker"/> on its first line) says it records,

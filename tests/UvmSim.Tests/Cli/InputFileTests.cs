@@ -100,6 +100,18 @@ public sealed class InputFileTests : IDisposable
     }
 
     [Fact]
+    public void Json_output_carries_the_same_text_escaped_as_JSON()
+    {
+        string text = "A: munlockall => panic \"\u001b]0;t\u0007\u202eevil\u0085\"";
+        string file = Write("json.scn", "proc A\n" + text + "\n");
+        var cli = new CliHarness();
+        Assert.Equal(ExitCodes.ExpectationFailed, cli.Run("run", file, "--policy", "dual", "--format", "json"));
+        Assert.DoesNotContain(cli.Out.Output, c => c is '\u001b' or '\u0007' or '\u202e' or '\u0085');
+        using var doc = System.Text.Json.JsonDocument.Parse(cli.Out.Output);
+        Assert.Equal(text, doc.RootElement.GetProperty("runs")[0].GetProperty("lines")[1].GetProperty("text").GetString());
+    }
+
+    [Fact]
     public void A_parse_error_on_a_line_with_an_escape_keeps_its_caret_under_the_column()
     {
         string file = Write("bad.scn", "proc A\nA: munlockall => panic \"\u001b\" frob\n");
