@@ -19,7 +19,11 @@ internal static class Suggestions
         // System.CommandLine hands an unknown --flag to a FILE argument: one that names no file is a misspelt option.
         unknown.AddRange(parse.Tokens.Where(t => t.Type == TokenType.Argument && t.Value.StartsWith("--", StringComparison.Ordinal) && !File.Exists(t.Value))
             .Select(t => t.Value).Where(v => !unknown.Contains(v)));
-        if (unknown.Any(w => w.StartsWith('-')))
+        if (command.Subcommands.Any() && unknown.Count > 0)
+        {
+            unknown = unknown.Take(1).ToList();  // a misspelt command: what follows it is its arguments
+        }
+        else if (unknown.Any(w => w.StartsWith('-')))
         {
             unknown.RemoveAll(w => !w.StartsWith('-'));  // an unknown option's value is not news
         }

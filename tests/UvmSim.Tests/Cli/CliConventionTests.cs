@@ -139,7 +139,7 @@ public sealed class CliConventionTests : IDisposable
     {
         var policy = UvmSim.Policies.Policy.FromPreset("netbsd-8")!;
         var universe = new UvmSim.Exploration.Universe(policy, 32, 1, null);
-        var found = UvmSim.Exploration.Explorer.Run(new UvmSim.Exploration.ExploreOptions(universe, 6)).Finding!;
+        var found = UvmSim.Exploration.Explorer.Run(new UvmSim.Exploration.ExploreOptions(universe, 6), null, TestContext.Current.CancellationToken).Finding!;
         string blocked = Path.Combine(_dir, "a-file");
         File.WriteAllText(blocked, "");
         FindingReport.Reproduction r = FindingReport.Write(found, universe, policy, Path.Combine(blocked, "found"), "uvmsim explore --policy netbsd-8 --depth 6", "depth5");
@@ -204,7 +204,7 @@ public sealed class CliConventionTests : IDisposable
     }
 
     [Fact]
-    public void Ctrl_C_prints_the_summary_so_far_with_the_seed_and_exits_130()
+    public async Task Ctrl_C_prints_the_summary_so_far_with_the_seed_and_exits_130()
     {
         Assert.SkipUnless(OperatingSystem.IsLinux(), "signals sent with kill(2)");
         string exe = Path.Combine(AppContext.BaseDirectory, "UvmSim.Cli");
@@ -224,7 +224,7 @@ public sealed class CliConventionTests : IDisposable
         Assert.Equal(0, UvmSim.Cli.KernelComparison.Leftovers.Kill(fuzz.Id, 2));
         Assert.True(fuzz.WaitForExit(TimeSpan.FromSeconds(60)));
         Assert.Equal(ExitCodes.Interrupted, fuzz.ExitCode);
-        using var doc = JsonDocument.Parse(stdout.Result);
+        using var doc = JsonDocument.Parse(await stdout);
         Assert.True(doc.RootElement.GetProperty("interrupted").GetBoolean());
         Assert.Equal(7, doc.RootElement.GetProperty("seed").GetInt32());
         Assert.True(doc.RootElement.GetProperty("calls").GetInt64() > 0);

@@ -108,7 +108,8 @@ public sealed class InputFileTests : IDisposable
         Assert.Equal(ExitCodes.ExpectationFailed, cli.Run("run", file, "--policy", "dual", "--format", "json"));
         Assert.DoesNotContain(cli.Out.Output, c => c is '\u001b' or '\u0007' or '\u202e' or '\u0085');
         using var doc = System.Text.Json.JsonDocument.Parse(cli.Out.Output);
-        Assert.Equal(text, doc.RootElement.GetProperty("runs")[0].GetProperty("lines")[1].GetProperty("text").GetString());
+        Assert.Equal(text, doc.RootElement.GetProperty("runs")[0].GetProperty("lines").EnumerateArray()
+            .Single(l => l.GetProperty("line").GetInt32() == 2).GetProperty("text").GetString());
     }
 
     [Fact]

@@ -76,7 +76,7 @@ public class RunCommandTests
     {
         var cli = new CliHarness();
         Assert.Equal(ExitCodes.UsageError, cli.Run(command, Passing, "--bogus"));
-        Assert.Equal("uvmsim: unknown option '--bogus' (see 'uvmsim --help')\n", cli.Error.Output);
+        Assert.Equal($"uvmsim: unknown option '--bogus'\nTry 'uvmsim {command} --help'.\n", cli.Error.Output);
         Assert.Empty(cli.Out.Output);
     }
 
