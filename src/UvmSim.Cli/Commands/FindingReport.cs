@@ -80,14 +80,7 @@ internal static class FindingReport
             {
                 w.WriteStartObject();
                 w.WriteString("policy", policy.Label);
-                if (seed is { } s)
-                {
-                    w.WriteNumber("seed", s);
-                }
-                else
-                {
-                    w.WriteNull("seed");
-                }
+                w.NumberOrNull("seed", seed);
                 w.WriteBoolean("interrupted", interrupted);
                 w.WriteNumber("calls", calls);
                 w.WriteNumber("seconds", Math.Round(seconds, 3));
@@ -97,14 +90,7 @@ internal static class FindingReport
                 w.StringOrNull("kind", finding?.Kind);
                 w.StringOrNull("message", finding?.Message);
                 w.StringOrNull("reproducer", reproducer?.Path);
-                if (reproducer is { } r)
-                {
-                    w.WriteNumber("reproducerCalls", r.Calls);
-                }
-                else
-                {
-                    w.WriteNull("reproducerCalls");
-                }
+                w.NumberOrNull("reproducerCalls", reproducer?.Calls);
                 w.StringOrNull("reproducerText", reproducer is { Path: null } ? reproducer.Text : null);
                 w.StringOrNull("reproducerError", reproducer?.WriteError);
                 w.WriteEndObject();

@@ -91,14 +91,7 @@ internal static class ShrinkCommand
         w.WriteString("policy", policy.Label);
         w.WriteBoolean("fails", calls is not null);
         w.WriteNumber("callsBefore", callsBefore);
-        if (calls is { } c)
-        {
-            w.WriteNumber("calls", c);
-        }
-        else
-        {
-            w.WriteNull("calls");
-        }
+        w.NumberOrNull("calls", calls);
         w.WriteNumber("runs", runs);
         w.StringOrNull("output", output);
         w.WriteEndObject();

@@ -23,10 +23,7 @@ public sealed class EmitCCleanupTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string Cc() =>
-        new[] { "cc", "gcc" }.SelectMany(n => (Environment.GetEnvironmentVariable("PATH") ?? "")
-                .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Select(d => Path.Combine(d, n)))
-            .FirstOrDefault(File.Exists) ?? Skip("no C compiler (cc or gcc) on PATH");
+    private static string Cc() => EmitCPrograms.Compiler() ?? Skip("no C compiler (cc or gcc) on PATH");
 
     private static string Skip(string why)
     {

@@ -90,7 +90,7 @@ public class EmitCInjectionTests
     /// <summary>Emits <paramref name="scenario"/> saved as <paramref name="fileName"/>, builds with -Wall -Werror, runs it in a fresh directory.</summary>
     private static Outcome BuildAndRun(string fileName, string scenario)
     {
-        string cc = Compiler() ?? throw SkipException();
+        string cc = EmitCPrograms.Compiler() ?? throw SkipException();
         string dir = Directory.CreateTempSubdirectory("uvmsim-inject-").FullName;
         try
         {
@@ -99,9 +99,9 @@ public class EmitCInjectionTests
             var cli = new CliHarness();
             Assert.Equal(ExitCodes.Ok, cli.Run("emit-c", scn, "--target", "linux", "-o", c));
             string source = File.ReadAllText(c);
-            (int buildExit, _, string buildErr) = Execute(cc, ["-std=c99", "-Wall", "-Werror", "-o", exe, c], dir);
+            (int buildExit, _, string buildErr) = EmitCPrograms.Execute(cc, ["-std=c99", "-Wall", "-Werror", "-o", exe, c], dir);
             Assert.True(buildExit == 0, $"{cc} failed:\n{buildErr}");
-            (int exit, string stdout, string stderr) = Execute(exe, [], dir);
+            (int exit, string stdout, string stderr) = EmitCPrograms.Execute(exe, [], dir);
             Assert.True(exit == 0, $"exit {exit}\n{stdout}\n{stderr}");
             return new Outcome(stdout, File.Exists(Path.Combine(dir, "pwned")), source);
         }
@@ -115,30 +115,5 @@ public class EmitCInjectionTests
     {
         Assert.Skip("no C compiler (cc or gcc) on PATH");
         return new UnreachableException();
-    }
-
-    private static string? Compiler() =>
-        new[] { "cc", "gcc" }.SelectMany(n => (Environment.GetEnvironmentVariable("PATH") ?? "")
-                .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Select(d => Path.Combine(d, n)))
-            .FirstOrDefault(File.Exists);
-
-    private static (int Exit, string Stdout, string Stderr) Execute(string program, IEnumerable<string> args, string cwd)
-    {
-        var info = new ProcessStartInfo(program, args)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = cwd,
-            StandardOutputEncoding = Encoding.UTF8,
-        };
-        using Process process = Process.Start(info)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        Task<string> stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{program} did not finish within 2 minutes");
-        }
-        return (process.ExitCode, stdout.Result, stderr.Result);
     }
 }
