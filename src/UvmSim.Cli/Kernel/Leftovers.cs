@@ -100,24 +100,38 @@ internal static class Leftovers
         var total = new Removed(0, 0, 0);
         foreach (string dir in Directory.EnumerateDirectories(temp, BuildPrefix + "*"))
         {
-            if (OwnerAlive(dir))
+            try
             {
-                continue;
+                if (OwnerAlive(dir))
+                {
+                    continue;
+                }
+                foreach (string journal in Directory.EnumerateFiles(dir, "*.journal"))
+                {
+                    total += Sweep(journal, dir);
+                }
+                Directory.Delete(dir, recursive: true);
+                total += new Removed(0, 0, 1);
             }
-            foreach (string journal in Directory.EnumerateFiles(dir, "*.journal"))
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                total += Sweep(journal, dir);
+                // Removed meanwhile by its own uvmsim, or not ours to remove: leave it.
             }
-            Directory.Delete(dir, recursive: true);
-            total += new Removed(0, 0, 1);
         }
         return total;
     }
 
+    /// <summary>How long a build directory may be without its owner file: it is written right after the directory is made.</summary>
+    private static readonly TimeSpan OwnerGrace = TimeSpan.FromMinutes(10);
+
     private static bool OwnerAlive(string dir)
     {
         string owner = Path.Combine(dir, OwnerFile);
-        if (!File.Exists(owner) || !int.TryParse(File.ReadAllText(owner).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
+        if (!File.Exists(owner))
+        {
+            return DateTime.UtcNow - Directory.GetCreationTimeUtc(dir) < OwnerGrace;  // being made right now
+        }
+        if (!int.TryParse(File.ReadAllText(owner).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
         {
             return false;
         }

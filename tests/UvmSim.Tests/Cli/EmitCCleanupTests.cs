@@ -135,7 +135,8 @@ public sealed class EmitCCleanupTests : IDisposable
     public void After_a_SIGKILL_kernel_clean_removes_what_the_journal_names()
     {
         // An abandoned build directory as `uvmsim kernel` makes one, whose owner has exited.
-        string build = Directory.CreateTempSubdirectory(Leftovers.BuildPrefix).FullName;
+        // In a private temporary directory, so that no other test's build directory is swept.
+        string build = Directory.CreateDirectory(Path.Combine(_dir, Leftovers.BuildPrefix + "abandoned")).FullName;
         try
         {
             using (Process gone = Process.Start("true"))
@@ -152,9 +153,9 @@ public sealed class EmitCCleanupTests : IDisposable
             // Orphaned: the worker still runs and still holds the locked segment.
             Assert.True(journal.Pids.All(Alive));
             Assert.True(SegmentExists(journal.Segment));
-            var cli = new CliHarness();
-            Assert.Equal(ExitCodes.Ok, cli.Run("kernel", "--clean"));
-            Assert.StartsWith("removed ", cli.Out.Output, StringComparison.Ordinal);
+            var (exit, stdout, stderr) = Cli(["kernel", "--clean"]);
+            Assert.True(exit == ExitCodes.Ok, stderr);
+            Assert.StartsWith("removed ", stdout, StringComparison.Ordinal);
             SpinWait.SpinUntil(() => !journal.Pids.Any(Alive) && !SegmentExists(journal.Segment), TimeSpan.FromSeconds(10));
             AssertNothingLeft(journal);
             Assert.False(Directory.Exists(build));
@@ -179,13 +180,28 @@ public sealed class EmitCCleanupTests : IDisposable
         string scn = Path.Combine(_dir, "hold.scn");
         File.WriteAllText(scn, Scenario);
         var before = Segments13Pages();
-        var cli = new CliHarness();
-        Assert.Equal(ExitCodes.UsageError, cli.Run("kernel", scn, "--cc", wrapper, "--timeout", "3"));
-        Assert.Contains("did not finish within 3 s: stopped, and what it made removed", cli.Error.Output, StringComparison.Ordinal);
+        var (exit, _, stderr) = Cli(["kernel", scn, "--cc", wrapper, "--timeout", "3"]);
+        Assert.Equal(ExitCodes.UsageError, exit);
+        Assert.Contains("did not finish within 3 s: stopped, and what it made removed", stderr, StringComparison.Ordinal);
         SpinWait.SpinUntil(() => Segments13Pages().Except(before).Any() == false, TimeSpan.FromSeconds(10));
         Assert.Empty(Segments13Pages().Except(before));
-        Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(Path.GetTempPath(), Leftovers.BuildPrefix + "*"),
-            d => File.Exists(Path.Combine(d, "hold.journal")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_dir, Leftovers.BuildPrefix + "*"));
+    }
+
+    /// <summary>uvmsim as its own process with TMPDIR here: its build directories never meet other tests'.</summary>
+    private (int Exit, string Stdout, string Stderr) Cli(string[] args)
+    {
+        var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "UvmSim.Cli"), args)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.Environment["TMPDIR"] = _dir;
+        using Process p = Process.Start(info)!;
+        Task<string> stdout = p.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        string stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return (p.ExitCode, stdout.GetAwaiter().GetResult(), stderr);
     }
 
     private static List<string> Segments13Pages() =>
