@@ -43,6 +43,8 @@ internal static class DesignCommand
 
     private static readonly Option<long> FuzzSteps = new("--fuzz-steps") { Description = "Seeded fuzz calls for each combination the search finds clean (default 0).", DefaultValueFactory = _ => 0, HelpName = "N" };
     private static readonly Option<int> Seed = new("--seed") { Description = "The fuzzer's seed (default 1).", DefaultValueFactory = _ => 1, HelpName = "S" };
+    private static readonly Option<int?> Procs = RangedOption.Int("--procs", "Processes at the start", 1, 2, 1, "K");
+    private static readonly Option<int?> Frames = RangedOption.Int("--frames", "Frames in the simulated machine", 8, 4096, 32);
     private static readonly Option<int> Jobs = new("--jobs") { Description = "Combinations searched at once (default 1); the result is the same for any number.", DefaultValueFactory = _ => 1, HelpName = "J" };
 
     /// <summary>Seconds between plain progress lines when standard error is not a terminal.</summary>
@@ -53,7 +55,7 @@ internal static class DesignCommand
     {
         var command = new Command("design", "Search every combination of switches: which are safe, which switch values are necessary, and why.")
         {
-            Base, Vary, Depth, ExplorerOptions.Procs, Pages, ExplorerOptions.Frames, Transient, Ops, FuzzSteps, Seed, Jobs,
+            Base, Vary, Depth, Procs, Pages, Frames, Transient, Ops, FuzzSteps, Seed, Jobs,
             ExplorerOptions.Out, SharedOptions.NoDiagnostics, SharedOptions.Format, ExplorerOptions.Shard,
         };
         command.SetAction(parse => CliApp.Guard(terminal, () =>
@@ -126,7 +128,7 @@ internal static class DesignCommand
             return null;
         }
         int? depth = parse.GetValue(Depth);
-        int procs = parse.GetValue(ExplorerOptions.Procs) ?? 1, pages = parse.GetValue(Pages) ?? 2, frames = parse.GetValue(ExplorerOptions.Frames) ?? 32;
+        int procs = parse.GetValue(Procs) ?? 1, pages = parse.GetValue(Pages) ?? 2, frames = parse.GetValue(Frames) ?? 32;
         int jobs = parse.GetValue(Jobs);
         long fuzz = parse.GetValue(FuzzSteps);
         if (depth is null or < 1 or > 12 || procs is < 1 or > 2 || pages is < 1 or > 4 || frames is < 8 or > 4096 || jobs is < 1 or > 64 || fuzz < 0)

@@ -61,10 +61,10 @@ internal static class MergeCommand
                 return ExitCodes.UsageError;
             }
             var universe = new Universe(policy, Int(s["frames"]), Int(s["procs"]), s["diagnostics"] == "false" ? false : null);
-            (string, int)? repro = merged.Finding is { } f
+            FindingReport.Reproduction? repro = merged.Finding is { } f
                 ? merged.Command == "explore"
-                    ? FindingReport.Write(f, universe, policy, dir, $"found by uvmsim explore --policy {policy.Label} --depth {s["depth"]}: a shortest counterexample ({f.Ops.Count} calls)", $"depth{f.Ops.Count}")
-                    : FindingReport.Write(f, universe, policy, dir, $"found by uvmsim fuzz --policy {policy.Label} --seed {merged.Seed}", $"seed{merged.Seed}")
+                    ? FindingReport.Write(f, universe, policy, dir, $"uvmsim explore --policy {policy.Label} --depth {s["depth"]}: a shortest counterexample ({f.Ops.Count} calls)", $"depth{f.Ops.Count}")
+                    : FindingReport.Write(f, universe, policy, dir, $"uvmsim fuzz --policy {policy.Label} --seed {merged.Seed}", $"seed{merged.Seed}")
                 : null;
             if (!json)
             {
@@ -74,7 +74,8 @@ internal static class MergeCommand
                     terminal.Line($"no violation up to depth {s["depth"]}");
                 }
             }
-            return FindingReport.Print(terminal, json, policy, merged.Calls, merged.Seconds, merged.States, merged.Finding, repro);
+            return FindingReport.Print(terminal, json, policy, merged.Calls, merged.Seconds, merged.States,
+                merged.Command == "explore" ? null : merged.Seed, merged.Finding, repro, interrupted: false);
         }));
         return command;
     }
