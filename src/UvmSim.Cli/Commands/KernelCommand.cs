@@ -43,36 +43,67 @@ internal static class KernelCommand
         HelpName = "DIR",
     };
 
+    /// <summary><c>--clean</c>: remove what earlier runs killed by SIGKILL left behind (docs/emit-c.md).</summary>
+    public static readonly Option<bool> Clean = new("--clean")
+    {
+        Description = "Remove what earlier kernel runs left behind when killed (processes, SysV segments, build directories), then exit.",
+    };
+
+    /// <summary><c>--timeout SECONDS</c>: how long one program may run before it is stopped and its leftovers removed.</summary>
+    public static readonly Option<int?> RunTimeout = RangedOption.Int("--timeout", "Seconds one emitted program may run before it is stopped (SIGTERM, then SIGKILL) and what it made is removed", 1, 3600, 300, "SECONDS");
+
+    /// <summary>The scenario files; none with <c>--clean</c>.</summary>
+    public static readonly Argument<string[]> Files = new("FILE")
+    {
+        Description = SharedOptions.Files.Description,
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
     /// <summary>The command, writing to <paramref name="terminal"/>.</summary>
     public static Command Create(Terminal terminal)
     {
         var command = new Command("kernel", "Run scenarios on this kernel (as emitted C) and in the model, and compare them line by line.")
         {
-            SharedOptions.Files,
+            Files,
             Policy,
             SharedOptions.Set,
             Compiler,
             Keep,
             SharedOptions.Format,
+            RunTimeout,
+            Clean,
         };
-        command.SetAction(parse => CliApp.Guard(terminal, () => Execute(
+        command.SetAction(parse => CliApp.Guard(terminal, () => parse.GetValue(Clean) ? CleanUp(terminal) : Execute(
             terminal,
-            parse.GetValue(SharedOptions.Files) ?? [],
+            parse.GetValue(Files) ?? [],
             parse.GetValue(Policy),
             parse.GetValue(SharedOptions.Set),
             parse.GetValue(Compiler),
             parse.GetValue(Keep),
-            parse.GetValue(SharedOptions.Format) == SharedOptions.Json)));
+            parse.GetValue(SharedOptions.Format) == SharedOptions.Json,
+            TimeSpan.FromSeconds(parse.GetValue(RunTimeout) ?? 300))));
         return command;
+    }
+
+    /// <summary><c>--clean</c>: sweeps every abandoned build directory in the temporary directory.</summary>
+    private static int CleanUp(Terminal terminal)
+    {
+        Leftovers.Removed removed = Leftovers.CleanAll(Path.GetTempPath());
+        terminal.Line($"removed {removed}");
+        return ExitCodes.Ok;
     }
 
     /// <summary>Checks the arguments, then compares each file; returns the exit status.</summary>
     public static int Execute(Terminal terminal, IReadOnlyList<string> files, string[]? policyNames, string[]? sets,
-        string? cc, string? keep, bool json)
+        string? cc, string? keep, bool json, TimeSpan? timeout = null)
     {
         if (ScenarioFiles.UnknownOption(files) is { } unknown)
         {
             return terminal.Usage(unknown);
+        }
+        if (files.Count == 0)
+        {
+            return terminal.Usage("kernel needs FILE... (scenario files or directories), or --clean");
         }
         IReadOnlyList<Policy>? policies = PolicySelection.Resolve(policyNames is { Length: > 0 } ? policyNames : [DefaultPolicy], sets, out string? error);
         if (policies is null)
@@ -94,7 +125,11 @@ internal static class KernelCommand
         string directory;
         try
         {
-            directory = keep is null ? Directory.CreateTempSubdirectory("uvmsim-kernel-").FullName : Directory.CreateDirectory(keep).FullName;
+            directory = keep is null ? Directory.CreateTempSubdirectory(Leftovers.BuildPrefix).FullName : Directory.CreateDirectory(keep).FullName;
+            if (keep is null)
+            {
+                Leftovers.Own(directory);  // so --clean leaves it alone while this runs
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
@@ -104,14 +139,20 @@ internal static class KernelCommand
         {
             terminal.ErrorLine("uvmsim: warning: not root: mlock, SHM_LOCK and uid= processes are limited by RLIMIT_MEMLOCK and permissions here, so lines that depend on them may differ");
         }
+        using var interruption = Interruption.Listen();
         try
         {
-            var run = new Comparer(terminal, policies[0], target, compiler, directory, json);
-            foreach (ScenarioSource source in ScenarioFiles.FromPaths(files))
+            var run = new Comparer(terminal, policies[0], target, compiler, directory, json) { Cancel = interruption.Token, Timeout = timeout };
+            foreach (ScenarioSource source in ScenarioFiles.FromPaths(files, directories: true))
             {
+                if (interruption.Requested)
+                {
+                    break;
+                }
                 run.Compare(source);
             }
-            return run.Finish();
+            int status = run.Finish();
+            return interruption.Requested ? interruption.ExitCode : status;
         }
         finally
         {
@@ -187,6 +228,12 @@ internal static class KernelCommand
         private readonly HashSet<string> _names = [];
         private int _status = ExitCodes.Ok;
 
+        /// <summary>Fires on Ctrl-C or SIGTERM: the running program is stopped and cleaned up.</summary>
+        public CancellationToken Cancel { get; init; }
+
+        /// <summary>How long one program may run (null: <see cref="EmittedProgram"/>'s default).</summary>
+        public TimeSpan? Timeout { get; init; }
+
         /// <summary>Parses, runs the model and the kernel, and compares one file; errors go to stderr.</summary>
         public void Compare(ScenarioSource source)
         {
@@ -198,7 +245,7 @@ internal static class KernelCommand
             }
             RunResult model = new ScenarioRunner(scenario, policy).Run();
             terminal.Progress($"{source.Name}: building and running on the kernel");
-            IReadOnlyDictionary<int, string>? kernel = EmittedProgram.Run(scenario, target, compiler, directory, UniqueName(source), out string? error);
+            IReadOnlyDictionary<int, string>? kernel = EmittedProgram.Run(scenario, target, compiler, directory, UniqueName(source), out string? error, Timeout, Cancel);
             terminal.Progress(null);
             if (kernel is null)
             {
