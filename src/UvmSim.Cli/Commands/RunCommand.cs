@@ -145,6 +145,10 @@ internal static class RunCommand
             w.WriteString("actual", line.Actual);
             w.WriteString("expected", line.Expected);
             w.WriteString("status", Runs.StatusName(line.Status));
+            if (line.Trace is { } step)
+            {
+                TraceJson.Write(w, step, run.Panic is { } p && p.Line == line.Line ? p.Message : null);
+            }
             w.WriteEndObject();
         }
         w.WriteEndArray();

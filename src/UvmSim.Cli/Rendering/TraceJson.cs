@@ -1,0 +1,114 @@
+using System.Text.Json;
+using UvmSim.Checking;
+using UvmSim.Scenarios.Running;
+
+namespace UvmSim.Cli.Rendering;
+
+/// <summary>A call line's <c>trace</c> object in <c>run --trace --format json</c> (docs/json.md).</summary>
+internal static class TraceJson
+{
+    /// <summary>Writes <c>"trace": {...}</c> for a traced call; <paramref name="panic"/> is the message if this line panicked.</summary>
+    public static void Write(Utf8JsonWriter w, TraceStep t, string? panic)
+    {
+        w.WriteStartObject("trace");
+        Pair(w, "wired", t.WiredBefore, t.WiredAfter);
+        Pair(w, "free", t.FreeBefore, t.FreeAfter);
+        w.WriteStartArray("frames");
+        foreach (FrameStep f in t.Frames)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("frame", f.Frame);
+            w.WriteNumber("before", f.Before);
+            w.WriteNumber("after", f.After);
+            HoldersObject(w, "holdersBefore", f.HoldersBefore);
+            HoldersObject(w, "holdersAfter", f.HoldersAfter);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("entries");
+        foreach (EntryStep e in t.Entries)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("pid", e.Pid);
+            w.WriteString("start", $"0x{e.Start:x}");
+            w.WriteString("end", $"0x{e.End:x}");
+            Entry(w, "before", e.Before);
+            Entry(w, "after", e.After);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("segments");
+        foreach (SegmentStep s in t.Segments)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("id", s.Id);
+            Segment(w, "before", s.Before);
+            Segment(w, "after", s.After);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.StringOrNull("panic", panic);
+        w.WriteStartArray("violations");
+        foreach (Violation v in t.Violations)
+        {
+            w.WriteStartObject();
+            w.WriteString("kind", v.KindName);
+            w.WriteString("message", v.Detail);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("changes");
+        foreach (string c in t.Changes)
+        {
+            w.WriteStringValue(c);
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void Pair(Utf8JsonWriter w, string name, long before, long after)
+    {
+        w.WriteStartObject(name);
+        w.WriteNumber("before", before);
+        w.WriteNumber("after", after);
+        w.WriteEndObject();
+    }
+
+    private static void HoldersObject(Utf8JsonWriter w, string name, Holders h)
+    {
+        w.WriteStartObject(name);
+        w.WriteNumber("posix", h.Posix);
+        w.WriteNumber("balanced", h.Balanced);
+        w.WriteNumber("segment", h.Segment);
+        w.WriteNumber("transient", h.Transient);
+        w.WriteEndObject();
+    }
+
+    private static void Entry(Utf8JsonWriter w, string name, EntryWiring? e)
+    {
+        if (e is not { } v)
+        {
+            w.WriteNull(name);
+            return;
+        }
+        w.WriteStartObject(name);
+        w.WriteBoolean("mlocked", v.Mlocked);
+        w.WriteNumber("wiredCount", v.WiredCount);
+        w.WriteBoolean("segmentRecord", v.SegmentRecord);
+        w.WriteEndObject();
+    }
+
+    private static void Segment(Utf8JsonWriter w, string name, SegmentState? s)
+    {
+        if (s is not { } v)
+        {
+            w.WriteNull(name);
+            return;
+        }
+        w.WriteStartObject(name);
+        w.WriteBoolean("locked", v.Locked);
+        w.WriteNumber("nattch", v.Nattch);
+        w.WriteBoolean("removed", v.Removed);
+        w.WriteEndObject();
+    }
+}
