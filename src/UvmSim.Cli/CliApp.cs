@@ -27,6 +27,7 @@ internal static class CliApp
         EmitCCommand.Create(terminal),
         KernelCommand.Create(terminal),
         BenchHostCommand.Create(terminal),
+        ReportCommand.Create(terminal),
     };
 
     /// <summary>Parses and invokes; command-line errors are usage errors (exit 2), one line each on stderr.</summary>

@@ -46,7 +46,7 @@ internal static class ExploreCommand
             {
                 terminal.Line($"no violation up to depth {depth}");
             }
-            return FindingReport.Print(terminal, json, policy, r.Calls, r.Seconds, r.States, r.Finding, repro);
+            return FindingReport.Print(terminal, json, policy, r.Calls, r.Seconds, r.States, r.Finding, repro, r.StatesPerDepth);
         }));
         return command;
     }

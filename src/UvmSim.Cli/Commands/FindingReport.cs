@@ -40,7 +40,7 @@ internal static class FindingReport
 
     /// <summary>Prints the summary and returns the exit status.</summary>
     public static int Print(Terminal terminal, bool json, Policy policy, long calls, double seconds, long states,
-        Finding? finding, (string Path, int Calls)? reproducer)
+        Finding? finding, (string Path, int Calls)? reproducer, IReadOnlyList<long>? statesPerDepth = null)
     {
         double rate = seconds > 0 ? calls / seconds : 0;
         if (json)
@@ -64,6 +64,16 @@ internal static class FindingReport
                 else
                 {
                     w.WriteNull("reproducerCalls");
+                }
+                if (statesPerDepth is not null)
+                {
+                    // explore only: fuzz has no depths.
+                    w.WriteStartArray("statesPerDepth");
+                    foreach (long n in statesPerDepth)
+                    {
+                        w.WriteNumberValue(n);
+                    }
+                    w.WriteEndArray();
                 }
                 w.WriteEndObject();
             }));

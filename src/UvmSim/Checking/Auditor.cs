@@ -28,7 +28,7 @@ public sealed class Auditor
     private bool[] _listed = [];
     private readonly List<int> _touched = [];
     private readonly List<Violation> _found = [];
-    private int[][]? _byKind;
+    private Dictionary<int, int[]>? _byKind;
 
     /// <summary>All violations in the kernel's current state, in §10.1 kind order.</summary>
     public static List<Violation> Audit(Kernel.Kernel k) => [.. new Auditor().Check(k, full: true)];
@@ -37,18 +37,14 @@ public sealed class Auditor
     public static List<Violation> AuditIncremental(Kernel.Kernel k) => [.. new Auditor().Check(k, full: false)];
 
     /// <summary>
-    /// The findings of <see cref="Audit"/> plus every frame's rule-2 holders split by kind, as
-    /// the same walk counts them (for <c>run --trace</c> and the report; never on a hot path).
-    /// =&gt; <c>Holders[kind][frame]</c>, indexed by <see cref="HolderKind"/>; the kinds sum to
-    /// the holders a frame's wire count is compared with.
+    /// The findings of <see cref="Audit"/> plus the rule-2 holders of every frame that has any,
+    /// split by kind as the same walk counts them (for <c>run --trace</c> and the report; never
+    /// on a hot path). =&gt; <c>Holders[frame][kind]</c>, indexed by <see cref="HolderKind"/>;
+    /// the kinds sum to the holders the frame's wire count is compared with.
     /// </summary>
-    public static (List<Violation> Violations, int[][] Holders) AuditWithHolders(Kernel.Kernel k)
+    public static (List<Violation> Violations, Dictionary<int, int[]> Holders) AuditWithHolders(Kernel.Kernel k)
     {
-        var a = new Auditor { _byKind = new int[Enum.GetValues<HolderKind>().Length][] };
-        for (int i = 0; i < a._byKind.Length; i++)
-        {
-            a._byKind[i] = new int[k.Vm.Frames.Count];
-        }
+        var a = new Auditor { _byKind = [] };
         return ([.. a.Check(k, full: true)], a._byKind);
     }
 
@@ -251,7 +247,11 @@ public sealed class Auditor
         _expected[f]++;
         if (_byKind is not null)
         {
-            _byKind[(int)kind][f]++;
+            if (!_byKind.TryGetValue(f, out int[]? kinds))
+            {
+                _byKind[f] = kinds = new int[Enum.GetValues<HolderKind>().Length];
+            }
+            kinds[(int)kind]++;
         }
     }
 

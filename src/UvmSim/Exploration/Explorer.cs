@@ -8,7 +8,11 @@ namespace UvmSim.Exploration;
 public sealed record ExploreOptions(Universe Universe, int Depth, bool Transient = false, int MappingPages = 2, int Jobs = 1);
 
 /// <summary>The outcome: states explored, calls made, and the shortest counterexample if any.</summary>
-public sealed record ExploreResult(long States, long Calls, double Seconds, int Depth, Finding? Finding);
+public sealed record ExploreResult(long States, long Calls, double Seconds, int Depth, Finding? Finding)
+{
+    /// <summary>Distinct states seen by the end of each depth searched (element 0 is depth 1), so the growth is visible.</summary>
+    public IReadOnlyList<long> StatesPerDepth { get; init; } = [];
+}
 
 /// <summary>
 /// Breadth-first search of every call sequence up to a depth over a small alphabet
@@ -114,6 +118,7 @@ public static class Explorer
         seen.Add(workers[0].Hasher.Of(u.Boot().Kernel));
         var outcomes = new Outcome[Block * alphabet.Count];
         long calls = 0;
+        var perDepth = new List<long>();
         for (int depth = 1; depth <= o.Depth && frontier.Count > 0; depth++)
         {
             var next = new List<Op[]>();
@@ -158,12 +163,13 @@ public static class Explorer
             }
             if (best is not null)
             {
-                return new ExploreResult(seen.Count, calls, clock.Elapsed.TotalSeconds, depth, best);
+                return new ExploreResult(seen.Count, calls, clock.Elapsed.TotalSeconds, depth, best) { StatesPerDepth = [.. perDepth, seen.Count] };
             }
             frontier = next;
+            perDepth.Add(seen.Count);
             progress?.Invoke(depth, seen.Count);
         }
-        return new ExploreResult(seen.Count, calls, clock.Elapsed.TotalSeconds, o.Depth, null);
+        return new ExploreResult(seen.Count, calls, clock.Elapsed.TotalSeconds, o.Depth, null) { StatesPerDepth = perDepth };
     }
 
     /// <summary>

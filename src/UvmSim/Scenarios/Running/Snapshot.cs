@@ -12,7 +12,7 @@ internal sealed class Snapshot
     private long _wired;
     private int _free;
     private ushort[] _counts = [];
-    private int[][] _holders = [];
+    private Dictionary<int, int[]> _holders = [];
     private List<Violation> _audit = [];
     private Dictionary<int, (int Entries, bool Future, ulong Locked)> _procs = [];
     private Dictionary<(int Pid, ulong Start, ulong End), EntryWiring> _entries = [];
@@ -38,23 +38,22 @@ internal sealed class Snapshot
         return s;
     }
 
-    private Holders HoldersOf(int f) => new(
-        _holders[(int)HolderKind.PosixEntry][f],
-        _holders[(int)HolderKind.BalancedEntry][f],
-        _holders[(int)HolderKind.SegmentRecord][f],
-        _holders[(int)HolderKind.TransientRecord][f]);
+    private Holders HoldersOf(int f) => _holders.TryGetValue(f, out int[]? h)
+        ? new(h[(int)HolderKind.PosixEntry], h[(int)HolderKind.BalancedEntry], h[(int)HolderKind.SegmentRecord], h[(int)HolderKind.TransientRecord])
+        : default;
 
     /// <summary>The changes from this snapshot to the kernel's state now, as text lines and as data.</summary>
     public TraceStep Compare(Kernel.Kernel k)
     {
         var after = Take(k);
         var frames = new List<FrameStep>();
+        // A frame changed if its count did or its holders did (only frames with holders have any).
+        var held = _holders.Keys.Union(after._holders.Keys).ToHashSet();
         for (int f = 0; f < _counts.Length; f++)
         {
-            Holders was = HoldersOf(f), now = after.HoldersOf(f);
-            if (_counts[f] != after._counts[f] || was != now)
+            if (_counts[f] != after._counts[f] || (held.Contains(f) && HoldersOf(f) != after.HoldersOf(f)))
             {
-                frames.Add(new FrameStep(f, _counts[f], after._counts[f], was, now));
+                frames.Add(new FrameStep(f, _counts[f], after._counts[f], HoldersOf(f), after.HoldersOf(f)));
             }
         }
         var entries = new List<EntryStep>();
