@@ -179,7 +179,7 @@ internal static class HtmlReport
         if (failure is { } f)
         {
             h.Append("<p class=\"failure\" data-line=\"").Append(f.Line).Append("\"><strong>line ").Append(f.Line).Append(":</strong> <code>")
-             .Append(E(f.Text.Trim())).Append("</code>\n").Append(E(f.Message)).Append("</p>");
+             .Append(E(string.Join(' ', f.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries)))).Append("</code>\n").Append(E(f.Message)).Append("</p>");
         }
         h.Append("<p class=\"detail\" aria-live=\"polite\">Hover over or focus a cell (arrow keys move) to read its call and counts.</p></figure>\n");
     }
