@@ -3,7 +3,7 @@ using System.Text;
 using UvmSim.Cli.KernelComparison;
 using UvmSim.Cli.Rendering;
 using UvmSim.Policies;
-using UvmSim.Scenarios.CEmit;
+using UvmSim.Emit;
 using UvmSim.Scenarios.Running;
 using UvmSim.Scenarios.Syntax;
 
