@@ -48,13 +48,17 @@ internal sealed class Snapshot
         var after = Take(k);
         var frames = new List<FrameStep>();
         // A frame changed if its count did or its holders did (only frames with holders have any).
-        var held = _holders.Keys.Union(after._holders.Keys).ToHashSet();
+        var changed = new SortedSet<int>(_holders.Keys.Union(after._holders.Keys).Where(f => HoldersOf(f) != after.HoldersOf(f)));
         for (int f = 0; f < _counts.Length; f++)
         {
-            if (_counts[f] != after._counts[f] || (held.Contains(f) && HoldersOf(f) != after.HoldersOf(f)))
+            if (_counts[f] != after._counts[f])
             {
-                frames.Add(new FrameStep(f, _counts[f], after._counts[f], HoldersOf(f), after.HoldersOf(f)));
+                changed.Add(f);
             }
+        }
+        foreach (int f in changed)
+        {
+            frames.Add(new FrameStep(f, _counts[f], after._counts[f], HoldersOf(f), after.HoldersOf(f)));
         }
         var entries = new List<EntryStep>();
         foreach (var (key, before) in _entries)
