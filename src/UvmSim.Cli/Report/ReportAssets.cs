@@ -28,7 +28,7 @@ caption{text-align:left;font-weight:600;padding:.2rem 0}
 .legend span.sw{display:inline-block;width:1.4rem;height:1rem;border:1px solid var(--line);vertical-align:middle;margin-right:.3rem}
 .timelines{display:flex;flex-wrap:wrap;gap:1.2rem;align-items:flex-start}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-.timeline{flex:0 1 auto;margin:0;max-width:24rem;background:var(--panel);border-radius:8px;padding:.6rem;max-width:100%;overflow-x:auto}
+.timeline{flex:0 1 auto;margin:0;max-width:min(26rem,100%);background:var(--panel);border-radius:8px;padding:.6rem;overflow-x:auto}
 .timeline:target{box-shadow:0 0 0 3px var(--focus)}
 .grid td.cell{width:2.1rem;height:1.7rem;padding:0;text-align:center;position:relative;font-size:.8rem;cursor:default}
 .grid th{font-size:.75rem;font-weight:500;text-align:center;padding:.1rem .25rem}
