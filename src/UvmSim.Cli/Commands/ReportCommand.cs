@@ -70,25 +70,13 @@ internal static class ReportCommand
         {
             return terminal.Usage(unknown);
         }
-        var designs = new List<DesignInput>();
-        foreach (string file in designFiles)
+        if (ReadAll(designFiles, ReportInputs.ReadDesign, out var designs) is { } badDesign)
         {
-            var (design, problem) = ReportInputs.ReadDesign(file);
-            if (design is null)
-            {
-                return terminal.Usage(problem!);
-            }
-            designs.Add(design);
+            return terminal.Usage(badDesign);
         }
-        var explores = new List<ExploreInput>();
-        foreach (string file in exploreFiles)
+        if (ReadAll(exploreFiles, ReportInputs.ReadExplore, out var explores) is { } badExplore)
         {
-            var (explore, problem) = ReportInputs.ReadExplore(file);
-            if (explore is null)
-            {
-                return terminal.Usage(problem!);
-            }
-            explores.Add(explore);
+            return terminal.Usage(badExplore);
         }
         var sources = ScenarioFiles.FromPaths(files);
         var (results, status) = Runs.Execute(terminal, sources, policies, noDiagnostics ? false : null, trace: true);
@@ -113,5 +101,22 @@ internal static class ReportCommand
         }
         terminal.Line($"wrote {output}: {scenarios.Count} scenarios × {policies.Count} policies");
         return status;
+    }
+
+    /// <summary>Reads every input file; =&gt; the first file's problem, or null with all of them read.</summary>
+    private static string? ReadAll<T>(IReadOnlyList<string> files, Func<string, (T?, string?)> read, out List<T> inputs)
+        where T : class
+    {
+        inputs = [];
+        foreach (string file in files)
+        {
+            var (input, problem) = read(file);
+            if (input is null)
+            {
+                return problem;
+            }
+            inputs.Add(input);
+        }
+        return null;
     }
 }

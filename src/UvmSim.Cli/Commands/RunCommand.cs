@@ -152,15 +152,7 @@ internal static class RunCommand
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        w.WriteStartArray("audit");
-        foreach (var violation in run.Audit)
-        {
-            w.WriteStartObject();
-            w.WriteString("kind", violation.KindName);
-            w.WriteString("message", violation.Detail);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        TraceJson.WriteViolations(w, "audit", run.Audit);
         w.WriteEndObject();
     }
 }

@@ -48,15 +48,7 @@ internal static class TraceJson
         }
         w.WriteEndArray();
         w.StringOrNull("panic", panic);
-        w.WriteStartArray("violations");
-        foreach (Violation v in t.Violations)
-        {
-            w.WriteStartObject();
-            w.WriteString("kind", v.KindName);
-            w.WriteString("message", v.Detail);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        WriteViolations(w, "violations", t.Violations);
         w.WriteStartArray("changes");
         foreach (string c in t.Changes)
         {
@@ -64,6 +56,20 @@ internal static class TraceJson
         }
         w.WriteEndArray();
         w.WriteEndObject();
+    }
+
+    /// <summary>Writes audit findings as <c>[{"kind", "message"}]</c>, the shape of <c>run</c>'s <c>audit</c>.</summary>
+    public static void WriteViolations(Utf8JsonWriter w, string name, IEnumerable<Violation> violations)
+    {
+        w.WriteStartArray(name);
+        foreach (Violation v in violations)
+        {
+            w.WriteStartObject();
+            w.WriteString("kind", v.KindName);
+            w.WriteString("message", v.Detail);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
     }
 
     private static void Pair(Utf8JsonWriter w, string name, long before, long after)
