@@ -24,14 +24,19 @@ public sealed class ReportCommandTests : IDisposable
     // exactly {label, switches, clean, depth, states, kind, message, reproducer, reproducerCalls, seconds}.
     private const string Design = """
         {
-          "universe": { "procs": 1, "pages": 2, "depth": 5 },
+          "version": 1,
+          "universe": { "base": "dual", "vary": ["sysv"], "depth": 5, "procs": 1, "pages": 2, "frames": 32, "transient": false,
+                        "ops": [], "fuzzSteps": 0, "seed": 1, "diagnostics": true },
           "combinations": [
             { "label": "dual", "switches": { "wiring": "split", "sysv": "segment" }, "clean": true, "depth": 5, "states": 4321,
               "kind": null, "message": null, "reproducer": null, "reproducerCalls": null, "seconds": 0.52 },
             { "label": "dual+sysv=legacy", "switches": { "wiring": "split", "sysv": "legacy" }, "clean": false, "depth": 4, "states": 120,
               "kind": "violation", "message": "underwired: frame 0 <b>", "reproducer": "found/dual-violation depth4.scn", "reproducerCalls": 4, "seconds": 0.1 }
           ],
-          "analysis": "sysv=segment is needed"
+          "analysis": { "safe": ["dual"], "minimalSafe": ["dual"], "values": [], "irrelevant": [], "needs": [], "anyOf": [], "shared": [],
+                        "verdict": "sysv=segment is needed" },
+          "seconds": 0.62,
+          "jobs": 1
         }
         """;
 
