@@ -44,6 +44,7 @@ td.bad{box-shadow:inset 0 0 0 2px var(--bad)}td.dead{background-image:repeating-
 .calls tr.failrow td{background:var(--fail)}
 svg.spark{display:block;margin-top:.3rem}svg.spark polyline{fill:none;stroke:var(--c2);stroke-width:2}svg.spark text{fill:var(--muted);font-size:10px}
 svg.bars rect{fill:var(--c2)}svg.bars text{fill:var(--fg);font-size:11px}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;margin:.3rem 0}dd{margin:0}
 .safe{color:var(--ok);font-weight:600}.finding{color:var(--panic);font-weight:600}
 """;
 

@@ -57,6 +57,32 @@ public sealed class ReportCommandTests : IDisposable
     }
 
     [Fact]
+    public void Real_design_output_becomes_one_lattice_row_per_combination()
+    {
+        var design = new CliHarness();
+        string found = Path.Combine(_dir, "found");
+        design.Run("design", "--vary", "sysv", "--depth", "3", "--ops", "none", "--format", "json", "--out", found);
+        string json = Write("design.json", design.Out.Output);
+        using var doc = JsonDocument.Parse(design.Out.Output);
+        var combos = doc.RootElement.GetProperty("combinations").EnumerateArray().ToList();
+        Assert.Equal(3, combos.Count);
+
+        string output = Path.Combine(_dir, "r.html");
+        Assert.Equal(ExitCodes.Ok, new CliHarness().Run("report", S9, "--design", json, "-o", output));
+        string html = File.ReadAllText(output);
+        foreach (JsonElement c in combos)
+        {
+            string label = c.GetProperty("label").GetString()!;
+            Assert.Contains($"<tr data-label=\"{label}\"><th scope=\"row\">{label}</th>", html, StringComparison.Ordinal);
+            if (c.GetProperty("reproducer").GetString() is { } repro)
+            {
+                Assert.Contains($">{repro}</a>", html, StringComparison.Ordinal);
+            }
+        }
+        Assert.Equal(combos.Count(c => c.GetProperty("clean").GetBoolean()), html.Split("<td class=\"safe\">safe</td>").Length - 1);
+    }
+
+    [Fact]
     public void Explore_summary_shows_states_per_depth()
     {
         var explore = new CliHarness();
