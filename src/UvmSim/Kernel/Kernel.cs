@@ -30,7 +30,7 @@ public sealed partial class Kernel
         Faults = new FaultHandler(Vm);
         Wiring = Pageable.For(Vm, Faults);
         Transient = TransientWiring.For(policy.Transient, Vm, Faults);
-        Accounting = MemlockAccounting.For(policy.RelockCounts, policy.Wiring, config.PageSize);
+        Accounting = MemlockAccounting.For(policy.RelockCounts, Wiring, config.PageSize);
         Shm = new ShmTable(this);
         SysvLock = SysvLocks.For(policy.Sysv, this);
     }

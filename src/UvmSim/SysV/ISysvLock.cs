@@ -24,6 +24,22 @@ public interface ISysvLock
 
     /// <summary>Which entries <c>shmdt</c> unmaps: null for whatever is mapped there now.</summary>
     Func<MapEntry, bool>? DetachFilter(Segment segment);
+
+    // ---- the promise the auditor checks (SPEC §10), so it needs no case per lock kind ----
+
+    /// <summary>
+    /// Whether a locked segment's object is wired: every page resident, each wired once for
+    /// the lock (a holder and a lock record, §10 rules 2 and 6), and the segment's lock mark
+    /// equal to its object's wired mark. A lock that only marks the segment says false.
+    /// </summary>
+    bool WiresObject { get; }
+
+    /// <summary>
+    /// Whether <paramref name="entry"/>, inside an attachment of <paramref name="segment"/>,
+    /// must hold the segment's record (<see cref="MapEntry.SegmentRecord"/>), or null where
+    /// this lock promises nothing about it.
+    /// </summary>
+    bool? HoldsRecord(MapEntry entry, Segment segment);
 }
 
 /// <summary>Chooses the lock variant for a switch value.</summary>
@@ -34,6 +50,7 @@ public static class SysvLocks
     {
         SysvSwitch.Legacy => new LegacySysvLock(kernel),
         SysvSwitch.Object => new ObjectSysvLock(kernel),
-        _ => new SegmentSysvLock(kernel),
+        SysvSwitch.Segment => new SegmentSysvLock(kernel),
+        _ => throw new NotSupportedException($"sysv={value} has no lock variant"),
     };
 }

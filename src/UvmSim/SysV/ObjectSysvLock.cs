@@ -43,4 +43,11 @@ public sealed class ObjectSysvLock(Kernel.Kernel kernel) : ISysvLock
 
     /// <inheritdoc/>
     public Func<MapEntry, bool>? DetachFilter(Segment segment) => null;
+
+    /// <inheritdoc/>
+    public bool WiresObject => true;
+
+    /// <inheritdoc/>
+    /// <remarks>Never: it wires the object only; no entry ever holds a record (§8.3).</remarks>
+    public bool? HoldsRecord(MapEntry entry, Segment segment) => false;
 }

@@ -1,3 +1,4 @@
+using UvmSim.Map;
 using UvmSim.Fault;
 
 namespace UvmSim.Wiring;
@@ -21,4 +22,11 @@ public interface IWiringSemantics
     /// <paramref name="limitsOk"/> runs the §5.3 limit tests for <c>MCL_CURRENT</c>.
     /// </summary>
     Errno WireAll(VmSpace space, int mclFlags, Func<bool> limitsOk);
+
+    /// <summary>
+    /// Whether <paramref name="entry"/> is POSIX-locked, as these semantics record it: what
+    /// exact memlock accounting counts (§5.3). Split keeps a bit; counter cannot tell a lock
+    /// from any other wiring, so every wired entry counts.
+    /// </summary>
+    bool IsPosixLocked(MapEntry entry);
 }

@@ -30,8 +30,15 @@ public abstract class Pageable : IWiringSemantics
     protected bool MunlockUnlockedOk => Vm.Policy.MunlockUnlocked == MunlockUnlockedSwitch.Ok;
 
     /// <summary>The semantics the policy selects.</summary>
-    public static IWiringSemantics For(Vm vm, FaultHandler faults) =>
-        vm.Policy.Wiring == WiringSwitch.Split ? new SplitWiring(vm, faults) : new CounterWiring(vm, faults);
+    public static IWiringSemantics For(Vm vm, FaultHandler faults) => vm.Policy.Wiring switch
+    {
+        WiringSwitch.Counter => new CounterWiring(vm, faults),
+        WiringSwitch.Split => new SplitWiring(vm, faults),
+        _ => throw new NotSupportedException($"wiring={vm.Policy.Wiring} has no semantics"),
+    };
+
+    /// <inheritdoc/>
+    public abstract bool IsPosixLocked(MapEntry entry);
 
     /// <inheritdoc/>
     public abstract Errno Wire(VmSpace space, ulong start, ulong end, WireFlags flags);

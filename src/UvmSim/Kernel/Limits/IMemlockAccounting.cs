@@ -1,5 +1,6 @@
 using UvmSim.Map;
 using UvmSim.Policies;
+using UvmSim.Wiring;
 
 namespace UvmSim.Kernel.Limits;
 
@@ -37,9 +38,13 @@ public interface IMemlockAccounting
 /// <summary>Chooses the accounting for a switch value.</summary>
 public static class MemlockAccounting
 {
-    /// <summary>The accounting for <paramref name="value"/> under <paramref name="wiring"/>.</summary>
-    public static IMemlockAccounting For(RelockCountsSwitch value, WiringSwitch wiring, int pageSize) =>
-        value == RelockCountsSwitch.Yes ? new WiredTranslationAccounting(pageSize) : new ExactAccounting(wiring);
+    /// <summary>The accounting for <paramref name="value"/> under the <paramref name="wiring"/> semantics.</summary>
+    public static IMemlockAccounting For(RelockCountsSwitch value, IWiringSemantics wiring, int pageSize) => value switch
+    {
+        RelockCountsSwitch.Yes => new WiredTranslationAccounting(pageSize),
+        RelockCountsSwitch.No => new ExactAccounting(wiring),
+        _ => throw new NotSupportedException($"relock-counts={value} has no accounting"),
+    };
 }
 
 /// <summary>
@@ -81,12 +86,12 @@ public sealed class WiredTranslationAccounting(int pageSize) : IMemlockAccountin
 
 /// <summary>
 /// Exact accounting (<c>relock-counts=no</c>): the request is the bytes not yet POSIX-locked,
-/// and <c>locked</c> the bytes of the process's POSIX-locked entries (<c>Mlocked</c> under
-/// split wiring, <c>WiredCount != 0</c> under counter wiring).
+/// and <c>locked</c> the bytes of the process's POSIX-locked entries, as the wiring semantics
+/// say (<see cref="IWiringSemantics.IsPosixLocked"/>).
 /// </summary>
-public sealed class ExactAccounting(WiringSwitch wiring) : IMemlockAccounting
+public sealed class ExactAccounting(IWiringSemantics wiring) : IMemlockAccounting
 {
-    private bool IsPosixLocked(MapEntry e) => wiring == WiringSwitch.Split ? e.Mlocked : e.WiredCount != 0;
+    private bool IsPosixLocked(MapEntry e) => wiring.IsPosixLocked(e);
 
     /// <inheritdoc/>
     public ulong Locked(Process p)
