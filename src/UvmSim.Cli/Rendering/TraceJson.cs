@@ -90,31 +90,31 @@ internal static class TraceJson
         w.WriteEndObject();
     }
 
-    private static void Entry(Utf8JsonWriter w, string name, EntryWiring? e)
+    private static void Entry(Utf8JsonWriter w, string name, EntryWiring? e) => ObjectOrNull(w, name, e, v =>
     {
-        if (e is not { } v)
-        {
-            w.WriteNull(name);
-            return;
-        }
-        w.WriteStartObject(name);
         w.WriteBoolean("mlocked", v.Mlocked);
         w.WriteNumber("wiredCount", v.WiredCount);
         w.WriteBoolean("segmentRecord", v.SegmentRecord);
-        w.WriteEndObject();
-    }
+    });
 
-    private static void Segment(Utf8JsonWriter w, string name, SegmentState? s)
+    private static void Segment(Utf8JsonWriter w, string name, SegmentState? s) => ObjectOrNull(w, name, s, v =>
     {
-        if (s is not { } v)
+        w.WriteBoolean("locked", v.Locked);
+        w.WriteNumber("nattch", v.Nattch);
+        w.WriteBoolean("removed", v.Removed);
+    });
+
+    /// <summary>Writes <c>"name": {...}</c> with <paramref name="fields"/>, or <c>"name": null</c> for a side that did not exist.</summary>
+    private static void ObjectOrNull<T>(Utf8JsonWriter w, string name, T? value, Action<T> fields)
+        where T : struct
+    {
+        if (value is not { } v)
         {
             w.WriteNull(name);
             return;
         }
         w.WriteStartObject(name);
-        w.WriteBoolean("locked", v.Locked);
-        w.WriteNumber("nattch", v.Nattch);
-        w.WriteBoolean("removed", v.Removed);
+        fields(v);
         w.WriteEndObject();
     }
 }
