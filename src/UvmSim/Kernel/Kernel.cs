@@ -17,7 +17,7 @@ namespace UvmSim.Kernel;
 /// Calls validate their arguments first, in SPEC §5's order, and change nothing on a bad
 /// argument.
 /// </summary>
-public sealed partial class Kernel
+public sealed partial class Kernel : IShmHost
 {
     private readonly Dictionary<int, Process> _processes = [];
     private readonly Dictionary<string, FileObject> _files = [];
@@ -71,8 +71,24 @@ public sealed partial class Kernel
     /// <summary>Live processes by pid.</summary>
     public IReadOnlyDictionary<int, Process> Processes => _processes;
 
-    /// <summary>The live processes, enumerable without allocating (SysV locks walk them per call).</summary>
+    /// <summary>The live processes, enumerable without allocating (the auditor and the state hash walk them per call).</summary>
     internal Dictionary<int, Process>.ValueCollection LiveProcesses => _processes.Values;
+
+    /// <inheritdoc/>
+    bool IShmHost.WalkLiveProcesses(IShmProcessWalk walk)
+    {
+        foreach (Process p in _processes.Values)
+        {
+            if (!walk.Visit(p))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <inheritdoc/>
+    void IShmHost.Unmap(IShmProcess p, ulong start, ulong end, Func<MapEntry, bool>? only) => Unmap((Process)p, start, end, only);
 
     /// <summary>Global file objects by name.</summary>
     public IReadOnlyDictionary<string, FileObject> Files => _files;

@@ -1,4 +1,3 @@
-using UvmSim.Kernel;
 using UvmSim.Map;
 using UvmSim.Objects;
 
@@ -35,14 +34,14 @@ public sealed class ShmTable
     /// <summary><c>SHM_RND</c>.</summary>
     public const ulong ShmRnd = 0x2000;
 
-    private readonly Kernel.Kernel _kernel;
+    private readonly IShmHost _kernel;
     private readonly Dictionary<int, Segment> _slots = [];
     private readonly Dictionary<int, int> _seq = [];
 
-    internal ShmTable(Kernel.Kernel kernel)
+    internal ShmTable(IShmHost kernel)
     {
         _kernel = kernel;
-        ulong page = (ulong)kernel.PageSize;
+        ulong page = (ulong)kernel.Vm.PageSize;
         ShmMax = (ulong)Math.Max(kernel.Vm.Config.Pages / 4, 1024) * page;
         ShmAll = ShmMax / page;
     }
@@ -68,7 +67,7 @@ public sealed class ShmTable
     /// <summary>Sets <c>shmmax</c>, rounded up to a page, and <c>shmall</c> with it.</summary>
     public void SetShmMax(ulong bytes)
     {
-        ulong page = (ulong)_kernel.PageSize;
+        ulong page = (ulong)_kernel.Vm.PageSize;
         ulong rounded = (bytes + page - 1) / page * page;
         ShmMax = rounded < bytes ? ulong.MaxValue / page * page : rounded;
         ShmAll = ShmMax / page;
@@ -94,7 +93,7 @@ public sealed class ShmTable
     private readonly Dictionary<ulong, Segment> _ever = [];
 
     /// <summary>Creates or looks up a segment (<c>sys_shmget</c>); key null is <c>IPC_PRIVATE</c>.</summary>
-    public SysResult Shmget(Process p, ulong? key, ulong size, ulong flags)
+    public SysResult Shmget(IShmProcess p, ulong? key, ulong size, ulong flags)
     {
         bool create = (flags & IpcCreat) != 0;
         if (key is { } k && k != 0)
@@ -130,7 +129,7 @@ public sealed class ShmTable
         {
             return Errno.ENOSPC;
         }
-        ulong page = (ulong)_kernel.PageSize;
+        ulong page = (ulong)_kernel.Vm.PageSize;
         ulong rounded = (size + page - 1) / page * page;
         ulong usedPages = _slots.Values.Aggregate(0UL, (acc, s) => acc + s.Size / page);
         if (usedPages + rounded / page > ShmAll)
@@ -156,7 +155,7 @@ public sealed class ShmTable
     }
 
     /// <summary>Attaches a segment (<c>sys_shmat</c>): maps the whole object shared, <c>NoMerge</c>.</summary>
-    public SysResult Shmat(Process p, ulong id, ulong addr, ulong flags)
+    public SysResult Shmat(IShmProcess p, ulong id, ulong addr, ulong flags)
     {
         Segment? s = Find(id);
         if (s is null || s.Removed)
@@ -172,7 +171,7 @@ public sealed class ShmTable
         {
             return Errno.EMFILE;
         }
-        ulong page = (ulong)_kernel.PageSize;
+        ulong page = (ulong)_kernel.Vm.PageSize;
         if (addr != 0 && (addr & (page - 1)) != 0)
         {
             if ((flags & ShmRnd) == 0)
@@ -224,7 +223,7 @@ public sealed class ShmTable
     }
 
     /// <summary>Detaches (<c>sys_shmdt</c>): removes the attachment and unmaps its range.</summary>
-    public SysResult Shmdt(Process p, ulong addr)
+    public SysResult Shmdt(IShmProcess p, ulong addr)
     {
         Attachment? a = p.Attachments.FirstOrDefault(x => x.Va == addr);
         if (a is null)
@@ -235,7 +234,7 @@ public sealed class ShmTable
         return SysResult.Success();
     }
 
-    private void Detach(Process p, Attachment a)
+    private void Detach(IShmProcess p, Attachment a)
     {
         p.Attachments.Remove(a);
         a.Segment.Nattch--;
@@ -247,7 +246,7 @@ public sealed class ShmTable
     }
 
     /// <summary>Detaches everything (exec, exit).</summary>
-    internal void DetachAll(Process p)
+    internal void DetachAll(IShmProcess p)
     {
         foreach (Attachment a in p.Attachments.ToList())
         {
@@ -256,7 +255,7 @@ public sealed class ShmTable
     }
 
     /// <summary>The child inherits the attachment list (<c>shmfork</c>).</summary>
-    internal void Forked(Process parent, Process child)
+    internal void Forked(IShmProcess parent, IShmProcess child)
     {
         foreach (Attachment a in parent.Attachments)
         {
@@ -267,7 +266,7 @@ public sealed class ShmTable
     }
 
     /// <summary>Controls a segment (<c>sys_shmctl</c>).</summary>
-    public SysResult Shmctl(Process p, ulong id, ShmCommand cmd, uint? uid = null, uint? gid = null, uint? mode = null)
+    public SysResult Shmctl(IShmProcess p, ulong id, ShmCommand cmd, uint? uid = null, uint? gid = null, uint? mode = null)
     {
         Segment? s = Find(id);
         if (s is null || s.Removed)
@@ -318,7 +317,7 @@ public sealed class ShmTable
     /// SysV permissions (SPEC §8.1): one class chosen first — owner, group, other — whose
     /// bits must include every requested read/write bit; root bypasses.
     /// </summary>
-    private static bool Permitted(Process p, Segment s, uint requested)
+    private static bool Permitted(IShmProcess p, Segment s, uint requested)
     {
         if (p.Privileged)
         {
@@ -330,5 +329,5 @@ public sealed class ShmTable
         return (requested & ~bits) == 0;
     }
 
-    private static bool OwnerOrRoot(Process p, Segment s) => p.Privileged || p.Uid == s.Uid || p.Uid == s.CreatorUid;
+    private static bool OwnerOrRoot(IShmProcess p, Segment s) => p.Privileged || p.Uid == s.Uid || p.Uid == s.CreatorUid;
 }
