@@ -109,8 +109,7 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 sinfo -h -o '%T' | grep -qE '^(idle|mixed|allocated)' || { cat "$work/slurmctld.log" "$work/slurmd.log" >&2; fail "the node did not come up"; }
-pgrep -a slurmctld | head -1
-pgrep -a slurmd | grep -v slurmctld | head -1
+ps -o pid=,args= -C slurmctld,slurmd | grep -v defunct || true
 
 # Submits COMMAND ARGS as an N-task array plus a dependent merge job into DIR, waits for
 # the merge through Slurm (sbatch --wait), and leaves DIR/merged.json.
@@ -136,10 +135,22 @@ answer() {
           else {policy, found, kind, message, reproducerCalls, states} end' "$1"
 }
 
+# The answer's fields, one per line, for the side-by-side view.
+fields() {
+  jq -r 'if has("combinations")
+         then "combinations  \(.combinations | length)",
+              "safe          \(.analysis.safe | length)",
+              "with finding  \([.combinations[] | select(.clean | not)] | length)",
+              "verdict       \(.analysis.verdict)"
+         else "policy        \(.policy)", "found         \(.found)", "kind          \(.kind)",
+              "states        \(.states)", "reproducer    \(.reproducerCalls) calls",
+              "message       \(.message // "-" | .[0:60])" end' "$1"
+}
+
 compare() {
   local what=$1 merged=$2 single=$3
   say "$what: merged ($shards shards through Slurm) | single process"
-  paste -d'|' <(jq . "$merged" | head -40) <(jq . "$single" | head -40) | column -t -s'|' | cut -c1-160
+  paste -d'|' <(fields "$merged") <(fields "$single" | cut -c15-) | column -t -s'|' | cut -c1-200
   if [ "$(answer "$merged")" != "$(answer "$single")" ]; then
     echo "merged: $(answer "$merged")" >&2
     echo "single: $(answer "$single")" >&2

@@ -29,6 +29,7 @@ internal static class CliApp
         EmitCCommand.Create(terminal),
         KernelCommand.Create(terminal),
         BenchHostCommand.Create(terminal),
+        ReportCommand.Create(terminal),
     };
 
     /// <summary>

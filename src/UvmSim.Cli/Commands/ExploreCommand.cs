@@ -96,7 +96,7 @@ internal static class ExploreCommand
             {
                 terminal.Line($"no violation up to depth {depth}");
             }
-            return FindingReport.Print(terminal, json, policy, r.Calls, r.Seconds, r.States, null, r.Finding, repro, interrupted: false);
+            return FindingReport.Print(terminal, json, policy, r.Calls, r.Seconds, r.States, null, r.Finding, repro, interrupted: false, r.StatesPerDepth);
         }));
         return command;
     }

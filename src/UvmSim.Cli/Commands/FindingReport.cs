@@ -71,7 +71,7 @@ internal static class FindingReport
 
     /// <summary>Prints the summary and returns the exit status (<paramref name="interrupted"/>: the search was stopped by a signal).</summary>
     public static int Print(Terminal terminal, bool json, Policy policy, long calls, double seconds, long states,
-        int? seed, Finding? finding, Reproduction? reproducer, bool interrupted)
+        int? seed, Finding? finding, Reproduction? reproducer, bool interrupted, IReadOnlyList<long>? statesPerDepth = null)
     {
         double rate = seconds > 0 ? calls / seconds : 0;
         if (json)
@@ -93,6 +93,16 @@ internal static class FindingReport
                 w.NumberOrNull("reproducerCalls", reproducer?.Calls);
                 w.StringOrNull("reproducerText", reproducer is { Path: null } ? reproducer.Text : null);
                 w.StringOrNull("reproducerError", reproducer?.WriteError);
+                if (statesPerDepth is not null)
+                {
+                    // explore only: fuzz has no depths.
+                    w.WriteStartArray("statesPerDepth");
+                    foreach (long n in statesPerDepth)
+                    {
+                        w.WriteNumberValue(n);
+                    }
+                    w.WriteEndArray();
+                }
                 w.WriteEndObject();
             }));
         }

@@ -182,18 +182,14 @@ internal static class RunCommand
             w.WriteString("actual", line.Actual);
             w.WriteString("expected", line.Expected);
             w.WriteString("status", Runs.StatusName(line.Status));
+            if (line.Trace is { } step)
+            {
+                TraceJson.Write(w, step, run.Panic is { } p && p.Line == line.Line ? p.Message : null);
+            }
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        w.WriteStartArray("audit");
-        foreach (var violation in run.Audit)
-        {
-            w.WriteStartObject();
-            w.WriteString("kind", violation.KindName);
-            w.WriteString("message", violation.Detail);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        TraceJson.WriteViolations(w, "audit", run.Audit);
         w.WriteEndObject();
     }
 }

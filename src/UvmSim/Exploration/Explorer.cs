@@ -31,7 +31,11 @@ public sealed record ExploreShard(int Index, int Count, int SplitDepth)
 /// kept only for a shard, the hashes of the states first met at each depth (depth 0 first).
 /// </summary>
 public sealed record ExploreResult(long States, long Calls, double Seconds, int Depth, Finding? Finding,
-    int Rank = 0, IReadOnlyList<ulong[]>? Levels = null);
+    int Rank = 0, IReadOnlyList<ulong[]>? Levels = null)
+{
+    /// <summary>Distinct states seen by the end of each depth searched (element 0 is depth 1), so the growth is visible.</summary>
+    public IReadOnlyList<long> StatesPerDepth { get; init; } = [];
+}
 
 /// <summary>
 /// Breadth-first search of every call sequence up to a depth over a small alphabet
@@ -148,6 +152,7 @@ public static class Explorer
         List<List<ulong>>? levels = o.Shard is null ? null : [[boot]];
         var outcomes = new Outcome[Block * alphabet.Count];
         long calls = 0;
+        var perDepth = new List<long>();
         for (int depth = 1; depth <= o.Depth && frontier.Count > 0; depth++)
         {
             var next = new List<Op[]>();
@@ -225,7 +230,7 @@ public static class Explorer
             }
             if (best is not null)
             {
-                return new ExploreResult(seen.Count, calls, clock.Elapsed.TotalSeconds, depth, best, bestRank, Freeze(levels));
+                return new ExploreResult(seen.Count, calls, clock.Elapsed.TotalSeconds, depth, best, bestRank, Freeze(levels)) { StatesPerDepth = [.. perDepth, seen.Count] };
             }
             if (o.Shard is { } shard && depth == shard.SplitDepth)
             {
@@ -238,9 +243,10 @@ public static class Explorer
                 parentOf = nextParentOf;
             }
             parents = nextParents;
+            perDepth.Add(seen.Count);
             progress?.Invoke(depth, seen.Count);
         }
-        return new ExploreResult(seen.Count, calls, clock.Elapsed.TotalSeconds, o.Depth, null, 0, Freeze(levels));
+        return new ExploreResult(seen.Count, calls, clock.Elapsed.TotalSeconds, o.Depth, null, 0, Freeze(levels)) { StatesPerDepth = perDepth };
     }
 
     private static ulong[][]? Freeze(List<List<ulong>>? levels) => levels?.Select(l => l.ToArray()).ToArray();

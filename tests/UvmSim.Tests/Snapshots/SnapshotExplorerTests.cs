@@ -17,6 +17,7 @@ public class SnapshotExplorerTests
         Assert.Equal(replay.Finding?.Message, snapshots.Finding?.Message);
         Assert.Equal(replay.Finding?.Panic, snapshots.Finding?.Panic);
         Assert.Equal(replay.Levels?.Select(l => l.ToList()), snapshots.Levels?.Select(l => l.ToList()));
+        Assert.Equal(replay.StatesPerDepth, snapshots.StatesPerDepth);
     }
 
     [Theory]
