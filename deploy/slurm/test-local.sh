@@ -141,7 +141,7 @@ fields() {
          then "combinations  \(.combinations | length)",
               "safe          \(.analysis.safe | length)",
               "with finding  \([.combinations[] | select(.clean | not)] | length)",
-              "verdict       \(.analysis.verdict)"
+              "verdict       \(.analysis.verdict | .[0:70])…"
          else "policy        \(.policy)", "found         \(.found)", "kind          \(.kind)",
               "states        \(.states)", "reproducer    \(.reproducerCalls) calls",
               "message       \(.message // "-" | .[0:60])" end' "$1"
