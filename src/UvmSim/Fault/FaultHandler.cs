@@ -117,7 +117,14 @@ public sealed partial class FaultHandler
         {
             return err;
         }
-        space.Pmap.Enter(_vm.Trunc(va), frame, prot, entry.IsWired);
+        if (WiringFollowsTranslations)
+        {
+            EnterFollowingWiring(space, entry, _vm.Trunc(va), frame, prot);
+        }
+        else
+        {
+            space.Pmap.Enter(_vm.Trunc(va), frame, prot, entry.IsWired);
+        }
         return Errno.None;
     }
 

@@ -1,5 +1,6 @@
 using UvmSim.Fault;
 using UvmSim.Kernel.Limits;
+using UvmSim.Kernel.Privilege;
 using UvmSim.Kernel.Transient;
 using UvmSim.Map;
 using UvmSim.Objects;
@@ -30,7 +31,9 @@ public sealed partial class Kernel
         Faults = new FaultHandler(Vm);
         Wiring = Pageable.For(Vm, Faults);
         Transient = TransientWiring.For(policy.Transient, Vm, Faults);
-        Accounting = MemlockAccounting.For(policy.RelockCounts, policy.Wiring, config.PageSize);
+        Accounting = MemlockAccounting.For(policy.RelockCounts, policy.Wiring, config.PageSize, config.ImageLockable, Math.Max(config.ImageTotal, config.ImageLockable));
+        Placement = Placements.For(policy.Placement, config.Top);
+        Privilege = Privileges.For(policy.Privilege);
         Shm = new ShmTable(this);
         SysvLock = SysvLocks.For(policy.Sysv, this);
     }
@@ -52,6 +55,12 @@ public sealed partial class Kernel
 
     /// <summary>The memlock accounting (<c>relock-counts</c> switch).</summary>
     public IMemlockAccounting Accounting { get; }
+
+    /// <summary>Who may do what the permission checks guard (<c>privilege</c> switch).</summary>
+    public IPrivilege Privilege { get; }
+
+    /// <summary>Where unplaced mappings go (<c>placement</c> switch).</summary>
+    public IPlacement Placement { get; }
 
     /// <summary>The transient wiring variant (<c>transient</c> switch).</summary>
     public ITransientWiring Transient { get; }
@@ -105,14 +114,17 @@ public sealed partial class Kernel
     public void Die(KernelPanic panic) => PanicMessage ??= panic.Message;
 
     /// <summary>Creates a process with an empty address space and default limits (a scenario's <c>proc</c>).</summary>
-    public Process? CreateProcess(uint uid, uint gid)
+    public Process? CreateProcess(uint uid, uint gid, Capabilities? caps = null)
     {
         if (_processes.Count >= Vm.Config.MaxProc)
         {
             return null;
         }
         ulong physical = (ulong)Vm.Config.Pages * (ulong)PageSize;
-        var p = new Process(_nextPid++, uid, gid, physical / 3, physical, NewSpace());
+        var p = new Process(_nextPid++, uid, gid, physical / 3, physical, NewSpace())
+        {
+            Caps = caps ?? Privilege.Initial(uid, (Capabilities)Vm.Config.RootCaps),
+        };
         _processes[p.Pid] = p;
         return p;
     }

@@ -22,7 +22,7 @@ public sealed partial class Kernel
         {
             return Errno.EAGAIN;
         }
-        var c = new Process(_nextPid++, parent.Uid, parent.Gid, parent.MemlockSoft, parent.MemlockHard, NewSpace());
+        var c = new Process(_nextPid++, parent.Uid, parent.Gid, parent.MemlockSoft, parent.MemlockHard, NewSpace()) { Caps = parent.Caps };
         for (MapEntry? e = parent.Space.Map.First; e is not null; e = e.Next)
         {
             Errno err = CloneEntry(parent, c, e);
@@ -63,7 +63,7 @@ public sealed partial class Kernel
                 child.Space.Map.Insert(Share(e));
                 return Errno.None;
             default:
-                return e.IsWired ? CopyNow(child, e) : CopyOnWriteClone(parent, child, e);
+                return e.IsWired && Wiring.CopiesWiredAtFork ? CopyNow(child, e) : CopyOnWriteClone(parent, child, e);
         }
     }
 
@@ -156,6 +156,8 @@ public sealed partial class Kernel
     {
         Shm.DetachAll(p);
         p.Space.Map.WireFuture = false;
+        p.Space.Map.FutureOnFault = false;
+        p.ImageLocked = false;
         Unmap(p, p.Space.Map.Min, p.Space.Map.Max);
         p.PosixLocked.Clear();
         p.HeapStart = null;
@@ -183,7 +185,7 @@ public sealed partial class Kernel
         {
             return Errno.EINVAL;
         }
-        if (hard > p.MemlockHard && !p.Privileged)
+        if (hard > p.MemlockHard && !Privilege.RaisesHardLimit(p))
         {
             return Errno.EPERM;
         }

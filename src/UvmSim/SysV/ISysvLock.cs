@@ -24,6 +24,12 @@ public interface ISysvLock
 
     /// <summary>Which entries <c>shmdt</c> unmaps: null for whatever is mapped there now.</summary>
     Func<MapEntry, bool>? DetachFilter(Segment segment);
+
+    /// <summary>The segment is about to be freed (<c>shm_destroy</c>).</summary>
+    void Destroying(Segment segment);
+
+    /// <summary>Whether a page the segment holds is wired only while resident (Linux) rather than all pages at once.</summary>
+    bool WiresResidentOnly { get; }
 }
 
 /// <summary>Chooses the lock variant for a switch value.</summary>
@@ -34,6 +40,8 @@ public static class SysvLocks
     {
         SysvSwitch.Legacy => new LegacySysvLock(kernel),
         SysvSwitch.Object => new ObjectSysvLock(kernel),
-        _ => new SegmentSysvLock(kernel),
+        SysvSwitch.Segment => new SegmentSysvLock(kernel),
+        SysvSwitch.Shmem => new ShmemSysvLock(kernel),
+        _ => throw new NotSupportedException($"sysv={value}"),
     };
 }

@@ -78,4 +78,10 @@ public sealed class LegacySysvLock(Kernel.Kernel kernel) : ISysvLock
         }
         return null;
     }
+
+    /// <inheritdoc/>
+    public void Destroying(Segment segment) { }
+
+    /// <inheritdoc/>
+    public bool WiresResidentOnly => false;
 }

@@ -43,4 +43,10 @@ public sealed class ObjectSysvLock(Kernel.Kernel kernel) : ISysvLock
 
     /// <inheritdoc/>
     public Func<MapEntry, bool>? DetachFilter(Segment segment) => null;
+
+    /// <inheritdoc/>
+    public void Destroying(Segment segment) { }
+
+    /// <inheritdoc/>
+    public bool WiresResidentOnly => false;
 }

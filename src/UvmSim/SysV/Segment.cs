@@ -63,6 +63,9 @@ public sealed class Segment
     /// <summary>Freed: gone from the table.</summary>
     public bool Freed { get; internal set; }
 
+    /// <summary>Under <c>sysv=shmem</c>: the uid charged for the lock (<c>mlock_ucounts</c>), or null.</summary>
+    public uint? ChargedUid { get; internal set; }
+
     /// <summary>The auditor's record of whether <c>ObjWire</c> holds the object now (§10).</summary>
     public bool ObjectWired { get; internal set; }
 }

@@ -125,4 +125,10 @@ public sealed class SegmentSysvLock(Kernel.Kernel kernel) : ISysvLock
 
     private void DropRecord(Process p, MapEntry e) =>
         kernel.Wiring.Unwire(p.Space, e.Start, e.End, WireFlags.Record);
+
+    /// <inheritdoc/>
+    public void Destroying(Segment segment) { }
+
+    /// <inheritdoc/>
+    public bool WiresResidentOnly => false;
 }

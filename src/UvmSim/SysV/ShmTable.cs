@@ -300,14 +300,17 @@ public sealed class ShmTable
                 }
                 return SysResult.Success();
             case ShmCommand.ShmLock:
-                return p.Privileged ? _kernel.SysvLock.Lock(p, s) : Errno.EPERM;
+                return MayLock(p, s) ? _kernel.SysvLock.Lock(p, s) : Errno.EPERM;
+            case ShmCommand.ShmUnlock:
+                return MayLock(p, s) ? _kernel.SysvLock.Unlock(p, s) : Errno.EPERM;
             default:
-                return p.Privileged ? _kernel.SysvLock.Unlock(p, s) : Errno.EPERM;
+                throw new NotSupportedException($"shmctl command {cmd}");
         }
     }
 
     private void Free(Segment s)
     {
+        _kernel.SysvLock.Destroying(s);
         _slots.Remove(s.Slot);
         s.Freed = true;
         s.ObjectWired = false;
@@ -318,9 +321,9 @@ public sealed class ShmTable
     /// SysV permissions (SPEC §8.1): one class chosen first — owner, group, other — whose
     /// bits must include every requested read/write bit; root bypasses.
     /// </summary>
-    private static bool Permitted(Process p, Segment s, uint requested)
+    private bool Permitted(Process p, Segment s, uint requested)
     {
-        if (p.Privileged)
+        if (_kernel.Privilege.BypassesSysvPermissions(p))
         {
             return true;
         }
@@ -330,5 +333,11 @@ public sealed class ShmTable
         return (requested & ~bits) == 0;
     }
 
-    private static bool OwnerOrRoot(Process p, Segment s) => p.Privileged || p.Uid == s.Uid || p.Uid == s.CreatorUid;
+    private bool OwnerOrRoot(Process p, Segment s) => _kernel.Privilege.ControlsAnySegment(p) || IsOwner(p, s);
+
+    private static bool IsOwner(Process p, Segment s) => p.Uid == s.Uid || p.Uid == s.CreatorUid;
+
+    /// <summary>SHM_LOCK/SHM_UNLOCK permission: <c>ipc_lock</c> (or uid 0), else the owner where the privilege model lets owners lock.</summary>
+    private bool MayLock(Process p, Segment s) =>
+        _kernel.Privilege.LocksAnySegment(p) || (_kernel.Privilege.OwnersMayLock && IsOwner(p, s));
 }

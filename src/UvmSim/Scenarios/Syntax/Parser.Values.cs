@@ -332,7 +332,7 @@ internal sealed partial class Parser
                     {
                         return Fail(policy.Column, $"expected a policy, found {Describe(policy)}");
                     }
-                    if (!PresetNames.All.Contains(policy.Text))
+                    if (!PresetNames.Named.Contains(policy.Text))
                     {
                         return Fail(policy.Column, $"unknown policy '{policy.Text}'");
                     }
