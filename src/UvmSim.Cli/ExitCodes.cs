@@ -15,6 +15,9 @@ internal static class ExitCodes
     /// <summary>A usage error, a parse error, or an internal error.</summary>
     public const int UsageError = 2;
 
+    /// <summary><c>kernel</c>: the host cannot run the differential (SPEC §17.1): not Linux or NetBSD, no C compiler.</summary>
+    public const int HostUnavailable = 3;
+
     /// <summary>The worse of two statuses.</summary>
     public static int Worst(int a, int b) => Math.Max(a, b);
 }

@@ -22,8 +22,8 @@ internal enum Agreement
 /// <param name="Kernel">Null when the program printed nothing for the line.</param>
 internal sealed record ComparedLine(int Line, string? Proc, string Text, string Model, string? Kernel, Agreement Status);
 
-/// <summary>A scenario file compared line by line, under one policy, on one kernel.</summary>
-internal sealed record FileComparison(string File, string Policy, CTarget Target, IReadOnlyList<ComparedLine> Lines)
+/// <summary>A scenario file compared line by line, under one policy, on one kernel, as one set of users (<c>--as</c>).</summary>
+internal sealed record FileComparison(string File, string Policy, CTarget Target, IReadOnlyList<ComparedLine> Lines, string As = "declared")
 {
     /// <summary>Lines with the same result.</summary>
     public int Same => Lines.Count(l => l.Status == Agreement.Same);
@@ -42,9 +42,11 @@ internal sealed record FileComparison(string File, string Policy, CTarget Target
     /// program asks the kernel about are kept (<see cref="CEmitOutput.AsksKernel"/>): every call,
     /// and the segment checks; checks of the model's internal state have no kernel side at all.
     /// </summary>
-    public static FileComparison Of(Scenario scenario, RunResult model, IReadOnlyDictionary<int, string> kernel, CTarget target)
+    public static FileComparison Of(Scenario scenario, RunResult model, IReadOnlyDictionary<int, string> kernel, CTarget target,
+        bool strict = false, string users = "declared")
     {
         var asked = scenario.Statements.Where(CEmitOutput.AsksKernel).Select(s => s.Line).ToHashSet();
+        HashSet<int> chosen = strict ? [] : scenario.Statements.OfType<CallStatement>().Where(c => KernelChooses(c.Call)).Select(c => c.Line).ToHashSet();
         var lines = new List<ComparedLine>();
         foreach (LineResult line in model.Lines.Where(l => asked.Contains(l.Line)))
         {
@@ -52,11 +54,21 @@ internal sealed record FileComparison(string File, string Policy, CTarget Target
             string? kernelText = kernel.GetValueOrDefault(line.Line);
             Agreement status = kernelText is null || !CEmitOutput.IsAnswer(kernelText) || !ModelRan(line) ? Agreement.NotApplicable
                 : kernelText == modelText ? Agreement.Same
+                : chosen.Contains(line.Line) && IsOk(kernelText) && IsOk(modelText) ? Agreement.Same
                 : Agreement.Differs;
             lines.Add(new ComparedLine(line.Line, line.Proc, line.Text, modelText, kernelText, status));
         }
-        return new FileComparison(model.File, model.Policy.Label, target, lines);
+        return new FileComparison(model.File, model.Policy.Label, target, lines, users);
     }
+
+    /// <summary>
+    /// Calls whose successful value the kernel chooses (SPEC §17.1, §17.8): addresses (mmap,
+    /// shmat, brk) and ids (shmget, fork). Their success is compared as <c>ok</c>, not by value;
+    /// every later use goes through the name each side bound, so it names the same object on both.
+    /// </summary>
+    public static bool KernelChooses(Call call) => call is MmapCall or ShmatCall or BrkCall or ShmgetCall or ForkCall;
+
+    private static bool IsOk(string text) => text.StartsWith(CEmitOutput.OkPrefix, StringComparison.Ordinal);
 
     /// <summary>Whether the model ran the line: not <c>dead</c> (after a panic) nor <c>exited</c> (ScenarioRunner's words).</summary>
     private static bool ModelRan(LineResult line) => line.Actual is not ("dead" or "exited");

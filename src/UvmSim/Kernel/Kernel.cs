@@ -121,7 +121,8 @@ public sealed partial class Kernel
             return null;
         }
         ulong physical = (ulong)Vm.Config.Pages * (ulong)PageSize;
-        var p = new Process(_nextPid++, uid, gid, physical / 3, physical, NewSpace())
+        ulong hard = Vm.Config.MemlockHard ?? physical;
+        var p = new Process(_nextPid++, uid, gid, Math.Min(Vm.Config.MemlockSoft ?? physical / 3, hard), hard, NewSpace())
         {
             Caps = caps ?? Privilege.Initial(uid, (Capabilities)Vm.Config.RootCaps),
         };

@@ -42,6 +42,12 @@ public sealed record MachineConfig
     /// <summary>Where top-down placement starts (<c>machine top</c>); null for the map maximum.</summary>
     public ulong? Top { get; init; }
 
+    /// <summary>The soft <c>RLIMIT_MEMLOCK</c> a process starts with in bytes; null for a third of memory.</summary>
+    public ulong? MemlockSoft { get; init; }
+
+    /// <summary>The hard <c>RLIMIT_MEMLOCK</c> a process starts with in bytes; null for all of memory.</summary>
+    public ulong? MemlockHard { get; init; }
+
     /// <summary>Effective wiredmax.</summary>
     public long EffectiveWiredMax => WiredMax ?? Pages / 3;
 

@@ -28,6 +28,12 @@ public sealed class ScenarioRunner
     private MachineConfig _config = new();
     private (int, string)? _panic;
 
+    /// <summary>
+    /// The machine before the scenario's own <c>machine</c> lines apply: SPEC's defaults unless
+    /// a caller configures it (<c>uvmsim kernel</c> configures it from the host, SPEC §17.1).
+    /// </summary>
+    public MachineConfig? BaseConfig { get; init; }
+
     /// <summary>When set, the auditor runs after every call and its findings are kept here by line.</summary>
     public Dictionary<int, List<Violation>>? StepAudits { get; init; }
 
@@ -48,6 +54,7 @@ public sealed class ScenarioRunner
     {
         // The machine is configured before anything runs: machine lines come before the
         // first proc, but a sysctl or file line may precede them.
+        _config = BaseConfig ?? _config;
         foreach (MachineStatement m in _scenario.Statements.OfType<MachineStatement>())
         {
             _config = Configure(_config, m);
