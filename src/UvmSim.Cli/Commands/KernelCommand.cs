@@ -48,6 +48,13 @@ internal static class KernelCommand
         Description = "Print what the model is configured from on this host (release, page size, capabilities, limits, SysV tunables, hazards) and exit.",
     };
 
+    /// <summary>The scenario files; none is allowed with <c>--info</c>.</summary>
+    public static readonly Argument<string[]> Files = new("FILE")
+    {
+        Description = "Scenario files (.scn).",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
     /// <summary>The uid and gid <c>--as nobody</c> runs every process as.</summary>
     public const uint Nobody = 65534;
 
@@ -79,7 +86,7 @@ internal static class KernelCommand
     {
         var command = new Command("kernel", "Run scenarios on this kernel (as emitted C) and in the model, and compare them line by line.")
         {
-            SharedOptions.Files,
+            Files,
             Policy,
             SharedOptions.Set,
             Compiler,
@@ -93,7 +100,7 @@ internal static class KernelCommand
             ? PrintInfo(terminal, parse.GetValue(SharedOptions.Format) == SharedOptions.Json)
             : Execute(
                 terminal,
-                parse.GetValue(SharedOptions.Files) ?? [],
+                parse.GetValue(Files) ?? [],
                 parse.GetValue(Policy),
                 parse.GetValue(SharedOptions.Set),
                 parse.GetValue(Compiler),
@@ -111,6 +118,10 @@ internal static class KernelCommand
         if (ScenarioFiles.UnknownOption(files) is { } unknown)
         {
             return terminal.Usage(unknown);
+        }
+        if (files.Count == 0)
+        {
+            return terminal.Usage("kernel needs at least one FILE (or --info)");
         }
         if (users is not ("declared" or "nobody" or "both"))
         {
