@@ -1,7 +1,6 @@
 using UvmSim.Kernel;
 using UvmSim.Map;
 using UvmSim.Physical;
-using UvmSim.Policies;
 using UvmSim.SysV;
 
 namespace UvmSim.Checking;
@@ -45,7 +44,7 @@ public sealed class Auditor
         Reset(frames.Count);
         ulong page = (ulong)k.PageSize;
 
-        bool flag = k.Policy.Wiring == WiringSwitch.Flag;
+        bool flag = k.Wiring.FollowsTranslations;
         foreach (Process p in k.LiveProcesses)
         {
             CheckMap(p.Pid, p.Space.Map, full);
@@ -271,33 +270,36 @@ public sealed class Auditor
         _covered[f] = true;
     }
 
+    /// <summary>
+    /// Checks what the <c>sysv</c> lock in force promises for <paramref name="s"/>
+    /// (<see cref="ISysvLock.WiresObject"/>, <see cref="ISysvLock.HoldsRecord"/>): the lock
+    /// states its own rule, so a new lock kind needs no case here.
+    /// </summary>
     private void CheckSegment(Kernel.Kernel k, Segment s)
     {
-        if (s.Locked != s.ObjectWired)
+        ISysvLock sysvLock = k.SysvLock;
+        if (sysvLock.WiresObject && s.Locked != s.ObjectWired)
         {
             _found.Add(new(ViolationKind.Segment, $"segment {s.Id} is marked {(s.Locked ? "locked" : "unlocked")} but its object is {(s.ObjectWired ? "wired" : "not wired")}"));
         }
-        if (k.Policy.Sysv == SysvSwitch.Segment)
+        foreach (Process p in k.LiveProcesses)
         {
-            foreach (Process p in k.LiveProcesses)
+            foreach (Attachment a in p.Attachments)
             {
-                foreach (Attachment a in p.Attachments)
+                if (a.Segment != s)
                 {
-                    if (a.Segment != s)
+                    continue;
+                }
+                for (MapEntry? e = p.Space.Map.LookupAtOrAfter(a.Va); e is not null && e.Start < a.Va + a.Size; e = e.Next)
+                {
+                    if (sysvLock.HoldsRecord(e, s) is { } holds && e.SegmentRecord != holds)
                     {
-                        continue;
-                    }
-                    for (MapEntry? e = p.Space.Map.LookupAtOrAfter(a.Va); e is not null && e.Start < a.Va + a.Size; e = e.Next)
-                    {
-                        if (SegmentSysvLock.IsAttachmentEntry(e, s) && e.SegmentRecord != s.Locked)
-                        {
-                            _found.Add(new(ViolationKind.Segment, $"segment {s.Id}: pid {p.Pid} entry 0x{e.Start:x} {(s.Locked ? "misses its record" : "holds a stale record")}"));
-                        }
+                        _found.Add(new(ViolationKind.Segment, $"segment {s.Id}: pid {p.Pid} entry 0x{e.Start:x} {(holds ? "misses its record" : "holds a stale record")}"));
                     }
                 }
             }
         }
-        if (!s.Locked)
+        if (!s.Locked || !sysvLock.WiresObject)
         {
             return;
         }

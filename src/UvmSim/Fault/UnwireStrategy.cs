@@ -48,6 +48,10 @@ public sealed class UnwireByPages : IUnwireStrategy
 public static class UnwireStrategy
 {
     /// <summary>The strategy for <paramref name="value"/>.</summary>
-    public static IUnwireStrategy For(UnwireBySwitch value) =>
-        value == UnwireBySwitch.Pages ? new UnwireByPages() : new UnwireByTranslation();
+    public static IUnwireStrategy For(UnwireBySwitch value) => value switch
+    {
+        UnwireBySwitch.Translation => new UnwireByTranslation(),
+        UnwireBySwitch.Pages => new UnwireByPages(),
+        _ => throw new NotSupportedException($"unwire-by={value} has no strategy"),
+    };
 }

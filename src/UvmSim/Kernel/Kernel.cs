@@ -31,7 +31,7 @@ public sealed partial class Kernel
         Faults = new FaultHandler(Vm);
         Wiring = Pageable.For(Vm, Faults);
         Transient = TransientWiring.For(policy.Transient, Vm, Faults);
-        Accounting = MemlockAccounting.For(policy.RelockCounts, policy.Wiring, config.PageSize, config.ImageLockable, Math.Max(config.ImageTotal, config.ImageLockable));
+        Accounting = MemlockAccounting.For(policy.RelockCounts, Wiring, config.PageSize, config.ImageLockable, Math.Max(config.ImageTotal, config.ImageLockable));
         Placement = Placements.For(policy.Placement, config.Top);
         Privilege = Privileges.For(policy.Privilege);
         Shm = new ShmTable(this);

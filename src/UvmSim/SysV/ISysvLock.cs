@@ -30,6 +30,22 @@ public interface ISysvLock
 
     /// <summary>Whether a page the segment holds is wired only while resident (Linux) rather than all pages at once.</summary>
     bool WiresResidentOnly { get; }
+
+    // ---- the promise the auditor checks (SPEC §10), so it needs no case per lock kind ----
+
+    /// <summary>
+    /// Whether a locked segment's object is wired: every page resident, each wired once for
+    /// the lock (a holder and a lock record, §10 rules 2 and 6), and the segment's lock mark
+    /// equal to its object's wired mark. A lock that only marks the segment says false.
+    /// </summary>
+    bool WiresObject { get; }
+
+    /// <summary>
+    /// Whether <paramref name="entry"/>, inside an attachment of <paramref name="segment"/>,
+    /// must hold the segment's record (<see cref="MapEntry.SegmentRecord"/>), or null where
+    /// this lock promises nothing about it.
+    /// </summary>
+    bool? HoldsRecord(MapEntry entry, Segment segment);
 }
 
 /// <summary>Chooses the lock variant for a switch value.</summary>
@@ -42,6 +58,6 @@ public static class SysvLocks
         SysvSwitch.Object => new ObjectSysvLock(kernel),
         SysvSwitch.Segment => new SegmentSysvLock(kernel),
         SysvSwitch.Shmem => new ShmemSysvLock(kernel),
-        _ => throw new NotSupportedException($"sysv={value}"),
+        _ => throw new NotSupportedException($"sysv={value} has no lock variant"),
     };
 }

@@ -84,4 +84,11 @@ public sealed class LegacySysvLock(Kernel.Kernel kernel) : ISysvLock
 
     /// <inheritdoc/>
     public bool WiresResidentOnly => false;
+
+    /// <inheritdoc/>
+    public bool WiresObject => true;
+
+    /// <inheritdoc/>
+    /// <remarks>Never: it wires the object, and the newest attachment through its entry's own wired count, never a segment record (§8.2).</remarks>
+    public bool? HoldsRecord(MapEntry entry, Segment segment) => false;
 }

@@ -49,4 +49,11 @@ public sealed class ObjectSysvLock(Kernel.Kernel kernel) : ISysvLock
 
     /// <inheritdoc/>
     public bool WiresResidentOnly => false;
+
+    /// <inheritdoc/>
+    public bool WiresObject => true;
+
+    /// <inheritdoc/>
+    /// <remarks>Never: it wires the object only; no entry ever holds a record (§8.3).</remarks>
+    public bool? HoldsRecord(MapEntry entry, Segment segment) => false;
 }

@@ -120,6 +120,14 @@ public sealed class SegmentSysvLock(Kernel.Kernel kernel) : ISysvLock
     /// </summary>
     public static bool IsAttachmentEntry(MapEntry e, Segment s) => e.Object == s.Object && !e.CopyOnWrite;
 
+    /// <inheritdoc/>
+    public bool WiresObject => true;
+
+    /// <inheritdoc/>
+    /// <remarks>Every attachment entry holds a record exactly while the segment is locked (§8.4); other entries in the range (copies) are not its concern.</remarks>
+    public bool? HoldsRecord(MapEntry entry, Segment segment) =>
+        IsAttachmentEntry(entry, segment) ? segment.Locked : null;
+
     private Errno AddRecord(Process p, MapEntry e) =>
         kernel.Wiring.Wire(p.Space, e.Start, e.End, WireFlags.Record);
 

@@ -93,4 +93,12 @@ public sealed class ShmemSysvLock(Kernel.Kernel kernel) : ISysvLock
 
     /// <inheritdoc/>
     public bool WiresResidentOnly => true;
+
+    /// <inheritdoc/>
+    /// <remarks>Its resident pages only (<see cref="WiresResidentOnly"/>).</remarks>
+    public bool WiresObject => true;
+
+    /// <inheritdoc/>
+    /// <remarks>Never: it touches no entry (SPEC §17.3).</remarks>
+    public bool? HoldsRecord(MapEntry entry, Segment segment) => null;
 }

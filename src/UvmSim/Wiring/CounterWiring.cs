@@ -201,4 +201,7 @@ public sealed class CounterWiring : Pageable
         }
         return err;
     }
+
+    /// <inheritdoc/>
+    public override bool IsPosixLocked(MapEntry entry) => entry.WiredCount != 0;
 }

@@ -16,7 +16,13 @@ public sealed class FlagWiring : Pageable
     public FlagWiring(Vm vm, FaultHandler faults) : base(vm, faults) { }
 
     /// <inheritdoc/>
+    public override bool IsPosixLocked(MapEntry entry) => entry.Mlocked;
+
+    /// <inheritdoc/>
     public override bool WiresProtNone => true;
+
+    /// <inheritdoc/>
+    public override bool FollowsTranslations => true;
 
     /// <inheritdoc/>
     public override bool CopiesWiredAtFork => false;

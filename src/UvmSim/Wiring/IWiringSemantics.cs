@@ -23,6 +23,12 @@ public interface IWiringSemantics
     /// </summary>
     Errno WireAll(VmSpace space, int mclFlags, Func<bool> limitsOk);
 
+    /// <summary>
+    /// Whether a wired entry holds wirings only on the pages it has translations for, so a
+    /// locked entry may hold absent pages (<c>flag</c>, SPEC §17.9), rather than on every page.
+    /// </summary>
+    bool FollowsTranslations { get; }
+
     /// <summary>Whether a new locked entry is locked whatever its protection (Linux), not only when accessible.</summary>
     bool WiresProtNone { get; }
 
@@ -40,4 +46,11 @@ public interface IWiringSemantics
 
     /// <summary>Called after <c>mprotect</c> changed an entry's protection from <paramref name="old"/>.</summary>
     void Reprotected(VmSpace space, MapEntry entry, Protection old);
+
+    /// <summary>
+    /// Whether <paramref name="entry"/> is POSIX-locked, as these semantics record it: what
+    /// exact memlock accounting counts (§5.3). Split keeps a bit; counter cannot tell a lock
+    /// from any other wiring, so every wired entry counts.
+    /// </summary>
+    bool IsPosixLocked(MapEntry entry);
 }

@@ -38,8 +38,15 @@ public abstract class Pageable : IWiringSemantics
         WiringSwitch.Counter => new CounterWiring(vm, faults),
         WiringSwitch.Split => new SplitWiring(vm, faults),
         WiringSwitch.Flag => new FlagWiring(vm, faults),
-        _ => throw new NotSupportedException($"wiring={vm.Policy.Wiring}"),
+        _ => throw new NotSupportedException($"wiring={vm.Policy.Wiring} has no semantics"),
     };
+
+    /// <inheritdoc/>
+    public abstract bool IsPosixLocked(MapEntry entry);
+
+
+    /// <inheritdoc/>
+    public virtual bool FollowsTranslations => false;
 
     /// <inheritdoc/>
     public virtual bool WiresProtNone => false;

@@ -190,4 +190,7 @@ public sealed class SplitWiring : Pageable
         }
         return Errno.None;
     }
+
+    /// <inheritdoc/>
+    public override bool IsPosixLocked(MapEntry entry) => entry.Mlocked;
 }

@@ -1,5 +1,6 @@
 using UvmSim.Map;
 using UvmSim.Policies;
+using UvmSim.Wiring;
 
 namespace UvmSim.Kernel.Limits;
 
@@ -40,17 +41,14 @@ public interface IMemlockAccounting
 /// <summary>Chooses the accounting for a switch value.</summary>
 public static class MemlockAccounting
 {
-    /// <summary>The accounting for <paramref name="value"/> under <paramref name="wiring"/>.</summary>
-    public static IMemlockAccounting For(RelockCountsSwitch value, WiringSwitch wiring, int pageSize, long imageLockable = 0, long imageTotal = 0) => value switch
+    /// <summary>The accounting for <paramref name="value"/> under the <paramref name="wiring"/> semantics.</summary>
+    public static IMemlockAccounting For(RelockCountsSwitch value, IWiringSemantics wiring, int pageSize, long imageLockable = 0, long imageTotal = 0) => value switch
     {
         RelockCountsSwitch.Yes => new WiredTranslationAccounting(pageSize),
         RelockCountsSwitch.No => new ExactAccounting(wiring),
         RelockCountsSwitch.Vma => new VmaAccounting(wiring, pageSize, imageLockable, imageTotal),
-        _ => throw new NotSupportedException($"relock-counts={value}"),
+        _ => throw new NotSupportedException($"relock-counts={value} has no accounting"),
     };
-
-    /// <summary>Whether an entry holds a POSIX lock under <paramref name="wiring"/>: the bit, or under counter wiring any count.</summary>
-    internal static bool IsPosixLocked(MapEntry e, WiringSwitch wiring) => wiring == WiringSwitch.Counter ? e.WiredCount != 0 : e.Mlocked;
 }
 
 /// <summary>
@@ -95,12 +93,12 @@ public sealed class WiredTranslationAccounting(int pageSize) : IMemlockAccountin
 
 /// <summary>
 /// Exact accounting (<c>relock-counts=no</c>): the request is the bytes not yet POSIX-locked,
-/// and <c>locked</c> the bytes of the process's POSIX-locked entries (<c>Mlocked</c> under
-/// split wiring, <c>WiredCount != 0</c> under counter wiring).
+/// and <c>locked</c> the bytes of the process's POSIX-locked entries, as the wiring semantics
+/// say (<see cref="IWiringSemantics.IsPosixLocked"/>).
 /// </summary>
-public sealed class ExactAccounting(WiringSwitch wiring) : IMemlockAccounting
+public sealed class ExactAccounting(IWiringSemantics wiring) : IMemlockAccounting
 {
-    private bool IsPosixLocked(MapEntry e) => MemlockAccounting.IsPosixLocked(e, wiring);
+    private bool IsPosixLocked(MapEntry e) => wiring.IsPosixLocked(e);
 
     /// <inheritdoc/>
     public ulong Locked(Process p)
@@ -166,7 +164,7 @@ public sealed class ExactAccounting(WiringSwitch wiring) : IMemlockAccounting
 /// already locked (<c>count_mm_mlocked_page_nr</c>); <c>mlockall</c> asks for every mapped page
 /// plus the image's total (<c>total_vm</c>), subtracting nothing. There is no wiredmax.
 /// </summary>
-public sealed class VmaAccounting(WiringSwitch wiring, int pageSize, long imageLockable, long imageTotal) : IMemlockAccounting
+public sealed class VmaAccounting(IWiringSemantics wiring, int pageSize, long imageLockable, long imageTotal) : IMemlockAccounting
 {
     /// <inheritdoc/>
     public ulong Locked(Process p)
@@ -174,7 +172,7 @@ public sealed class VmaAccounting(WiringSwitch wiring, int pageSize, long imageL
         ulong bytes = p.ImageLocked ? (ulong)imageLockable * (ulong)pageSize : 0;
         for (MapEntry? e = p.Space.Map.First; e is not null; e = e.Next)
         {
-            if (MemlockAccounting.IsPosixLocked(e, wiring))
+            if (wiring.IsPosixLocked(e))
             {
                 bytes += e.Size;
             }
@@ -188,7 +186,7 @@ public sealed class VmaAccounting(WiringSwitch wiring, int pageSize, long imageL
         ulong lockedInRange = 0;
         for (MapEntry? e = p.Space.Map.LookupAtOrAfter(start); e is not null && e.Start < end; e = e.Next)
         {
-            if (MemlockAccounting.IsPosixLocked(e, wiring))
+            if (wiring.IsPosixLocked(e))
             {
                 lockedInRange += Math.Min(e.End, end) - Math.Max(e.Start, start);
             }

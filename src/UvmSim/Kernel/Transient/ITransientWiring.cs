@@ -29,6 +29,10 @@ public interface ITransientWiring
 public static class TransientWiring
 {
     /// <summary>The variant for <paramref name="value"/>.</summary>
-    public static ITransientWiring For(TransientSwitch value, Vm vm, FaultHandler faults) =>
-        value == TransientSwitch.Held ? new HeldTransientWiring(vm, faults) : new AddressTransientWiring(faults);
+    public static ITransientWiring For(TransientSwitch value, Vm vm, FaultHandler faults) => value switch
+    {
+        TransientSwitch.Address => new AddressTransientWiring(faults),
+        TransientSwitch.Held => new HeldTransientWiring(vm, faults),
+        _ => throw new NotSupportedException($"transient={value} has no variant"),
+    };
 }

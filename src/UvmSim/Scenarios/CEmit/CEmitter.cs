@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using UvmSim.Map;
@@ -100,7 +101,7 @@ public static class CEmitter
             .Replace("\\", "/", StringComparison.Ordinal);
     }
 
-    private sealed class Writer(Scenario scenario, CTarget target)
+    private sealed class Writer(Scenario scenario, CTarget target) : ICallVisitor<Writer.CCall>
     {
         private readonly Dictionary<string, int> _procs = new(StringComparer.Ordinal);
         private readonly Dictionary<string, int> _values = new(StringComparer.Ordinal);
@@ -211,7 +212,7 @@ public static class CEmitter
             Line("\tswitch (line) {");
             foreach (CallStatement c in scenario.Statements.OfType<CallStatement>())
             {
-                if (c.Proc is null || WorkerCode(c) is not { } code)
+                if (c.Proc is null || c.Call.Accept(this) is not InWorker { Code: var code })
                 {
                     continue;
                 }
@@ -231,114 +232,157 @@ public static class CEmitter
             Line();
         }
 
-        /// <summary>The C statements performing a call in its process, or null when it has none.</summary>
-        private List<string>? WorkerCode(CallStatement c)
+        /// <summary>
+        /// What a call line becomes in C: statements its process runs (with the slot a
+        /// <c>fork</c> fills and whether a <c>shmget</c> may create), or a line the coordinator
+        /// writes itself.
+        /// </summary>
+        public abstract record CCall;
+
+        /// <summary>Statements a worker runs for the line.</summary>
+        public sealed record InWorker(List<string> Code, int Child = -1, bool Creates = false) : CCall;
+
+        /// <summary>The coordinator creates a file the scenario names.</summary>
+        public sealed record MakeFile(FileCall File) : CCall;
+
+        /// <summary>No user-level equivalent: a comment saying why; the line prints as not reproducible.</summary>
+        public sealed record NotReproducible(string Why) : CCall;
+
+        // ---- the C emitter's row of the per-call table (ICallVisitor) ----
+
+        public CCall VisitMmap(MmapCall m) => new InWorker(Mmap(m));
+
+        public CCall VisitMunmap(MunmapCall m)
         {
-            switch (c.Call)
-            {
-                case MmapCall m:
-                    return Mmap(m);
-                case MunmapCall m:
-                    return
-                    [
-                        At(m.Address),
-                        RangeGuard(m.Length),
-                        $"uvmsim_unmapped(a, at, {Expr(m.Length)}, munmap({AtPtr}, {Size(m.Length)}));",
-                    ];
-                case MprotectCall m:
-                    return
-                    [
-                        At(m.Address),
-                        RangeGuard(m.Length),
-                        $"uvmsim_ret0(a, mprotect({AtPtr}, {Size(m.Length)}, {Prot(m.Protection)}));",
-                    ];
-                case MinheritCall m:
-                    return Minherit(m);
-                case MlockCall m:
-                    return [At(m.Address), $"uvmsim_ret0(a, mlock({AtPtr}, {Size(m.Length)}));"];
-                case MunlockCall m:
-                    return [At(m.Address), $"uvmsim_ret0(a, munlock({AtPtr}, {Size(m.Length)}));"];
-                case MlockallCall m:
-                    {
-                        string flags = Join(
-                            (m.Flags.Bits & Flags.McCurrent) != 0 ? "MCL_CURRENT" : null,
-                            (m.Flags.Bits & Flags.McFuture) != 0 ? "MCL_FUTURE" : null,
-                            (m.Flags.Bits & ~(Flags.McCurrent | Flags.McFuture)) is var raw and not 0 ? $"(int){Number(raw)}" : null);
-                        return [$"uvmsim_ret0(a, mlockall({flags}));"];
-                    }
-                case MunlockallCall:
-                    return ["uvmsim_ret0(a, munlockall());"];
-                case BrkCall b:
-                    return
-                    [
-                        "/* brk: sbrk by the length rounded up to pages; the value is the start of the new part. */",
-                        $"uint64_t len = {Expr(b.Length)}, n = (len + pg - 1) & ~(pg - 1);",
-                        "/* A growth sbrk cannot take: as an intptr_t it would shrink the worker's own heap. */",
-                        "if (n < len || n > (uint64_t)INTPTR_MAX) { a->kind = A_NOTE; break; }",
-                        "void *r = sbrk((intptr_t)n);",
-                        "uvmsim_grown(a, r, n, errno);",
-                    ];
-                case TouchCall t:
-                    return
-                    [
-                        At(t.Address),
-                        $"int e = uvmsim_touch(at, {Expr(t.Length)}, {(t.Access == Access.Write ? 1 : 0)});",
-                        "if (e != 0) uvmsim_err(a, e); else uvmsim_ok(a, 0);",
-                    ];
-                case ForkCall f:
-                    return
-                    [
-                        "pid_t pid;",
-                        "fflush(stdout);",
-                        "pid = fork();",
-                        $"if (pid == 0) {{ me = {_procs[f.Child]}; /* now {CommentText(f.Child)} */ break; }}",
-                        "if (pid < 0) uvmsim_err(a, errno); else uvmsim_ok(a, (uint64_t)pid);",
-                    ];
-                case ExitCall:
-                    return ["a->kind = A_EXIT; /* the worker acks, then _exit(0) */"];
-                case SetrlimitCall r:
-                    return
-                    [
-                        "struct rlimit rl;",
-                        $"rl.rlim_cur = (rlim_t){Expr(r.Soft)};",
-                        $"rl.rlim_max = (rlim_t){Expr(r.Hard)};",
-                        "uvmsim_ret0(a, setrlimit(RLIMIT_MEMLOCK, &rl));",
-                    ];
-                case ShmgetCall s:
-                    {
-                        string flags = Join(
-                            (s.Flags.Bits & Flags.IpcCreate) != 0 ? "IPC_CREAT" : null,
-                            (s.Flags.Bits & Flags.IpcExclusive) != 0 ? "IPC_EXCL" : null,
-                            "0" + Convert.ToString((long)(s.Flags.Bits & 0x1ff), 8));
-                        string key = s.Key is null ? "IPC_PRIVATE" : $"(key_t){Expr(s.Key)}";
-                        return
-                        [
-                            $"int r = shmget({key}, (size_t){Expr(s.Size)}, {flags});",
-                            "if (r < 0) uvmsim_err(a, errno); else uvmsim_ok(a, (uint64_t)r);",
-                        ];
-                    }
-                case ShmatCall s:
-                    {
-                        string flags = Join(
-                            (s.Flags.Bits & Flags.ShmReadOnly) != 0 ? "SHM_RDONLY" : null,
-                            (s.Flags.Bits & Flags.ShmRound) != 0 ? "SHM_RND" : null);
-                        // Without an address (or at 0): at the model's first fit (uvmsim_shmat).
-                        string at = s.Address is null ? "UINT64_C(0)" : Expr(s.Address);
-                        string where = s.Address is null ? "  /* no address: the model's first fit */" : "";
-                        return
-                        [
-                            $"void *r = uvmsim_shmat((int){Expr(s.Id)}, {at}, {RawFlag(s.Address)}, {flags});{where}",
-                            $"uvmsim_attached(a, (int){Expr(s.Id)}, r, errno, {RawFlag(s.Address)});",
-                        ];
-                    }
-                case ShmdtCall s:
-                    return [At(s.Address), $"uvmsim_detached(a, at, shmdt({AtPtr}));"];
-                case ShmctlCall s:
-                    return Shmctl(s);
-                default:
-                    return null;  // vslock, vsunlock, pagedaemon, exec, file: not run by a worker
-            }
+            return new InWorker(
+            [
+                At(m.Address),
+                RangeGuard(m.Length),
+                $"uvmsim_unmapped(a, at, {Expr(m.Length)}, munmap({AtPtr}, {Size(m.Length)}));",
+            ]);
         }
+
+        public CCall VisitMprotect(MprotectCall m)
+        {
+            return new InWorker(
+            [
+                At(m.Address),
+                RangeGuard(m.Length),
+                $"uvmsim_ret0(a, mprotect({AtPtr}, {Size(m.Length)}, {Prot(m.Protection)}));",
+            ]);
+        }
+
+        public CCall VisitMinherit(MinheritCall m) => new InWorker(Minherit(m));
+
+        public CCall VisitMlock(MlockCall m) => new InWorker([At(m.Address), $"uvmsim_ret0(a, mlock({AtPtr}, {Size(m.Length)}));"]);
+
+        public CCall VisitMunlock(MunlockCall m) => new InWorker([At(m.Address), $"uvmsim_ret0(a, munlock({AtPtr}, {Size(m.Length)}));"]);
+
+        public CCall VisitMlockall(MlockallCall m)
+        {
+            string flags = Join(
+                (m.Flags.Bits & Flags.McCurrent) != 0 ? "MCL_CURRENT" : null,
+                (m.Flags.Bits & Flags.McFuture) != 0 ? "MCL_FUTURE" : null,
+                (m.Flags.Bits & ~(Flags.McCurrent | Flags.McFuture)) is var raw and not 0 ? $"(int){Number(raw)}" : null);
+            return new InWorker([$"uvmsim_ret0(a, mlockall({flags}));"]);
+        }
+
+        public CCall VisitMunlockall(MunlockallCall c) => new InWorker(["uvmsim_ret0(a, munlockall());"]);
+
+        public CCall VisitBrk(BrkCall b)
+        {
+            return new InWorker(
+            [
+                "/* brk: sbrk by the length rounded up to pages; the value is the start of the new part. */",
+                $"uint64_t len = {Expr(b.Length)}, n = (len + pg - 1) & ~(pg - 1);",
+                "/* A growth sbrk cannot take: as an intptr_t it would shrink the worker's own heap. */",
+                "if (n < len || n > (uint64_t)INTPTR_MAX) { a->kind = A_NOTE; break; }",
+                "void *r = sbrk((intptr_t)n);",
+                "uvmsim_grown(a, r, n, errno);",
+            ]);
+        }
+
+        public CCall VisitTouch(TouchCall t)
+        {
+            return new InWorker(
+            [
+                At(t.Address),
+                $"int e = uvmsim_touch(at, {Expr(t.Length)}, {(t.Access == Access.Write ? 1 : 0)});",
+                "if (e != 0) uvmsim_err(a, e); else uvmsim_ok(a, 0);",
+            ]);
+        }
+
+        public CCall VisitFork(ForkCall f)
+        {
+            return new InWorker(
+            [
+                "pid_t pid;",
+                "fflush(stdout);",
+                "pid = fork();",
+                $"if (pid == 0) {{ me = {_procs[f.Child]}; /* now {CommentText(f.Child)} */ break; }}",
+                "if (pid < 0) uvmsim_err(a, errno); else uvmsim_ok(a, (uint64_t)pid);",
+            ], Child: _procs[f.Child]);
+        }
+
+        public CCall VisitExit(ExitCall c) => new InWorker(["a->kind = A_EXIT; /* the worker acks, then _exit(0) */"]);
+
+        public CCall VisitSetrlimit(SetrlimitCall r)
+        {
+            return new InWorker(
+            [
+                "struct rlimit rl;",
+                $"rl.rlim_cur = (rlim_t){Expr(r.Soft)};",
+                $"rl.rlim_max = (rlim_t){Expr(r.Hard)};",
+                "uvmsim_ret0(a, setrlimit(RLIMIT_MEMLOCK, &rl));",
+            ]);
+        }
+
+        public CCall VisitShmget(ShmgetCall s)
+        {
+            string flags = Join(
+                (s.Flags.Bits & Flags.IpcCreate) != 0 ? "IPC_CREAT" : null,
+                (s.Flags.Bits & Flags.IpcExclusive) != 0 ? "IPC_EXCL" : null,
+                "0" + Convert.ToString((long)(s.Flags.Bits & 0x1ff), 8));
+            string key = s.Key is null ? "IPC_PRIVATE" : $"(key_t){Expr(s.Key)}";
+            return new InWorker(
+            [
+                $"int r = shmget({key}, (size_t){Expr(s.Size)}, {flags});",
+                "if (r < 0) uvmsim_err(a, errno); else uvmsim_ok(a, (uint64_t)r);",
+            ], Creates: s.Key is null || (s.Flags.Bits & Flags.IpcCreate) != 0);
+        }
+
+        public CCall VisitShmat(ShmatCall s)
+        {
+            string flags = Join(
+                (s.Flags.Bits & Flags.ShmReadOnly) != 0 ? "SHM_RDONLY" : null,
+                (s.Flags.Bits & Flags.ShmRound) != 0 ? "SHM_RND" : null);
+            // Without an address (or at 0): at the model's first fit (uvmsim_shmat).
+            string at = s.Address is null ? "UINT64_C(0)" : Expr(s.Address);
+            string where = s.Address is null ? "  /* no address: the model's first fit */" : "";
+            return new InWorker(
+            [
+                $"void *r = uvmsim_shmat((int){Expr(s.Id)}, {at}, {RawFlag(s.Address)}, {flags});{where}",
+                $"uvmsim_attached(a, (int){Expr(s.Id)}, r, errno, {RawFlag(s.Address)});",
+            ]);
+        }
+
+        public CCall VisitShmdt(ShmdtCall s) => new InWorker([At(s.Address), $"uvmsim_detached(a, at, shmdt({AtPtr}));"]);
+
+        public CCall VisitShmctl(ShmctlCall s) => new InWorker(Shmctl(s));
+
+        public CCall VisitExec(ExecCall c) =>
+            new NotReproducible("exec: replacing the worker's image would lose the scenario; not reproduced in-process.");
+
+        public CCall VisitVslock(VslockCall c) => KernelInternal(c);
+
+        public CCall VisitVsunlock(VsunlockCall c) => KernelInternal(c);
+
+        public CCall VisitPagedaemon(PagedaemonCall c) => KernelInternal(c);
+
+        public CCall VisitFile(FileCall c) => new MakeFile(c);
+
+        private static NotReproducible KernelInternal(Call c) =>
+            new($"{c.Keyword}: a kernel-internal operation; no user-level equivalent.");
 
         private List<string> Mmap(MmapCall m)
         {
@@ -547,32 +591,30 @@ public static class CEmitter
         private void WriteCallLine(CallStatement c, string text)
         {
             int bind = c.BindName is { } b ? _values[b] : -1;
-            switch (c.Call)
+            InWorker worker;
+            switch (c.Call.Accept(this))
             {
-                case FileCall f:
-                    Line($"\tuvmsim_make_file({c.Line}, {text}, {_files[f.Name]}, {Expr(f.Size)});");
+                case MakeFile f:
+                    Line($"\tuvmsim_make_file({c.Line}, {text}, {_files[f.File.Name]}, {Expr(f.File.Size)});");
                     return;
-                case VslockCall or VsunlockCall or PagedaemonCall:
-                    Line($"\t/* {c.Call.Keyword}: a kernel-internal operation; no user-level equivalent. */");
+                case NotReproducible n:
+                    Line($"\t/* {n.Why} */");
                     Line($"\tuvmsim_not_reproducible({c.Line}, {text}, {bind});");
                     return;
-                case ExecCall:
-                    Line("\t/* exec: replacing the worker's image would lose the scenario; not reproduced in-process. */");
-                    Line($"\tuvmsim_not_reproducible({c.Line}, {text}, {bind});");
-                    return;
-                default:
+                case InWorker w:
+                    worker = w;
                     break;
+                default:
+                    throw new UnreachableException($"C code kind {c.Call.Keyword}");
             }
-            var uses = Uses(c.Call).Distinct(StringComparer.Ordinal).Select(n => _values[n]).ToList();
+            var uses = c.Call.Names.Distinct(StringComparer.Ordinal).Select(n => _values[n]).ToList();
             string usesArray = uses.Count == 0 ? "NULL" : "u";
-            int child = c.Call is ForkCall fork ? _procs[fork.Child] : -1;
-            bool creates = c.Call is ShmgetCall s && (s.Key is null || (s.Flags.Bits & Flags.IpcCreate) != 0);
             Line("\t{");
             if (uses.Count > 0)
             {
                 Line($"\t\tstatic const int u[] = {{ {string.Join(", ", uses)} }};");
             }
-            Line($"\t\tuvmsim_call({c.Line}, {_procs[c.Proc!]}, {text}, {usesArray}, {uses.Count}, {bind}, {child}, {(creates ? "UVMSIM_SHM_CREATE" : "0")});");
+            Line($"\t\tuvmsim_call({c.Line}, {_procs[c.Proc!]}, {text}, {usesArray}, {uses.Count}, {bind}, {worker.Child}, {(worker.Creates ? "UVMSIM_SHM_CREATE" : "0")});");
             Line("\t}");
         }
 
@@ -620,27 +662,6 @@ public static class CEmitter
         }
 
         // ---- expressions ----
-
-        private static IEnumerable<string> Uses(Call call) => call switch
-        {
-            MmapCall m => Names(m.Length, m.Address, m.Offset),
-            MunmapCall m => Names(m.Address, m.Length),
-            MprotectCall m => Names(m.Address, m.Length),
-            MinheritCall m => Names(m.Address, m.Length),
-            MlockCall m => Names(m.Address, m.Length),
-            MunlockCall m => Names(m.Address, m.Length),
-            BrkCall b => Names(b.Length),
-            TouchCall t => Names(t.Address, t.Length),
-            SetrlimitCall r => Names(r.Soft, r.Hard),
-            ShmgetCall s => Names(s.Key, s.Size),
-            ShmatCall s => Names(s.Id, s.Address),
-            ShmdtCall s => Names(s.Address),
-            ShmctlCall s => Names(s.Id, s.Uid, s.Gid, s.Mode),
-            _ => [],
-        };
-
-        private static IEnumerable<string> Names(params Expr?[] exprs) =>
-            exprs.Where(e => e is not null).SelectMany(e => e!.Names);
 
         /// <summary>An expression as C, a <c>uint64_t</c> computed modulo 2^64 with the host's page size.</summary>
         private string Expr(Expr e)

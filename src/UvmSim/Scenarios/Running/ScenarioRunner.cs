@@ -1,3 +1,4 @@
+using UnreachableException = System.Diagnostics.UnreachableException;
 using UvmSim.Checking;
 using UvmSim.Kernel;
 using UvmSim.Map;
@@ -137,28 +138,6 @@ public sealed class ScenarioRunner
         return true;
     }
 
-    private static IEnumerable<Expr?> ExprsOf(Call call) => call switch
-    {
-        MmapCall m => [m.Length, m.Address, m.Offset],
-        MunmapCall m => [m.Address, m.Length],
-        MprotectCall m => [m.Address, m.Length],
-        MinheritCall m => [m.Address, m.Length],
-        MlockCall m => [m.Address, m.Length],
-        MunlockCall m => [m.Address, m.Length],
-        BrkCall m => [m.Length],
-        TouchCall m => [m.Address, m.Length],
-        SetrlimitCall m => [m.Soft, m.Hard],
-        ShmgetCall m => [m.Key, m.Size],
-        ShmatCall m => [m.Id, m.Address],
-        ShmdtCall m => [m.Address],
-        ShmctlCall m => [m.Id, m.Uid, m.Gid, m.Mode],
-        VslockCall m => [m.Address, m.Length],
-        VsunlockCall m => [m.Handle],
-        PagedaemonCall m => [m.Pages],
-        FileCall m => [m.Size],
-        _ => [],
-    };
-
     private LineResult RunCall(CallStatement c)
     {
         Outcome expected = c.Expect?.For(_policy.Preset) ?? new OkOutcome();
@@ -185,7 +164,7 @@ public sealed class ScenarioRunner
         {
             return Result("exited", LineStatus.Fail, error: $"process {c.Proc} has exited");
         }
-        if (ExprsOf(c.Call).Any(e => e is not null && e.Names.Any(n => _unbound.Contains(n) || !_values.ContainsKey(n))))
+        if (c.Call.Names.Any(n => _unbound.Contains(n) || !_values.ContainsKey(n)))
         {
             Unbind(c);
             return Result("unbound", expected is UnboundOutcome ? LineStatus.Pass : LineStatus.Fail);
@@ -236,53 +215,99 @@ public sealed class ScenarioRunner
         }
     }
 
-    private ulong V(Expr e) => e.Evaluate(n => _values[n], Page);
-
     private SysResult Execute(Process? p, Call call, out Process? child)
     {
-        child = null;
-        Kernel.Kernel k = Kernel;
-        switch (call)
+        var executor = new Executor(this, p);
+        SysResult r = call.Accept(executor);
+        child = executor.Child;
+        return r;
+    }
+
+    /// <summary>
+    /// Each call's system call on the kernel, its arguments evaluated: the runner's row of the
+    /// per-call table. A call that needs a process and has none is <c>EINVAL</c>.
+    /// </summary>
+    private sealed class Executor(ScenarioRunner runner, Process? proc) : ICallVisitor<SysResult>
+    {
+        private Kernel.Kernel K => runner.Kernel;
+
+        /// <summary>The process <c>fork</c> created.</summary>
+        public Process? Child { get; private set; }
+
+        private ulong V(Expr e) => e.Evaluate(n => runner._values[n], runner.Page);
+
+        private ulong V(Expr? e, ulong omitted) => e is null ? omitted : V(e);
+
+        private SysResult In(Func<Process, SysResult> call) => proc is null ? Errno.EINVAL : call(proc);
+
+        private static bool Write(Access access) => access switch
         {
-            case FileCall f:
-                return k.CreateFile(f.Name, V(f.Size), f.ReadOnly);
-            case PagedaemonCall pd:
-                return k.PageDaemon(pd.Pages is null ? null : V(pd.Pages));
-            case VsunlockCall vs:
-                return k.Vsunlock(V(vs.Handle));
-        }
-        if (p is null)
+            Access.Read => false,
+            Access.Write => true,
+            _ => throw new UnreachableException($"access {access}"),
+        };
+
+        public SysResult VisitMmap(MmapCall m) =>
+            In(p => K.Mmap(p, V(m.Length), m.Protection, (MapFlags)m.Flags.Bits, V(m.Address, 0), m.File, V(m.Offset, 0)));
+
+        public SysResult VisitMunmap(MunmapCall m) => In(p => K.Munmap(p, V(m.Address), V(m.Length)));
+
+        public SysResult VisitMprotect(MprotectCall m) => In(p => K.Mprotect(p, V(m.Address), V(m.Length), m.Protection));
+
+        public SysResult VisitMinherit(MinheritCall m) => In(p => K.Minherit(p, V(m.Address), V(m.Length), m.Inheritance));
+
+        public SysResult VisitMlock(MlockCall m) => In(p => K.Mlock(p, V(m.Address), V(m.Length)));
+
+        public SysResult VisitMunlock(MunlockCall m) => In(p => K.Munlock(p, V(m.Address), V(m.Length)));
+
+        public SysResult VisitMlockall(MlockallCall m) => In(p => K.Mlockall(p, m.Flags.Bits));
+
+        public SysResult VisitMunlockall(MunlockallCall m) => In(K.Munlockall);
+
+        public SysResult VisitBrk(BrkCall m) => In(p => K.Brk(p, V(m.Length)));
+
+        public SysResult VisitTouch(TouchCall m) => In(p => K.Touch(p, V(m.Address), V(m.Length), Write(m.Access)));
+
+        public SysResult VisitFork(ForkCall m) => In(p =>
         {
-            return Errno.EINVAL;
-        }
-        switch (call)
+            SysResult r = K.Fork(p, out Process? child);
+            Child = child;
+            return r;
+        });
+
+        public SysResult VisitExec(ExecCall m) => In(K.Exec);
+
+        public SysResult VisitExit(ExitCall m) => In(K.Exit);
+
+        public SysResult VisitSetrlimit(SetrlimitCall m) => In(p => K.SetMemlockLimit(p, V(m.Soft), V(m.Hard)));
+
+        public SysResult VisitShmget(ShmgetCall m) =>
+            In(p => K.Shm.Shmget(p, m.Key is null ? null : V(m.Key), V(m.Size), m.Flags.Bits));
+
+        public SysResult VisitShmat(ShmatCall m) => In(p => K.Shm.Shmat(p, V(m.Id), V(m.Address, 0), m.Flags.Bits));
+
+        public SysResult VisitShmdt(ShmdtCall m) => In(p => K.Shm.Shmdt(p, V(m.Address)));
+
+        public SysResult VisitShmctl(ShmctlCall m) => In(p => K.Shm.Shmctl(p, V(m.Id), Command(m.Command),
+            m.Uid is null ? null : (uint)V(m.Uid), m.Gid is null ? null : (uint)V(m.Gid), m.Mode is null ? null : (uint)V(m.Mode)));
+
+        public SysResult VisitVslock(VslockCall m) => In(p => K.Vslock(p, V(m.Address), V(m.Length), Write(m.Access)));
+
+        public SysResult VisitVsunlock(VsunlockCall m) => K.Vsunlock(V(m.Handle));
+
+        public SysResult VisitPagedaemon(PagedaemonCall m) => K.PageDaemon(m.Pages is null ? null : V(m.Pages));
+
+        public SysResult VisitFile(FileCall f) => K.CreateFile(f.Name, V(f.Size), f.ReadOnly);
+
+        private static ShmCommand Command(ShmctlCommand c) => c switch
         {
-            case MmapCall m:
-                return k.Mmap(p, V(m.Length), m.Protection, (MapFlags)m.Flags.Bits, m.Address is null ? 0 : V(m.Address), m.File, m.Offset is null ? 0 : V(m.Offset));
-            case MunmapCall m: return k.Munmap(p, V(m.Address), V(m.Length));
-            case MprotectCall m: return k.Mprotect(p, V(m.Address), V(m.Length), m.Protection);
-            case MinheritCall m: return k.Minherit(p, V(m.Address), V(m.Length), m.Inheritance);
-            case MlockCall m: return k.Mlock(p, V(m.Address), V(m.Length));
-            case MunlockCall m: return k.Munlock(p, V(m.Address), V(m.Length));
-            case MlockallCall m: return k.Mlockall(p, m.Flags.Bits);
-            case MunlockallCall: return k.Munlockall(p);
-            case BrkCall m: return k.Brk(p, V(m.Length));
-            case TouchCall m: return k.Touch(p, V(m.Address), V(m.Length), m.Access == Access.Write);
-            case ForkCall:
-                return k.Fork(p, out child);
-            case ExecCall: return k.Exec(p);
-            case ExitCall: return k.Exit(p);
-            case SetrlimitCall m: return k.SetMemlockLimit(p, V(m.Soft), V(m.Hard));
-            case ShmgetCall m: return k.Shm.Shmget(p, m.Key is null ? null : V(m.Key), V(m.Size), m.Flags.Bits);
-            case ShmatCall m: return k.Shm.Shmat(p, V(m.Id), m.Address is null ? 0 : V(m.Address), m.Flags.Bits);
-            case ShmdtCall m: return k.Shm.Shmdt(p, V(m.Address));
-            case ShmctlCall m:
-                return k.Shm.Shmctl(p, V(m.Id), (ShmCommand)(int)m.Command,
-                    m.Uid is null ? null : (uint)V(m.Uid), m.Gid is null ? null : (uint)V(m.Gid), m.Mode is null ? null : (uint)V(m.Mode));
-            case VslockCall m: return k.Vslock(p, V(m.Address), V(m.Length), m.Access == Access.Write);
-            default:
-                return Errno.EINVAL;
-        }
+            ShmctlCommand.IPC_STAT => ShmCommand.IpcStat,
+            ShmctlCommand.IPC_SET => ShmCommand.IpcSet,
+            ShmctlCommand.IPC_RMID => ShmCommand.IpcRmid,
+            ShmctlCommand.SHM_LOCK => ShmCommand.ShmLock,
+            ShmctlCommand.SHM_UNLOCK => ShmCommand.ShmUnlock,
+            _ => throw new UnreachableException($"shmctl command {c}"),
+        };
     }
 
     private static string Render(Outcome o) => o switch

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 
@@ -38,37 +39,69 @@ public static class ScenarioPrinter
     };
 
     /// <summary>A call with its arguments, as written after <c>PROC:</c>.</summary>
-    public static string Format(Call call) => call switch
+    public static string Format(Call call) => call.Accept(CallFormatter.Instance);
+
+    /// <summary>Each call's canonical text: the printer's row of the per-call table.</summary>
+    private sealed class CallFormatter : ICallVisitor<string>
     {
-        MmapCall m => $"mmap {Format(m.Length)} {Keywords.ProtectionWord(m.Protection)} {Format(m.Flags, octal: false)}"
+        public static readonly CallFormatter Instance = new();
+
+        public string VisitMmap(MmapCall m) =>
+            $"mmap {Format(m.Length)} {Keywords.ProtectionWord(m.Protection)} {Format(m.Flags, octal: false)}"
             + (m.Address is null ? "" : $" at {Format(m.Address)}")
             + (m.File is null ? "" : $" file {m.File}")
-            + (m.Offset is null ? "" : $" {Format(m.Offset)}"),
-        MunmapCall c => $"munmap {Format(c.Address)} {Format(c.Length)}",
-        MprotectCall c => $"mprotect {Format(c.Address)} {Format(c.Length)} {Keywords.ProtectionWord(c.Protection)}",
-        MinheritCall c => $"minherit {Format(c.Address)} {Format(c.Length)} {Keywords.InheritanceWord(c.Inheritance)}",
-        MlockCall c => $"mlock {Format(c.Address)} {Format(c.Length)}",
-        MunlockCall c => $"munlock {Format(c.Address)} {Format(c.Length)}",
-        MlockallCall c => $"mlockall {Format(c.Flags, octal: false)}",
-        BrkCall c => $"brk {Format(c.Length)}",
-        TouchCall c => $"touch {Format(c.Address)} {Format(c.Length)} {AccessWord(c.Access)}",
-        VslockCall c => $"vslock {Format(c.Address)} {Format(c.Length)} {AccessWord(c.Access)}",
-        ForkCall c => $"fork {c.Child}",
-        SetrlimitCall c => $"setrlimit memlock {Format(c.Soft)} {Format(c.Hard)}",
-        ShmgetCall c => $"shmget {(c.Key is null ? "private" : Format(c.Key))} {Format(c.Size)} {Format(c.Flags, octal: true)}",
-        ShmatCall c => "shmat " + Format(c.Id)
-            + (c.Address is null ? "" : " " + Format(c.Address))
-            + FormatShmatFlags(c),
-        ShmdtCall c => $"shmdt {Format(c.Address)}",
-        ShmctlCall c => $"shmctl {Format(c.Id)} {c.Command}"
+            + (m.Offset is null ? "" : $" {Format(m.Offset)}");
+
+        public string VisitMunmap(MunmapCall c) => $"munmap {Format(c.Address)} {Format(c.Length)}";
+
+        public string VisitMprotect(MprotectCall c) =>
+            $"mprotect {Format(c.Address)} {Format(c.Length)} {Keywords.ProtectionWord(c.Protection)}";
+
+        public string VisitMinherit(MinheritCall c) =>
+            $"minherit {Format(c.Address)} {Format(c.Length)} {Keywords.InheritanceWord(c.Inheritance)}";
+
+        public string VisitMlock(MlockCall c) => $"mlock {Format(c.Address)} {Format(c.Length)}";
+
+        public string VisitMunlock(MunlockCall c) => $"munlock {Format(c.Address)} {Format(c.Length)}";
+
+        public string VisitMlockall(MlockallCall c) => $"mlockall {Format(c.Flags, octal: false)}";
+
+        public string VisitMunlockall(MunlockallCall c) => "munlockall";
+
+        public string VisitBrk(BrkCall c) => $"brk {Format(c.Length)}";
+
+        public string VisitTouch(TouchCall c) => $"touch {Format(c.Address)} {Format(c.Length)} {AccessWord(c.Access)}";
+
+        public string VisitFork(ForkCall c) => $"fork {c.Child}";
+
+        public string VisitExec(ExecCall c) => "exec";
+
+        public string VisitExit(ExitCall c) => "exit";
+
+        public string VisitSetrlimit(SetrlimitCall c) => $"setrlimit memlock {Format(c.Soft)} {Format(c.Hard)}";
+
+        public string VisitShmget(ShmgetCall c) =>
+            $"shmget {(c.Key is null ? "private" : Format(c.Key))} {Format(c.Size)} {Format(c.Flags, octal: true)}";
+
+        public string VisitShmat(ShmatCall c) =>
+            "shmat " + Format(c.Id) + (c.Address is null ? "" : " " + Format(c.Address)) + FormatShmatFlags(c);
+
+        public string VisitShmdt(ShmdtCall c) => $"shmdt {Format(c.Address)}";
+
+        public string VisitShmctl(ShmctlCall c) =>
+            $"shmctl {Format(c.Id)} {c.Command}"
             + (c.Uid is null ? "" : $" uid={Format(c.Uid)}")
             + (c.Gid is null ? "" : $" gid={Format(c.Gid)}")
-            + (c.Mode is null ? "" : $" mode={Format(c.Mode)}"),
-        VsunlockCall c => $"vsunlock {Format(c.Handle)}",
-        PagedaemonCall c => "pagedaemon" + (c.Pages is null ? "" : " " + Format(c.Pages)),
-        FileCall c => $"file {c.Name} {Format(c.Size)}" + (c.ReadOnly ? " ro" : ""),
-        _ => call.Keyword,
-    };
+            + (c.Mode is null ? "" : $" mode={Format(c.Mode)}");
+
+        public string VisitVslock(VslockCall c) => $"vslock {Format(c.Address)} {Format(c.Length)} {AccessWord(c.Access)}";
+
+        public string VisitVsunlock(VsunlockCall c) => $"vsunlock {Format(c.Handle)}";
+
+        public string VisitPagedaemon(PagedaemonCall c) => "pagedaemon" + (c.Pages is null ? "" : " " + Format(c.Pages));
+
+        public string VisitFile(FileCall c) => $"file {c.Name} {Format(c.Size)}" + (c.ReadOnly ? " ro" : "");
+    }
 
     /// <summary>An expression (<c>heap+1p+16</c>).</summary>
     public static string Format(Expr expr)
@@ -116,7 +149,12 @@ public static class ScenarioPrinter
         return " " + (call.Address is null && call.Flags.Words.Count == 0 ? flags + "|0" : flags);
     }
 
-    private static string AccessWord(Access access) => access == Access.Read ? "read" : "write";
+    private static string AccessWord(Access access) => access switch
+    {
+        Access.Read => "read",
+        Access.Write => "write",
+        _ => throw new UnreachableException($"access {access}"),
+    };
 
     private static string FormatMachine(MachineStatement m)
     {
