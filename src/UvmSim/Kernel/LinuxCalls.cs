@@ -120,7 +120,7 @@ public sealed partial class Kernel
     }
 
     /// <summary>Whether a new locked entry of <paramref name="size"/> bytes passes <c>mlock_future_ok</c>.</summary>
-    private bool FutureOk(Process p, ulong size) => WithinLimit(p, size / (ulong)PageSize, Accounting.Locked(p));
+    internal bool FutureOk(Process p, ulong size) => WithinLimit(p, size / (ulong)PageSize, Accounting.Locked(p));
 
     /// <summary><c>mmap</c> in Linux's order (SPEC §17.7's table); nothing changes on failure (C5).</summary>
     private SysResult LinuxMmap(Process p, ulong len, Protection prot, MapFlags flags, ulong addr, string? file, ulong offset)

@@ -212,6 +212,7 @@ public sealed partial class Kernel
             }
             e = next;
         }
+        Shm.Reap();
     }
 
     /// <summary>

@@ -25,6 +25,13 @@ public interface ISysvLock
     /// <summary>Which entries <c>shmdt</c> unmaps: null for whatever is mapped there now.</summary>
     Func<MapEntry, bool>? DetachFilter(Segment segment);
 
+    /// <summary>
+    /// Linux's segment model (SPEC §17.3): nattch counts attachment entries, there is no
+    /// attachment list (so no stale attachment), and a segment marked for removal keeps
+    /// answering by id until its last entry goes.
+    /// </summary>
+    bool CountsEntries { get; }
+
     /// <summary>The segment is about to be freed (<c>shm_destroy</c>).</summary>
     void Destroying(Segment segment);
 

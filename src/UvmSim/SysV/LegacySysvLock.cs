@@ -83,6 +83,9 @@ public sealed class LegacySysvLock(Kernel.Kernel kernel) : ISysvLock
     public void Destroying(Segment segment) { }
 
     /// <inheritdoc/>
+    public bool CountsEntries => false;
+
+    /// <inheritdoc/>
     public bool WiresResidentOnly => false;
 
     /// <inheritdoc/>

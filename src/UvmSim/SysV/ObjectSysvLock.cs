@@ -48,6 +48,9 @@ public sealed class ObjectSysvLock(Kernel.Kernel kernel) : ISysvLock
     public void Destroying(Segment segment) { }
 
     /// <inheritdoc/>
+    public bool CountsEntries => false;
+
+    /// <inheritdoc/>
     public bool WiresResidentOnly => false;
 
     /// <inheritdoc/>

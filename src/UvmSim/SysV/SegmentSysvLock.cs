@@ -138,5 +138,8 @@ public sealed class SegmentSysvLock(Kernel.Kernel kernel) : ISysvLock
     public void Destroying(Segment segment) { }
 
     /// <inheritdoc/>
+    public bool CountsEntries => false;
+
+    /// <inheritdoc/>
     public bool WiresResidentOnly => false;
 }

@@ -1,6 +1,7 @@
 using UvmSim.Kernel;
 using UvmSim.Map;
 using UvmSim.Objects;
+using UvmSim.Policies;
 
 namespace UvmSim.SysV;
 
@@ -106,6 +107,13 @@ public sealed class ShmTable
                 {
                     return Errno.EEXIST;
                 }
+                // Linux's ipcget_public runs shm_more_checks (the size) before the permission
+                // test; NetBSD tests permission first (docs/linux.md).
+                bool sizeFirst = LinuxCalls;
+                if (sizeFirst && size > existing.RequestedSize)
+                {
+                    return Errno.EINVAL;
+                }
                 if (!Permitted(p, existing, (uint)(flags & 0x180)))
                 {
                     return Errno.EACCES;
@@ -135,11 +143,15 @@ public sealed class ShmTable
         ulong usedPages = _slots.Values.Aggregate(0UL, (acc, s) => acc + s.Size / page);
         if (usedPages + rounded / page > ShmAll)
         {
-            return Errno.ENOMEM;
+            return _kernel.SysvLock.CountsEntries ? Errno.ENOSPC : Errno.ENOMEM; // Linux: ENOSPC
         }
         var obj = _kernel.Vm.NewObject(new AnonObject((long)(rounded / page)));
         int seq = ((_seq.TryGetValue(slot, out int q) ? q : 0) + 1) & 0x7fff; // NetBSD: _seq = (_seq + 1) & 0x7fff
         var segment = new Segment(seq * 65536 + slot, slot, key ?? 0, size, rounded, obj, p.Uid, p.Gid, (uint)(flags & 0x1ff));
+        if (_kernel.SysvLock.CountsEntries)
+        {
+            segment.EntryCounter = CountEntries;
+        }
         if (UsePhys)
         {
             if (ObjectWiring.Wire(_kernel.Vm, segment) != Errno.None)
@@ -158,8 +170,14 @@ public sealed class ShmTable
     /// <summary>Attaches a segment (<c>sys_shmat</c>): maps the whole object shared, <c>NoMerge</c>.</summary>
     public SysResult Shmat(Process p, ulong id, ulong addr, ulong flags)
     {
+        ulong page = (ulong)_kernel.PageSize;
+        bool linux = LinuxCalls;
+        if (linux && addr != 0 && (addr & (page - 1)) != 0 && (flags & ShmRnd) == 0)
+        {
+            return Errno.EINVAL; // do_shmat checks the address before the id
+        }
         Segment? s = Find(id);
-        if (s is null || s.Removed)
+        if (s is null || (s.Removed && !_kernel.SysvLock.CountsEntries))
         {
             return Errno.EINVAL;
         }
@@ -168,11 +186,10 @@ public sealed class ShmTable
         {
             return Errno.EACCES;
         }
-        if (p.Attachments.Count >= ShmSeg)
+        if (!linux && p.Attachments.Count >= ShmSeg)
         {
-            return Errno.EMFILE;
+            return Errno.EMFILE; // Linux has no per-process attach limit (B8)
         }
-        ulong page = (ulong)_kernel.PageSize;
         if (addr != 0 && (addr & (page - 1)) != 0)
         {
             if ((flags & ShmRnd) == 0)
@@ -187,17 +204,22 @@ public sealed class ShmTable
         {
             if (addr + s.Size < addr || !map.IsFree(addr, addr + s.Size))
             {
-                return Errno.ENOMEM;
+                return linux ? Errno.EINVAL : Errno.ENOMEM; // Linux: an occupied address is EINVAL (B8)
             }
             va = addr;
         }
-        else if (map.FindSpace(s.Size, map.Min) is { } found)
+        else if (_kernel.Placement.Find(map, s.Size, 0) is { } found)
         {
             va = found;
         }
         else
         {
             return Errno.ENOMEM;
+        }
+        bool lockNew = linux && map.WireFuture;
+        if (lockNew && !_kernel.FutureOk(p, s.Size))
+        {
+            return Errno.EAGAIN; // mlock_future_ok in do_mmap (B9)
         }
         Protection prot = rdonly ? Protection.Read : Protection.ReadWrite;
         s.Object.RefCount++;
@@ -220,12 +242,20 @@ public sealed class ShmTable
             _kernel.Unmap(p, va, va + s.Size, e => e.Object == s.Object);
             return err;
         }
+        if (lockNew)
+        {
+            _kernel.Wiring.WireNewEntry(p.Space, va, va + s.Size, map.FutureOnFault);
+        }
         return SysResult.Success(va);
     }
 
     /// <summary>Detaches (<c>sys_shmdt</c>): removes the attachment and unmaps its range.</summary>
     public SysResult Shmdt(Process p, ulong addr)
     {
+        if (_kernel.SysvLock.CountsEntries)
+        {
+            return ShmdtEntries(p, addr);
+        }
         Attachment? a = p.Attachments.FirstOrDefault(x => x.Va == addr);
         if (a is null)
         {
@@ -246,9 +276,107 @@ public sealed class ShmTable
         }
     }
 
+    /// <summary>
+    /// Linux's <c>shmdt</c> (<c>ksys_shmdt</c>, SPEC §17.3): the first attachment entry at or above
+    /// <paramref name="addr"/> whose distance from it equals its offset in the segment, then every
+    /// later fragment of the same segment that lines up with it and ends within the segment.
+    /// </summary>
+    private SysResult ShmdtEntries(Process p, ulong addr)
+    {
+        if ((addr & (ulong)(_kernel.PageSize - 1)) != 0)
+        {
+            return Errno.EINVAL;
+        }
+        VmMap map = p.Space.Map;
+        Segment? seg = null;
+        for (MapEntry? e = map.LookupAtOrAfter(addr); e is not null && seg is null; e = e.Next)
+        {
+            if (e.Start >= addr && SegmentOf(e) is { } s && e.Start - addr == e.Offset)
+            {
+                seg = s;
+            }
+        }
+        if (seg is null)
+        {
+            return Errno.EINVAL;
+        }
+        var doomed = new List<(ulong, ulong)>();
+        for (MapEntry? e = map.LookupAtOrAfter(addr); e is not null && e.Start - addr < seg.Size; e = e.Next)
+        {
+            if (SegmentOf(e) == seg && e.Start - addr == e.Offset && e.End - addr <= seg.Size)
+            {
+                doomed.Add((e.Start, e.End));
+            }
+        }
+        foreach (var (start, end) in doomed)
+        {
+            _kernel.Unmap(p, start, end);
+        }
+        p.Attachments.RemoveAll(a => a.Segment == seg && a.Va == addr);
+        return SysResult.Success();
+    }
+
+    /// <summary>The segment an attachment entry maps (a shared entry of its object), or null.</summary>
+    private Segment? SegmentOf(MapEntry e)
+    {
+        if (e.CopyOnWrite || e.Object is not AnonObject obj)
+        {
+            return null;
+        }
+        foreach (Segment s in _slots.Values)
+        {
+            if (ReferenceEquals(s.Object, obj))
+            {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Linux's nattch: attachment entries of <paramref name="s"/> in every live process.</summary>
+    private int CountEntries(Segment s)
+    {
+        int n = 0;
+        foreach (Process p in _kernel.LiveProcesses)
+        {
+            for (MapEntry? e = p.Space.Map.First; e is not null; e = e.Next)
+            {
+                if (!e.CopyOnWrite && ReferenceEquals(e.Object, s.Object))
+                {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /// <summary>
+    /// After entries went (unmap, shmdt, exec, exit): under <c>CountsEntries</c>, a segment
+    /// marked for removal whose last entry went is destroyed (<c>shm_close</c>).
+    /// </summary>
+    internal void Reap()
+    {
+        if (!_kernel.SysvLock.CountsEntries)
+        {
+            return;
+        }
+        foreach (Segment s in _slots.Values.Where(s => s.Removed && s.Nattch == 0).ToList())
+        {
+            Free(s);
+        }
+    }
+
+    /// <summary>Whether the call layer is Linux's (<c>syscalls=linux</c>).</summary>
+    private bool LinuxCalls => _kernel.Policy.Syscalls == SyscallsSwitch.Linux;
+
     /// <summary>Detaches everything (exec, exit).</summary>
     internal void DetachAll(Process p)
     {
+        if (_kernel.SysvLock.CountsEntries)
+        {
+            p.Attachments.Clear(); // the entries go with the unmap that follows, which reaps
+            return;
+        }
         foreach (Attachment a in p.Attachments.ToList())
         {
             Detach(p, a);
@@ -270,9 +398,9 @@ public sealed class ShmTable
     public SysResult Shmctl(Process p, ulong id, ShmCommand cmd, uint? uid = null, uint? gid = null, uint? mode = null)
     {
         Segment? s = Find(id);
-        if (s is null || s.Removed)
+        if (s is null || (s.Removed && !_kernel.SysvLock.CountsEntries))
         {
-            return Errno.EINVAL;
+            return Errno.EINVAL; // Linux: a segment marked for removal answers until destroyed (B6)
         }
         switch (cmd)
         {

@@ -92,6 +92,9 @@ public sealed class ShmemSysvLock(Kernel.Kernel kernel) : ISysvLock
     }
 
     /// <inheritdoc/>
+    public bool CountsEntries => true;
+
+    /// <inheritdoc/>
     public bool WiresResidentOnly => true;
 
     /// <inheritdoc/>
