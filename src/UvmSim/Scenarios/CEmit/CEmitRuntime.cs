@@ -46,6 +46,9 @@ internal static class CEmitRuntime
 #include <sys/resource.h>
 #include <sys/shm.h>
 #include <sys/wait.h>
+#if defined(__linux__)
+#include <sys/syscall.h>
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -190,6 +193,7 @@ static UVMSIM_UNUSED const char *uvmsim_errno_name(int e, char *buf, size_t n)
 	case EFBIG: return "EFBIG";
 	case EOVERFLOW: return "EOVERFLOW";
 	case EBADF: return "EBADF";  /* Linux: mmap without MAP_ANON and without a file */
+	case ENOSYS: return "ENOSYS"; /* mlock2 where the system has none */
 	default:
 		snprintf(buf, n, "%d", e);
 		return buf;
