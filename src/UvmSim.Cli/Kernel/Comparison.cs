@@ -58,7 +58,7 @@ internal sealed record FileComparison(string File, string Policy, CTarget Target
             string proc = statement is CallStatement { Proc: { } cp } ? cp : statement is CheckStatement { Proc: { } kp } ? kp : "";
             if (!byLine.TryGetValue(statement.Line, out LineResult? line))
             {
-                lines.Add(new ComparedLine(statement.Line, proc.Length == 0 ? null : proc, statement.Text, kernelText ?? "(not run)", kernelText, Agreement.NotApplicable));
+                lines.Add(new ComparedLine(statement.Line, proc.Length == 0 ? null : proc, statement.Text, SkippedAsOnTheKernel, kernelText, Agreement.NotApplicable));
                 continue;
             }
             string modelText = CEmitOutput.Of(line);
@@ -71,6 +71,9 @@ internal sealed record FileComparison(string File, string Policy, CTarget Target
         }
         return new FileComparison(model.File, model.Policy.Label, target, lines, users);
     }
+
+    /// <summary>The model's text for a line it skipped because the kernel did (<see cref="ForModel"/>).</summary>
+    public const string SkippedAsOnTheKernel = "(skipped, as on the kernel)";
 
     /// <summary>
     /// Why no line of <paramref name="scenario"/> can be compared on this host, or null: a

@@ -313,7 +313,14 @@ public sealed partial class FaultHandler
         wired?.Add(frame);
         if (entry.Protection != Map.Protection.None)
         {
-            space.Pmap.Enter(va, frame, prot, wired: true);
+            if (WiringFollowsTranslations && entry.IsWired)
+            {
+                EnterFollowingWiring(space, entry, va, frame, prot); // the entry's own wiring, besides the caller's
+            }
+            else
+            {
+                space.Pmap.Enter(va, frame, prot, wired: true);
+            }
         }
         return Errno.None;
     }
