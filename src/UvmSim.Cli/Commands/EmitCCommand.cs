@@ -1,4 +1,4 @@
-using UvmSim.Scenarios.CEmit;
+using UvmSim.Emit;
 using System.CommandLine;
 
 namespace UvmSim.Cli.Commands;

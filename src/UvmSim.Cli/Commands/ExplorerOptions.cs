@@ -28,6 +28,20 @@ internal static class ExplorerOptions
         HelpName = "DIR",
     };
 
+    /// <summary><c>--shard I/N</c>: run one shard of a search and write its shard file to <c>--out</c> (docs/scale-out.md).</summary>
+    public static readonly Option<string?> Shard = new("--shard")
+    {
+        Description = "Run shard I of N (from 0) and write DIR/shard-I-of-N.json for 'uvmsim merge DIR' (" + UvmSim.Exploration.Sharding.ShardSpec.Expected + ").",
+        HelpName = "I/N",
+    };
+
+    /// <summary>The shard named by <c>--shard</c>, or null; <paramref name="error"/> says what is expected.</summary>
+    public static UvmSim.Exploration.Sharding.ShardSpec? ParseShard(ParseResult parse, out string? error)
+    {
+        error = null;
+        return parse.GetValue(Shard) is { } text ? UvmSim.Exploration.Sharding.ShardSpec.Parse(text, out error) : null;
+    }
+
     /// <summary>The policy named, with <c>--set</c> overrides, or a usage message.</summary>
     public static Policy? Resolve(string name, string[]? sets, out string? error)
     {

@@ -1,4 +1,4 @@
-using UvmSim.Scenarios.Shrinking;
+using UvmSim.Exploration.Shrinking;
 using System.Text.Json;
 using UvmSim.Cli.Rendering;
 using UvmSim.Exploration;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using UvmSim.Exploration;
+using UvmSim.Exploration.Sharding;
 using UvmSim.Policies;
 
 namespace UvmSim.Cli.Commands;
@@ -31,7 +32,7 @@ internal static class FuzzCommand
         var command = new Command("fuzz", "Run seeded random call sequences until a panic or an audit violation.")
         {
             ExplorerOptions.Policy, Seconds, Steps, Seed, Jobs, ExplorerOptions.Procs, ExplorerOptions.Frames,
-            StopOn, ExplorerOptions.Out, SharedOptions.Set, SharedOptions.NoDiagnostics, SharedOptions.Format,
+            StopOn, ExplorerOptions.Out, SharedOptions.Set, SharedOptions.NoDiagnostics, SharedOptions.Format, ExplorerOptions.Shard,
         };
         command.SetAction(parse => CliApp.Guard(terminal, () =>
         {
@@ -51,8 +52,25 @@ internal static class FuzzCommand
             {
                 seconds = 10;
             }
+            ShardSpec? shard = ExplorerOptions.ParseShard(parse, out error);
+            if (error is not null)
+            {
+                return terminal.Usage(error);
+            }
+            if (shard is not null && steps is null)
+            {
+                return terminal.Usage("fuzz --shard needs --steps N: a time budget gives no answer that shards can merge exactly");
+            }
             var universe = new Universe(policy, pages, procs, parse.GetValue(SharedOptions.NoDiagnostics) ? false : null);
             bool json = parse.GetValue(SharedOptions.Format) == SharedOptions.Json;
+            if (shard is { } s)
+            {
+                var options = new FuzzOptions(universe, steps, null, parse.GetValue(Seed), 1, PanicsOnly: parse.GetValue(StopOn) == "panic",
+                    Shard: new FuzzShard(s.Index, s.Count));
+                FuzzResult part = Fuzzer.Run(options);
+                string file = ShardRuns.Write(parse.GetValue(ExplorerOptions.Out)!, s, options, part);
+                return MergeCommand.PrintShard(terminal, json, "fuzz", s, file, part.Calls, part.Seconds, part.States, part.Finding);
+            }
             var clock = System.Diagnostics.Stopwatch.StartNew();
             Action<long, long>? progress = terminal.Rich && !json
                 ? (calls, states) => terminal.Progress($"{(jobs > 1 ? "job 1 of " + jobs + ": " : "")}{calls:N0} calls, {calls / Math.Max(clock.Elapsed.TotalSeconds, 1e-9):N0} calls/s, {states:N0} distinct states")

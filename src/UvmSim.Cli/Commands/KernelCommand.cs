@@ -4,7 +4,7 @@ using UvmSim.Cli.KernelComparison;
 using UvmSim.Cli.Rendering;
 using UvmSim.Physical;
 using UvmSim.Policies;
-using UvmSim.Scenarios.CEmit;
+using UvmSim.Emit;
 using UvmSim.Scenarios.Running;
 using UvmSim.Scenarios.Syntax;
 

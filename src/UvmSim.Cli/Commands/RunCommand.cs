@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using UvmSim.Cli.Rendering;
 using UvmSim.Policies;
-using UvmSim.Scenarios.CEmit;
+using UvmSim.Emit;
 using UvmSim.Scenarios.Running;
 
 namespace UvmSim.Cli.Commands;

@@ -1,4 +1,4 @@
-using UvmSim.Scenarios.Shrinking;
+using UvmSim.Exploration.Shrinking;
 using System.CommandLine;
 using UvmSim.Exploration;
 using UvmSim.Policies;

@@ -1,4 +1,4 @@
-using UvmSim.Scenarios.CEmit;
+using UvmSim.Emit;
 
 namespace UvmSim.Cli.KernelComparison;
 

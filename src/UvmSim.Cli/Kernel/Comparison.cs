@@ -1,4 +1,4 @@
-using UvmSim.Scenarios.CEmit;
+using UvmSim.Emit;
 using UvmSim.Scenarios.Running;
 using UvmSim.Scenarios.Syntax;
 using UvmSim;

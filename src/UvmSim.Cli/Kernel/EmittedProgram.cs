@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using UvmSim.Scenarios.CEmit;
+using UvmSim.Emit;
 using UvmSim.Scenarios.Syntax;
 
 namespace UvmSim.Cli.KernelComparison;

@@ -335,12 +335,14 @@ public sealed class Auditor
         if (fr.WireCount > want)
         {
             _found.Add(new(ViolationKind.Leak, $"frame {f} has {fr.WireCount} wirings but {want} holders"));
+            return 1;
         }
-        else if (fr.WireCount < want)
+        if (fr.WireCount < want)
         {
             _found.Add(new(ViolationKind.Underwired, $"frame {f} has {fr.WireCount} wirings but {want} holders"));
         }
-        else if (fr.WireCount != 0 && !_covered[f])
+        // Rule 6 holds whatever rule 3 found: an underwired frame can be a leak too (§10).
+        if (fr.WireCount != 0 && !_covered[f])
         {
             _found.Add(new(ViolationKind.Leak, $"frame {f} is wired with no lock or transient record"));
         }

@@ -5,10 +5,26 @@ using UvmSim.Kernel;
 namespace UvmSim.Exploration;
 
 /// <summary>Settings of an exhaustive search (SPEC §13 <c>uvmsim explore</c>); <c>Jobs</c> threads share each level.</summary>
-public sealed record ExploreOptions(Universe Universe, int Depth, bool Transient = false, int MappingPages = 2, int Jobs = 1);
+public sealed record ExploreOptions(Universe Universe, int Depth, bool Transient = false, int MappingPages = 2, int Jobs = 1, ExploreShard? Shard = null);
 
-/// <summary>The outcome: states explored, calls made, and the shortest counterexample if any.</summary>
-public sealed record ExploreResult(long States, long Calls, double Seconds, int Depth, Finding? Finding);
+/// <summary>
+/// One shard of a search cut at <paramref name="SplitDepth"/>: every shard searches the levels
+/// up to it, then keeps the frontier states whose hash is <paramref name="Index"/> modulo
+/// <paramref name="Count"/> (docs/scale-out.md says why the merge is exact).
+/// </summary>
+public sealed record ExploreShard(int Index, int Count, int SplitDepth)
+{
+    /// <summary>Whether this shard goes on from the frontier state with <paramref name="hash"/>.</summary>
+    public bool Owns(ulong hash) => (int)(hash % (ulong)Count) == Index;
+}
+
+/// <summary>
+/// The outcome: states explored, calls made, and the shortest counterexample if any.
+/// <c>Rank</c> is the finding's severity (0 a panic; lower is more severe) and <c>Levels</c>,
+/// kept only for a shard, the hashes of the states first met at each depth (depth 0 first).
+/// </summary>
+public sealed record ExploreResult(long States, long Calls, double Seconds, int Depth, Finding? Finding,
+    int Rank = 0, IReadOnlyList<ulong[]>? Levels = null);
 
 /// <summary>
 /// Breadth-first search of every call sequence up to a depth over a small alphabet
@@ -111,12 +127,16 @@ public static class Explorer
         var workers = Enumerable.Range(0, jobs).Select(_ => new Worker()).ToArray();
         var seen = new StateSet();
         var frontier = new List<Op[]> { Array.Empty<Op>() };
-        seen.Add(workers[0].Hasher.Of(u.Boot().Kernel));
+        ulong boot = workers[0].Hasher.Of(u.Boot().Kernel);
+        seen.Add(boot);
+        List<List<ulong>>? levels = o.Shard is null ? null : [[boot]];
         var outcomes = new Outcome[Block * alphabet.Count];
         long calls = 0;
         for (int depth = 1; depth <= o.Depth && frontier.Count > 0; depth++)
         {
             var next = new List<Op[]>();
+            var nextHashes = new List<ulong>();
+            levels?.Add([]);
             Finding? best = null;
             int bestRank = int.MaxValue;
             for (int first = 0; first < frontier.Count; first += Block)
@@ -152,19 +172,25 @@ public static class Explorer
                         else if (seen.Add(r.Hash))
                         {
                             next.Add([.. prefix, alphabet[a]]);
+                            nextHashes.Add(r.Hash);
+                            levels?[depth].Add(r.Hash);
                         }
                     }
                 }
             }
             if (best is not null)
             {
-                return new ExploreResult(seen.Count, calls, clock.Elapsed.TotalSeconds, depth, best);
+                return new ExploreResult(seen.Count, calls, clock.Elapsed.TotalSeconds, depth, best, bestRank, Freeze(levels));
             }
-            frontier = next;
+            frontier = o.Shard is { } shard && depth == shard.SplitDepth
+                ? [.. next.Where((_, i) => shard.Owns(nextHashes[i]))]
+                : next;
             progress?.Invoke(depth, seen.Count);
         }
-        return new ExploreResult(seen.Count, calls, clock.Elapsed.TotalSeconds, o.Depth, null);
+        return new ExploreResult(seen.Count, calls, clock.Elapsed.TotalSeconds, o.Depth, null, 0, Freeze(levels));
     }
+
+    private static ulong[][]? Freeze(List<List<ulong>>? levels) => levels?.Select(l => l.ToArray()).ToArray();
 
     /// <summary>
     /// Replays <paramref name="prefix"/> then <paramref name="op"/> on a fresh kernel and

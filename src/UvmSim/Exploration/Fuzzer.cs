@@ -5,10 +5,19 @@ using UvmSim.Kernel;
 namespace UvmSim.Exploration;
 
 /// <summary>Limits and settings of a fuzzing run (SPEC §13 <c>uvmsim fuzz</c>).</summary>
-public sealed record FuzzOptions(Universe Universe, long? Steps, double? Seconds, int Seed = 1, int Jobs = 1, int EpisodeLength = 48, bool Audit = true, bool PanicsOnly = false);
+public sealed record FuzzOptions(Universe Universe, long? Steps, double? Seconds, int Seed = 1, int Jobs = 1, int EpisodeLength = 48, bool Audit = true, bool PanicsOnly = false, FuzzShard? Shard = null);
 
-/// <summary>The outcome of a fuzzing run; <c>States</c> counts distinct states over all jobs.</summary>
-public sealed record FuzzResult(long Calls, double Seconds, long States, Finding? Finding, int? Seed);
+/// <summary>
+/// One shard of a step-budgeted run: job <paramref name="Index"/> of <paramref name="Count"/>,
+/// the same seed stream and share of the steps that job has in <c>--jobs Count</c>.
+/// </summary>
+public sealed record FuzzShard(int Index, int Count);
+
+/// <summary>
+/// The outcome of a fuzzing run; <c>States</c> counts distinct states over all jobs, and
+/// <c>StateSet</c> holds them (a shard's merge needs the set, not the count).
+/// </summary>
+public sealed record FuzzResult(long Calls, double Seconds, long States, Finding? Finding, int? Seed, StateSet? StateSet = null);
 
 /// <summary>
 /// Random multi-process call sequences (SPEC §13): episodes of seeded random <see cref="Op"/>s
@@ -39,29 +48,36 @@ public static class Fuzzer
     /// Runs until a finding, the step budget or the time budget; <paramref name="progress"/>
     /// is called now and then with (calls, distinct states) from the first job.
     /// </summary>
+    /// <remarks>
+    /// With a time budget the first finding stops every job. With a step budget each job runs
+    /// its whole share or up to its own finding, and the lowest job's finding is reported:
+    /// the answer (finding, calls, states) then depends only on the seed and the steps, so the
+    /// shards of <c>--shard I/N</c> merge into exactly what <c>--jobs N</c> gives.
+    /// </remarks>
     public static FuzzResult Run(FuzzOptions o, Action<long, long>? progress = null, CancellationToken cancel = default)
     {
         var clock = Stopwatch.StartNew();
-        int jobs = Math.Max(1, o.Jobs);
+        int jobs = o.Shard?.Count ?? Math.Max(1, o.Jobs);
+        int[] mine = o.Shard is { } shard ? [shard.Index] : [.. Enumerable.Range(0, jobs)];
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        var results = new (long Calls, StateSet States, Finding? Finding)[jobs];
+        var results = new (long Calls, StateSet States, Finding? Finding)[mine.Length];
         long? stepsPerJob = o.Steps is { } s ? (s + jobs - 1) / jobs : null;
-        Parallel.For(0, jobs, new ParallelOptions { MaxDegreeOfParallelism = jobs }, j =>
+        Parallel.For(0, mine.Length, new ParallelOptions { MaxDegreeOfParallelism = mine.Length }, k =>
         {
-            results[j] = RunJob(o, o.Seed + j, stepsPerJob, clock, j == 0 ? progress : null, stop);
-            if (results[j].Finding is not null)
+            results[k] = RunJob(o, o.Seed + mine[k], stepsPerJob, clock, k == 0 ? progress : null, stop);
+            if (results[k].Finding is not null && o.Steps is null)
             {
                 stop.Cancel();
             }
         });
         int found = Array.FindIndex(results, r => r.Finding is not null);
         StateSet states = results[0].States;
-        for (int j = 1; j < jobs; j++)
+        for (int k = 1; k < results.Length; k++)
         {
-            states.UnionWith(results[j].States);
+            states.UnionWith(results[k].States);
         }
         return new FuzzResult(results.Sum(r => r.Calls), clock.Elapsed.TotalSeconds, states.Count,
-            found >= 0 ? results[found].Finding : null, found >= 0 ? o.Seed + found : null);
+            found >= 0 ? results[found].Finding : null, found >= 0 ? o.Seed + mine[found] : null, states);
     }
 
     private static (long, StateSet, Finding?) RunJob(FuzzOptions o, int seed, long? steps, Stopwatch clock, Action<long, long>? progress, CancellationTokenSource stop)

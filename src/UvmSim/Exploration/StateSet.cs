@@ -60,6 +60,25 @@ public sealed class StateSet
         }
     }
 
+    /// <summary>The hashes, in no particular order: what a shard writes for its merge.</summary>
+    public ulong[] ToArray()
+    {
+        var all = new ulong[Count];
+        long n = 0;
+        if (_hasZero)
+        {
+            all[n++] = 0;
+        }
+        foreach (ulong h in _slots)
+        {
+            if (h != 0)
+            {
+                all[n++] = h;
+            }
+        }
+        return all;
+    }
+
     /// <summary>An odd step, so stepping by it visits every slot of a power-of-two table once.</summary>
     private const ulong ScrambleStride = 0x9E3779B97F4A7C15UL;
 

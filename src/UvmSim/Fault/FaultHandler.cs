@@ -208,9 +208,15 @@ public sealed partial class FaultHandler
     /// <c>PROT_NONE</c> entry's page is wired without a translation. On the first error what
     /// was done is undone — by <see cref="FaultUnwire"/>, or exactly the frames recorded in
     /// <paramref name="wired"/> when the caller keeps them — and the error returned.
+    /// An empty range wires nothing and so checks no access (the fault loop of
+    /// <c>uvm_fault_wire</c> never runs).
     /// </summary>
     public Errno FaultWire(VmSpace space, ulong start, ulong end, Map.Protection access, bool useMax, List<int>? wired = null)
     {
+        if (start >= end)
+        {
+            return Errno.None;
+        }
         int first = wired?.Count ?? 0;
         ulong page = (ulong)_vm.PageSize;
         MapEntry? entry = null;

@@ -10,8 +10,8 @@ public sealed partial class Kernel
     private const string AmapFile = "uvm_amap.c";
 
     /// <summary>
-    /// Forks (<c>uvmspace_fork</c>): the child gets credentials, limits, a copy of the
-    /// attachment list and a new map without <c>WireFuture</c>; wiring is never inherited
+    /// Forks (<c>uvmspace_fork</c>): the child gets credentials, limits, the heap's start and
+    /// end, a copy of the attachment list and a new map without <c>WireFuture</c>; wiring is never inherited
     /// except §8.4 records. Wired copy entries are copied now (<c>amap_cow_now</c>).
     /// =&gt; the child, or <c>EAGAIN</c> at <c>maxproc</c>.
     /// </summary>
@@ -22,7 +22,13 @@ public sealed partial class Kernel
         {
             return Errno.EAGAIN;
         }
-        var c = new Process(_nextPid++, parent.Uid, parent.Gid, parent.MemlockSoft, parent.MemlockHard, NewSpace()) { Caps = parent.Caps };
+        var c = new Process(_nextPid++, parent.Uid, parent.Gid, parent.MemlockSoft, parent.MemlockHard, NewSpace())
+        {
+            // uvmspace_fork copies vm_daddr and vm_dsize: the child's brk grows the same heap.
+            HeapStart = parent.HeapStart,
+            HeapEnd = parent.HeapEnd,
+            Caps = parent.Caps,
+        };
         for (MapEntry? e = parent.Space.Map.First; e is not null; e = e.Next)
         {
             Errno err = CloneEntry(parent, c, e);

@@ -127,12 +127,19 @@ public sealed record Policy(
         return result;
     }
 
-    /// <summary>The preset plus overridden switches in table order: <c>dual+wiring=counter</c>.</summary>
+    /// <summary>
+    /// The preset plus overridden switches in table order: <c>dual+wiring=counter</c>. A policy
+    /// built under a name that is no preset (<c>Default with { Preset = "x" }</c>, as a test of a
+    /// new preset does) has nothing to be overridden from and is labelled by its name alone.
+    /// </summary>
     public string Label
     {
         get
         {
-            Policy basePolicy = FromPreset(Preset)!;
+            if (FromPreset(Preset) is not { } basePolicy)
+            {
+                return Preset;
+            }
             var overrides = Switches.Zip(basePolicy.Switches)
                 .Where(p => p.First.Value != p.Second.Value)
                 .Select(p => $"{p.First.Key}={p.First.Value}")

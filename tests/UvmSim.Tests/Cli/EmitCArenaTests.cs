@@ -107,7 +107,7 @@ public partial class EmitCArenaTests
     public void NetBsd_program_translates_as_the_Linux_one_and_builds_without_ATF()
     {
         string scenario = File.ReadAllText(Path.Combine(RepoPaths.Conformance, "c09-mmap-placement-merge.scn"));
-        string linux = Emit(scenario, "linux"), netbsd = Emit(scenario, "netbsd");
+        string linux = EmitCPrograms.Emit(scenario, "linux"), netbsd = EmitCPrograms.Emit(scenario, "netbsd");
         Assert.Equal(DoLine(linux), DoLine(netbsd));
         AssertContainsAll(netbsd,
             "#define UVMSIM_BASE UINT64_C(0x10000000000)",
@@ -125,7 +125,7 @@ public partial class EmitCArenaTests
     [Fact]
     public void Address_arguments_are_translated_and_lengths_and_ids_are_not()
     {
-        string c = DoLine(Emit("""
+        string c = DoLine(EmitCPrograms.Emit("""
             proc A
             A: a = mmap 2p rw private|anon
             A: munmap a+1p 0x7f7fffffc000-a

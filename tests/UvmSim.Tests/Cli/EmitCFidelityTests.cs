@@ -79,7 +79,7 @@ public class EmitCFidelityTests
     [Fact]
     public void Ipc_set_reads_the_segment_first_only_when_a_field_is_left_out()
     {
-        string c = Emit(IpcSet, "linux");
+        string c = EmitCPrograms.Emit(IpcSet, "linux");
         string Case(int line)
         {
             int start = c.IndexOf($"\tcase {line}: {{", StringComparison.Ordinal);

@@ -128,7 +128,7 @@ public class EmitCFixedMappingTests
     [Fact]
     public void Emitted_fixed_mmap_is_guarded_and_a_plain_one_is_not()
     {
-        string c = Emit("proc A\nA: a = mmap 1p rw private|anon\nA: mmap 1p rw shared|fixed at a file f 1p\n", "linux", "file f 2p\n");
+        string c = EmitCPrograms.Emit("proc A\nA: a = mmap 1p rw private|anon\nA: mmap 1p rw shared|fixed at a file f 1p\n", "linux", "file f 2p\n");
         Assert.Contains("uint64_t at = uvmsim_real((UINT64_C(0) + val[0]), uvmsim_raw(0));", c, StringComparison.Ordinal);
         Assert.Contains("if (uvmsim_fixed_refused(a, at, (UINT64_C(0) + UINT64_C(1) * pg), (UINT64_C(0) + UINT64_C(1) * pg))) break;", c, StringComparison.Ordinal);
         Assert.Single(Regex.Matches(c, @"uvmsim_fixed_refused\(a,"));

@@ -138,7 +138,7 @@ public class EmitCRangeGuardTests
     [InlineData("mlockall current", false)]
     public void Emitted_call_is_guarded_when_it_can_change_the_workers_memory_and_not_for_locking(string call, bool guarded)
     {
-        string line = Case(Emit($"proc A\nA: a = mmap 2p rw private|anon\nA: {call}\n", "netbsd"), 3);
+        string line = Case(EmitCPrograms.Emit($"proc A\nA: a = mmap 2p rw private|anon\nA: {call}\n", "netbsd"), 3);
         if (guarded)
         {
             // right after the arena address is computed, before the call (minherit: before the

@@ -1,4 +1,4 @@
-using UvmSim.Scenarios.Shrinking;
+using UvmSim.Exploration.Shrinking;
 using UvmSim.Checking;
 using UvmSim.Exploration;
 using UvmSim.Policies;

@@ -1,6 +1,7 @@
 using UvmSim.Checking;
 using UvmSim.Kernel;
 using UvmSim.Map;
+using UvmSim.Policies;
 using UvmSim.Scenarios.Syntax;
 
 namespace UvmSim.Scenarios.Running;
@@ -24,11 +25,11 @@ internal sealed class CheckEvaluator(
     private sealed record Nums(IReadOnlyList<long> Values) : Actual;
     private sealed record Words(IReadOnlyList<CheckWord> Values) : Actual;
 
-    public (string Actual, LineStatus Status, string Expected, string? Error) Evaluate(CheckStatement c, string preset)
+    public (string Actual, LineStatus Status, string Expected, string? Error) Evaluate(CheckStatement c, Policy policy)
     {
         if (c.Check is AuditFindsCheck finds)
         {
-            if (finds.For(preset) is not { } text)
+            if (finds.For(policy) is not { } text)
             {
                 return ("-", LineStatus.Skipped, "-", null);
             }
@@ -37,7 +38,7 @@ internal sealed class CheckEvaluator(
             return (hit ? "found" : $"not found in {lines.Count} violation(s)", hit ? LineStatus.Pass : LineStatus.Fail, $"finds \"{text}\"", null);
         }
         var cmp = (ComparisonCheck)c.Check;
-        CheckValue? expected = cmp.Expected.For(preset);
+        CheckValue? expected = cmp.Expected.For(policy);
         if (expected is null)
         {
             return ("-", LineStatus.Skipped, "-", null);

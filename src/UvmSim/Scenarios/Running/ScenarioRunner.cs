@@ -144,7 +144,7 @@ public sealed class ScenarioRunner
 
     private LineResult RunCall(CallStatement c)
     {
-        Outcome expected = c.Expect?.For(_policy.Preset) ?? new OkOutcome();
+        Outcome expected = c.Expect?.For(_policy) ?? new OkOutcome();
         string expectedText = Render(expected);
         LineResult Result(string actual, LineStatus status, string? value = null, IReadOnlyList<string>? changes = null, string? error = null) =>
             new(c.Line, c.Proc, c.Text, actual, expectedText, status, value, changes ?? [], error);
@@ -328,7 +328,7 @@ public sealed class ScenarioRunner
     private LineResult RunCheck(CheckStatement c)
     {
         var eval = new CheckEvaluator(Kernel, _procs, _values, _unbound);
-        var (actual, status, expected, error) = eval.Evaluate(c, _policy.Preset);
+        var (actual, status, expected, error) = eval.Evaluate(c, _policy);
         return new LineResult(c.Line, c.Proc, c.Text, actual, expected, status, null, [], error);
     }
 }

@@ -1,3 +1,5 @@
+using UvmSim.Policies;
+
 namespace UvmSim.Scenarios.Syntax;
 
 /// <summary>A check's comparison operator.</summary>
@@ -229,11 +231,11 @@ public sealed record AuditCheck(Comparison Op, CheckExpectation Expected) : Comp
 /// </summary>
 public sealed record AuditFindsCheck(string? Text) : Check
 {
-    /// <summary>Per-preset texts (<c>POLICY[,POLICY]: "TEXT"</c>), before the default.</summary>
+    /// <summary>Per-policy texts (<c>CONDITION: "TEXT"</c>), before the default.</summary>
     public EquatableList<Alternative<string>> Alternatives { get; init; } = EquatableList<Alternative<string>>.Empty;
 
-    /// <summary>The text a run under <paramref name="preset"/> looks for, or null when the check does not apply.</summary>
-    public string? For(string preset) => Alternatives.FirstOrDefault(a => a.Presets.Contains(preset))?.Value ?? Text;
+    /// <summary>The text a run under <paramref name="policy"/> looks for, or null when the check does not apply.</summary>
+    public string? For(Policy policy) => ByPreset<string>.Pick(Alternatives, Text, policy);
 
     /// <inheritdoc/>
     public override bool PerProcess => false;

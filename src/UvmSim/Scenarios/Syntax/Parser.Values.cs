@@ -296,8 +296,9 @@ internal sealed partial class Parser
     private delegate bool ValueParser<T>([NotNullWhen(true)] out T? value);
 
     /*
-     * Parses "POLICY[,POLICY]: VALUE | ... | DEFAULT" up to the end of the line.
-     * => SplitRest has run; a policy is named at most once; the default comes last.
+     * Parses "CONDITION: VALUE | ... | DEFAULT" up to the end of the line, where a condition is
+     * PRESET[,PRESET] or SWITCH=VALUE[,VALUE] (docs/scenarios.md).
+     * => SplitRest has run; a preset is named at most once; the default comes last.
      */
     private bool ParseAlternatives<T>(string what, ValueParser<T> parseValue,
         out EquatableList<Alternative<T>> alternatives, out T? fallback)
@@ -313,59 +314,28 @@ internal sealed partial class Parser
             {
                 return Fail(MissingColumn, $"missing {what}");
             }
-            var presets = new List<string>();
+            Condition? condition = null;
             if (Peek.Kind == TokenKind.Word && _pos + 1 < _tokens.Count
                 && (_tokens[_pos + 1].IsPunct(":") || _tokens[_pos + 1].IsPunct(",")))
             {
-                while (true)
+                if (!(Peek.Text.Contains('=', StringComparison.Ordinal)
+                        ? ParseSwitchCondition(out condition)
+                        : ParsePresetCondition(seen, out condition)))
                 {
-                    if (AtEnd)
-                    {
-                        return Fail(MissingColumn, "missing policy");
-                    }
-                    var policy = Peek;
-                    if (policy.Kind == TokenKind.Bad)
-                    {
-                        return Fail(policy.Column, policy.Error ?? "bad token");
-                    }
-                    if (policy.Kind != TokenKind.Word)
-                    {
-                        return Fail(policy.Column, $"expected a policy, found {Describe(policy)}");
-                    }
-                    if (!PresetNames.Named.Contains(policy.Text))
-                    {
-                        return Fail(policy.Column, $"unknown policy '{policy.Text}'");
-                    }
-                    if (!seen.Add(policy.Text))
-                    {
-                        return Fail(policy.Column, $"policy '{policy.Text}' is named twice");
-                    }
-                    presets.Add(policy.Text);
-                    _pos++;
-                    if (!AtEnd && Peek.IsPunct(","))
-                    {
-                        _pos++;
-                        continue;
-                    }
-                    if (!AtEnd && Peek.IsPunct(":"))
-                    {
-                        _pos++;
-                        break;
-                    }
-                    return AtEnd ? Fail(MissingColumn, "missing ':' after the policy") : Fail(Peek.Column, $"expected ',' or ':', found {Describe(Peek)}");
+                    return false;
                 }
             }
             if (!parseValue(out var value))
             {
                 return false;
             }
-            if (presets.Count == 0)
+            if (condition is null)
             {
                 fallback = value;
             }
             else
             {
-                list.Add(new Alternative<T>(presets.ToEquatableList(), value));
+                list.Add(new Alternative<T>(condition, value));
             }
             if (AtEnd)
             {
@@ -383,6 +353,112 @@ internal sealed partial class Parser
         }
         alternatives = list.ToEquatableList();
         return true;
+    }
+
+    // PRESET[,PRESET]: — each a known preset, none named twice on the line.
+    private bool ParsePresetCondition(HashSet<string> seen, [NotNullWhen(true)] out Condition? condition)
+    {
+        condition = null;
+        var presets = new List<string>();
+        while (true)
+        {
+            if (!NextValueToken("a preset", out var preset))
+            {
+                return false;
+            }
+            if (preset.Text.Contains('=', StringComparison.Ordinal))
+            {
+                return Fail(preset.Column, "a condition names presets or one switch, not both");
+            }
+            if (!PresetNames.Named.Contains(preset.Text))
+            {
+                return Fail(preset.Column, $"unknown policy '{preset.Text}'");
+            }
+            if (!seen.Add(preset.Text))
+            {
+                return Fail(preset.Column, $"policy '{preset.Text}' is named twice");
+            }
+            presets.Add(preset.Text);
+            if (!EndOfConditionPart(out bool more))
+            {
+                return false;
+            }
+            if (!more)
+            {
+                condition = new PresetCondition(presets.ToEquatableList());
+                return true;
+            }
+        }
+    }
+
+    // SWITCH=VALUE[,VALUE]: — a known switch and its legal values, none named twice.
+    private bool ParseSwitchCondition([NotNullWhen(true)] out Condition? condition)
+    {
+        condition = null;
+        if (!NextValueToken("a switch", out var first))
+        {
+            return false;
+        }
+        int equals = first.Text.IndexOf('=', StringComparison.Ordinal);
+        string name = first.Text[..equals];
+        if (Policy.AllValuesOf(name) is not { } legal)
+        {
+            return Fail(first.Column, $"unknown switch '{name}' (expected one of {string.Join(", ", Policy.AllSwitchNames)})");
+        }
+        var values = new List<string>();
+        string value = first.Text[(equals + 1)..];
+        int column = ColumnAt(first.Text, first.Column, equals + 1);
+        while (true)
+        {
+            if (!legal.Contains(value))
+            {
+                return Fail(column, value.Length == 0
+                    ? $"missing a value of switch '{name}'"
+                    : $"switch '{name}' takes {string.Join(", ", legal)}, not '{value}'");
+            }
+            if (values.Contains(value))
+            {
+                return Fail(column, $"value '{value}' is named twice");
+            }
+            values.Add(value);
+            if (!EndOfConditionPart(out bool more))
+            {
+                return false;
+            }
+            if (!more)
+            {
+                condition = new SwitchCondition(name, values.ToEquatableList());
+                return true;
+            }
+            if (!NextValueToken($"a value of switch '{name}'", out var next))
+            {
+                return false;
+            }
+            if (next.Text.Contains('=', StringComparison.Ordinal))
+            {
+                return Fail(next.Column, "a condition names one switch (list its values: SWITCH=VALUE,VALUE)");
+            }
+            value = next.Text;
+            column = next.Column;
+        }
+    }
+
+    // After a condition's word: ',' (more follows) or ':' (the condition ends).
+    private bool EndOfConditionPart(out bool more)
+    {
+        more = false;
+        if (!AtEnd && Peek.IsPunct(","))
+        {
+            _pos++;
+            more = true;
+            return true;
+        }
+        if (!AtEnd && Peek.IsPunct(":"))
+        {
+            _pos++;
+            return true;
+        }
+        return AtEnd ? Fail(MissingColumn, "missing ':' after the condition") : Fail(Peek.Column, $"expected ',' or ':', found {Describe(Peek)}");
     }
 
     // [=> OUTCOME...] at the end of a call line.
@@ -447,7 +523,7 @@ internal sealed partial class Parser
             : Fail(token.Column, $"unknown outcome '{token.Text}'");
     }
 
-    // One word of an alternative's value (not punctuation, not a string).
+    // One word of an alternative's condition or value (not punctuation, not a string).
     private bool NextValueToken(string what, out Token token)
     {
         token = default;

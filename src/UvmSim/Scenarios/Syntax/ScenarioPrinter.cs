@@ -227,7 +227,7 @@ public static class ScenarioPrinter
         where T : class
     {
         var parts = alternatives.Alternatives
-            .Select(a => string.Join(',', a.Presets) + ": " + format(a.Value)).ToList();
+            .Select(a => a.When + ": " + format(a.Value)).ToList();
         if (alternatives.Default is { } d)
         {
             parts.Add(format(d));

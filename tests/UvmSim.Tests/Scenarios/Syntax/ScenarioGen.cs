@@ -41,9 +41,19 @@ internal static class ScenarioGen
 
     private static readonly Gen<string> CheckNumber = Gen.OneOf(Expr, Gen.ULong[0, 1000].Select(n => "-" + n.ToString(CultureInfo.InvariantCulture)), Gen.Const("unbound"));
 
-    // "netbsd-8,dual: X | Y" or "X": distinct presets, default last.
+    // "wiring=split" or "sysv=segment,object": one switch and distinct legal values.
+    private static readonly Gen<string> SwitchCondition =
+        Gen.Select(Gen.Int[0, Policy.SwitchNames.Count - 1], Gen.Int[1, 7], (i, mask) =>
+        {
+            string name = Policy.SwitchNames[i];
+            var legal = Policy.ValuesOf(name)!;
+            var values = legal.Where((_, k) => (mask & (1 << k)) != 0).ToList();
+            return name + "=" + string.Join(',', values.Count == 0 ? [legal[0]] : values);
+        });
+
+    // "netbsd-8,dual: X | wiring=split: Y | Z" or "X": distinct presets, switch conditions, default last.
     private static Gen<string> Alternatives(Gen<string> value) =>
-        Gen.Select(Gen.Int[0, 15], Gen.Bool, value.Array[3], (mask, withDefault, values) =>
+        Gen.Select(Gen.Int[0, 15], Gen.Bool, value.Array[5], SwitchCondition.Array[0, 2], (mask, withDefault, values, switches) =>
         {
             var presets = PresetNames.All.Where((_, i) => (mask & (1 << i)) != 0).ToList();
             var parts = new List<string>();
@@ -56,6 +66,7 @@ internal static class ScenarioGen
                     parts.Add(string.Join(',', presets.Skip(Math.Max(half, 1))) + ": " + values[1]);
                 }
             }
+            parts.AddRange(switches.Select((condition, k) => condition + ": " + values[3 + k]));
             if (withDefault || parts.Count == 0)
             {
                 parts.Add(values[2]);

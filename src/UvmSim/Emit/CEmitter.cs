@@ -4,7 +4,7 @@ using System.Text;
 using UvmSim.Map;
 using UvmSim.Scenarios.Syntax;
 
-namespace UvmSim.Scenarios.CEmit;
+namespace UvmSim.Emit;
 
 /// <summary>The kernel an emitted C program is written for.</summary>
 public enum CTarget
@@ -189,6 +189,8 @@ public static class CEmitter
             Line($"#define UVMSIM_NPROCS {Math.Max(1, _procs.Count)}");
             Line($"#define UVMSIM_NVALS {Math.Max(1, _values.Count)}");
             Line($"#define UVMSIM_NFILES {Math.Max(1, _files.Count)}");
+            Line("/* The result texts the runtime prints (CEmitOutput, shared with the model's side). */");
+            _out.Append(CEmitRuntime.Definitions);
             Line("/* The model's user address range [min, max) (SPEC 3.3, VmMap): the arena's extent. */");
             Line($"#define UVMSIM_MAP_MIN UINT64_C(0x{VmMap.DefaultMin:x})");
             Line($"#define UVMSIM_MAP_MAX UINT64_C(0x{VmMap.DefaultMax:x})");

@@ -3,7 +3,7 @@ using UvmSim.Policies;
 using UvmSim.Scenarios.Running;
 using UvmSim.Scenarios.Syntax;
 
-namespace UvmSim.Scenarios.Shrinking;
+namespace UvmSim.Exploration.Shrinking;
 
 /// <summary>
 /// Reduces a failing scenario to a minimal one that fails the same way (same panic message,

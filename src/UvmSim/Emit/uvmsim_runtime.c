@@ -1,28 +1,33 @@
-namespace UvmSim.Scenarios.CEmit;
+/*
+ * uvmsim_runtime.c: the fixed part of every program `uvmsim emit-c` writes (CEmitter.cs puts it
+ * between the scenario's #defines and its uvmsim_do_line, uvmsim_lines and main; see
+ * docs/emit-c.md). It is an embedded resource of UvmSim.dll, kept as a .c file so that C tools
+ * can check it alone (its only warnings: uvmsim_do_line and uvmsim_lines, which the emitter
+ * writes after it, are declared and not defined):
+ *   cc -std=c99 -Wall -fsyntax-only -DUVMSIM_CHECK_ALONE src/UvmSim/Emit/uvmsim_runtime.c
+ * The emitter defines UVMSIM_NPROCS, UVMSIM_NVALS, UVMSIM_NFILES, UVMSIM_MAP_MIN/MAX, the
+ * uvmsim_files table and the UVMSIM_TEXT_* result texts (from CEmitOutput.cs, which the model's
+ * side prints too) before this text; UVMSIM_CHECK_ALONE stands in for them.
+ */
+#ifdef UVMSIM_CHECK_ALONE
+#define UVMSIM_NPROCS 1
+#define UVMSIM_NVALS 1
+#define UVMSIM_NFILES 1
+#define UVMSIM_MAP_MIN UINT64_C(0x1000)
+#define UVMSIM_MAP_MAX UINT64_C(0x800000000000)
+static const char *const uvmsim_files[UVMSIM_NFILES] = { "" };
+#define UVMSIM_TEXT_NOT_REPRODUCIBLE "?"
+#define UVMSIM_TEXT_PROCESS_GONE "?"
+#define UVMSIM_TEXT_NO_ANSWER "?"
+#define UVMSIM_TEXT_OVERLAPS "?"
+#define UVMSIM_TEXT_UNCHECKED "?"
+#define UVMSIM_TEXT_NOT_ON_THIS_SYSTEM "?"
+#define UVMSIM_TEXT_UNBOUND "?"
+#define UVMSIM_TEXT_OK_PREFIX "?"
+#define UVMSIM_TEXT_RAN_TO_THE_END "?"
+#endif
 
-/// <summary>
-/// The fixed part of every emitted C program: headers, the coordinator and the worker loop.
-/// <see cref="CEmitter"/> writes the scenario-specific parts around it
-/// (<c>UVMSIM_NPROCS</c>, <c>UVMSIM_NVALS</c>, the file names, <c>uvmsim_do_line</c> and
-/// <c>uvmsim_lines</c>).
-/// </summary>
-/// <remarks>
-/// Design: the top-level program is a coordinator. It creates one command pipe and one ack pipe
-/// per scenario process before anything else, forks the <c>proc</c> processes, and sends each
-/// call line to the process that owns it, waiting (with a timeout) for the ack that carries the
-/// result. A <c>fork B</c> line runs a real <c>fork()</c> in the parent, whose child then serves
-/// B's pipe, so it inherits the parent's mappings at the same addresses. Named values live in a
-/// table the coordinator sends with every command; only the coordinator prints.
-/// A worker never lets a <c>fixed</c> mmap, <c>munmap</c>, <c>mprotect</c> or <c>minherit</c>
-/// reach memory its scenario did not map (its own code, libraries, stack), since one such line
-/// would kill the process that runs the later ones: it keeps the ranges its calls were given
-/// and probes the rest of the target range first; the C comment above <c>uvmsim_own</c> gives
-/// the details, including why <c>mlock</c> and <c>munlock</c> are not checked.
-/// </remarks>
-internal static class CEmitRuntime
-{
-    /// <summary>Everything before the scenario-specific <c>uvmsim_do_line</c>.</summary>
-    public const string Prelude = $$"""
+/* uvmsim: emitted from here on (CEmitRuntime.Marker) */
 /*
  * The runtime, the same in every emitted program. The coordinator (this process) forks one
  * worker per scenario process and sends each line to its worker over a pipe, waiting for the
@@ -929,7 +934,7 @@ static UVMSIM_UNUSED void uvmsim_start_proc(int p, const char *name, long uid, l
 /* A line with no user-level equivalent: printed, and its NAME left unbound. */
 static UVMSIM_UNUSED void uvmsim_not_reproducible(int line, const char *text, int bind)
 {
-	uvmsim_say(line, text, "{{CEmitOutput.NotReproducible}}");
+	uvmsim_say(line, text, UVMSIM_TEXT_NOT_REPRODUCIBLE);
 	if (bind >= 0)
 		bnd[bind] = B_UNBOUND;
 }
@@ -951,7 +956,7 @@ static UVMSIM_UNUSED void uvmsim_make_file(int line, const char *text, int f, ui
 		close(fd);
 	}
 	if (e == 0)
-		uvmsim_say(line, text, "{{CEmitOutput.OkPrefix}}0");
+		uvmsim_say(line, text, UVMSIM_TEXT_OK_PREFIX "0");
 	else
 		uvmsim_say(line, text, uvmsim_errno_name(e, buf, sizeof buf));
 }
@@ -974,14 +979,14 @@ static UVMSIM_UNUSED void uvmsim_call(int line, int p, const char *text, const i
 	int i;
 
 	if (pstate[p] != ST_RUNNING) {
-		uvmsim_say(line, text, pstate[p] == ST_GONE ? "{{CEmitOutput.ProcessGone}}" : "{{CEmitOutput.Unbound}}");
+		uvmsim_say(line, text, pstate[p] == ST_GONE ? UVMSIM_TEXT_PROCESS_GONE : UVMSIM_TEXT_UNBOUND);
 		if (bind >= 0)
 			bnd[bind] = B_UNBOUND;
 		return;
 	}
 	for (i = 0; i < nuses; i++) {
 		if (!bnd[uses[i]]) {
-			uvmsim_say(line, text, "{{CEmitOutput.Unbound}}");
+			uvmsim_say(line, text, UVMSIM_TEXT_UNBOUND);
 			if (bind >= 0)
 				bnd[bind] = B_UNBOUND;
 			return;
@@ -994,7 +999,7 @@ static UVMSIM_UNUSED void uvmsim_call(int line, int p, const char *text, const i
 	if (uvmsim_write(cmd_fd[p][1], &c, sizeof c) != 0
 	    || uvmsim_read_from(ack_fd[p][0], &a, sizeof a, UVMSIM_ACK_TIMEOUT_MS, proc_pid[p]) != 0
 	    || a.line != line) {
-		uvmsim_say(line, text, "{{CEmitOutput.NoAnswer}}");
+		uvmsim_say(line, text, UVMSIM_TEXT_NO_ANSWER);
 		kill(proc_pid[p], SIGKILL);
 		pstate[p] = ST_GONE;
 		if (bind >= 0)
@@ -1004,7 +1009,7 @@ static UVMSIM_UNUSED void uvmsim_call(int line, int p, const char *text, const i
 	switch (a.kind) {
 	case A_OK:
 	case A_EXIT:
-		snprintf(buf, sizeof buf, "{{CEmitOutput.OkPrefix}}%" PRIx64, a.value);
+		snprintf(buf, sizeof buf, UVMSIM_TEXT_OK_PREFIX "%" PRIx64, a.value);
 		uvmsim_say(line, text, buf);
 		if (bind >= 0) {
 			val[bind] = a.value;
@@ -1028,9 +1033,9 @@ static UVMSIM_UNUSED void uvmsim_call(int line, int p, const char *text, const i
 		break;
 	default:
 		uvmsim_say(line, text,
-		    a.kind == A_FOREIGN ? "{{CEmitOutput.Overlaps}}"
-		    : a.kind == A_UNCHECKED ? "{{CEmitOutput.Unchecked}}"
-		    : "{{CEmitOutput.NotOnThisSystem}}");
+		    a.kind == A_FOREIGN ? UVMSIM_TEXT_OVERLAPS
+		    : a.kind == A_UNCHECKED ? UVMSIM_TEXT_UNCHECKED
+		    : UVMSIM_TEXT_NOT_ON_THIS_SYSTEM);
 		if (bind >= 0)
 			bnd[bind] = B_UNBOUND;
 		break;
@@ -1053,7 +1058,7 @@ static UVMSIM_UNUSED void uvmsim_check_segment(int line, const char *text, const
 
 	for (i = 0; i < nuses; i++) {
 		if (!bnd[uses[i]]) {
-			uvmsim_say(line, text, "{{CEmitOutput.Unbound}}");
+			uvmsim_say(line, text, UVMSIM_TEXT_UNBOUND);
 			return;
 		}
 	}
@@ -1136,10 +1141,7 @@ static int uvmsim_main(void)
 	uvmsim_lines();
 	uvmsim_finish();
 	alarm(0);
-	printf("{{CEmitOutput.RanToTheEnd}}\n");
+	printf(UVMSIM_TEXT_RAN_TO_THE_END "\n");
 	fflush(stdout);
 	return 0;
-}
-
-""";
 }

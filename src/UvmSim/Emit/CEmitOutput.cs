@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using UvmSim.Scenarios.Running;
 using UvmSim.Scenarios.Syntax;
 
-namespace UvmSim.Scenarios.CEmit;
+namespace UvmSim.Emit;
 
 /// <summary>
 /// The result texts of an emitted program and of a model run, in one place so that the two can

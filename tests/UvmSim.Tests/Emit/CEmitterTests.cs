@@ -1,9 +1,9 @@
-using UvmSim.Scenarios.CEmit;
+using UvmSim.Emit;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using UvmSim.Scenarios.Syntax;
 
-namespace UvmSim.Tests.Scenarios.CEmit;
+namespace UvmSim.Tests.Emitting;
 
 /// <summary>
 /// <see cref="CEmitter"/>: the emitted C compiles with <c>gcc -std=c99 -Wall -Werror</c> and runs

@@ -2,7 +2,7 @@ using UvmSim.Exploration;
 using System.Text;
 using UvmSim.Scenarios.Syntax;
 
-namespace UvmSim.Scenarios.Shrinking;
+namespace UvmSim.Exploration.Shrinking;
 
 /// <summary>
 /// Writes a finding as a scenario file (SPEC §12) that <c>uvmsim run</c> replays to the same

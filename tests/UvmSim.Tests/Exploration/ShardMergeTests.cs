@@ -1,0 +1,202 @@
+using UvmSim.Exploration;
+using UvmSim.Exploration.Sharding;
+using UvmSim.Policies;
+
+namespace UvmSim.Tests.Exploration;
+
+/// <summary>
+/// <c>--shard I/N</c> and <c>uvmsim merge</c>: the merged answer equals one process's (found or
+/// not, kind, message, the calls of the finding, distinct states), for several shard counts;
+/// a missing, repeated, foreign or damaged shard is an error naming it.
+/// </summary>
+public sealed class ShardMergeTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("uvmsim-shards-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static Policy P(string name) => Policy.FromPreset(name)!;
+
+    private string RunExploreShards(ExploreOptions o, int count, int split)
+    {
+        string dir = Path.Combine(_dir, $"explore-{count}-{Guid.NewGuid():N}");
+        for (int i = 0; i < count; i++)
+        {
+            var shard = new ShardSpec(i, count);
+            ExploreResult r = Explorer.Run(o with { Shard = new ExploreShard(i, count, split) }, cancel: TestContext.Current.CancellationToken);
+            ShardRuns.Write(dir, shard, o with { Shard = new ExploreShard(i, count, split) }, r);
+        }
+        return dir;
+    }
+
+    public static TheoryData<string, int, int, int> ExploreCases()
+    {
+        var data = new TheoryData<string, int, int, int>();
+        foreach (int n in (int[])[1, 2, 3, 7])
+        {
+            data.Add(PresetNames.NetBsd8, 6, 1, n);     // a finding at depth 5
+            data.Add(PresetNames.Thorpej2019, 6, 1, n); // S13/S14's family
+            data.Add(PresetNames.Dual, 5, 1, n);        // clean: the state count must match
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ExploreCases))]
+    public void Merged_explore_equals_one_process(string preset, int depth, int procs, int shards)
+    {
+        var u = new Universe(P(preset), Pages: 32, Procs: procs);
+        var o = new ExploreOptions(u, depth);
+        ExploreResult single = Explorer.Run(o, cancel: TestContext.Current.CancellationToken);
+
+        foreach (int split in (int[])[1, 2, 3])
+        {
+            string dir = RunExploreShards(o, shards, split);
+            MergedSearch? merged = ShardMerge.Merge(dir, out string? error);
+            Assert.True(merged is not null, error);
+            Assert.Equal(single.States, merged.States);
+            Assert.Equal(single.Finding is null, merged.Finding is null);
+            if (single.Finding is { } f)
+            {
+                Assert.Equal(f.Kind, merged.Finding!.Kind);
+                Assert.Equal(f.Message, merged.Finding.Message);
+                Assert.Equal(f.Ops, merged.Finding.Ops);
+            }
+        }
+    }
+
+    [Fact]
+    public void A_shard_alone_explores_less_than_the_whole_search()
+    {
+        var u = new Universe(P(PresetNames.Dual), Pages: 32, Procs: 1);
+        var o = new ExploreOptions(u, 5);
+        ExploreResult single = Explorer.Run(o, cancel: TestContext.Current.CancellationToken);
+        ExploreResult part = Explorer.Run(o with { Shard = new ExploreShard(0, 3, 2) }, cancel: TestContext.Current.CancellationToken);
+        Assert.True(part.States < single.States, $"{part.States} vs {single.States}");
+    }
+
+    [Theory]
+    [InlineData(PresetNames.NetBsd8, 2)]
+    [InlineData(PresetNames.NetBsd8, 3)]
+    [InlineData(PresetNames.Dual, 2)]
+    [InlineData(PresetNames.Dual, 7)]
+    public void Merged_fuzz_equals_jobs_in_one_process(string preset, int shards)
+    {
+        var u = new Universe(P(preset), Pages: 64, Procs: 2);
+        var o = new FuzzOptions(u, Steps: 20_000, Seconds: null, Seed: 5, Jobs: shards);
+        FuzzResult single = Fuzzer.Run(o, cancel: TestContext.Current.CancellationToken);
+        string dir = Path.Combine(_dir, $"fuzz-{preset}-{shards}");
+        for (int i = 0; i < shards; i++)
+        {
+            FuzzOptions so = o with { Shard = new FuzzShard(i, shards) };
+            ShardRuns.Write(dir, new ShardSpec(i, shards), so with { Jobs = 1 }, Fuzzer.Run(so, cancel: TestContext.Current.CancellationToken));
+        }
+        MergedSearch? merged = ShardMerge.Merge(dir, out string? error);
+        Assert.True(merged is not null, error);
+        Assert.Equal(single.States, merged.States);
+        Assert.Equal(single.Calls, merged.Calls);
+        Assert.Equal(single.Seed, merged.Seed);
+        Assert.Equal(single.Finding?.Ops, merged.Finding?.Ops);
+        Assert.Equal(single.Finding?.Message, merged.Finding?.Message);
+    }
+
+    [Fact]
+    public void Step_budgeted_fuzz_gives_the_same_answer_every_time()
+    {
+        var u = new Universe(P(PresetNames.NetBsd8), Pages: 64, Procs: 2);
+        var o = new FuzzOptions(u, Steps: 20_000, Seconds: null, Seed: 3, Jobs: 3);
+        FuzzResult a = Fuzzer.Run(o, cancel: TestContext.Current.CancellationToken);
+        FuzzResult b = Fuzzer.Run(o, cancel: TestContext.Current.CancellationToken);
+        Assert.Equal((a.Calls, a.States, a.Seed), (b.Calls, b.States, b.Seed));
+        Assert.Equal(a.Finding?.Ops, b.Finding?.Ops);
+    }
+
+    private string ThreeShards()
+    {
+        var u = new Universe(P(PresetNames.Dual), Pages: 32, Procs: 1);
+        return RunExploreShards(new ExploreOptions(u, 4), 3, 2);
+    }
+
+    [Fact]
+    public void A_missing_shard_is_an_error_naming_it()
+    {
+        string dir = ThreeShards();
+        File.Delete(Path.Combine(dir, "shard-1-of-3.json"));
+        Assert.Null(ShardMerge.Merge(dir, out string? error));
+        Assert.Contains("missing shard-1-of-3.json", error);
+    }
+
+    [Fact]
+    public void A_damaged_state_file_is_an_error_naming_it()
+    {
+        string dir = ThreeShards();
+        string states = Path.Combine(dir, "shard-2-of-3.states");
+        byte[] bytes = File.ReadAllBytes(states);
+        bytes[^1] ^= 0x40;
+        File.WriteAllBytes(states, bytes);
+        Assert.Null(ShardMerge.Merge(dir, out string? error));
+        Assert.Contains("shard-2-of-3.states", error);
+        Assert.Contains("damaged", error);
+    }
+
+    [Fact]
+    public void A_missing_state_file_is_an_error_naming_it()
+    {
+        string dir = ThreeShards();
+        File.Delete(Path.Combine(dir, "shard-0-of-3.states"));
+        Assert.Null(ShardMerge.Merge(dir, out string? error));
+        Assert.Contains("shard-0-of-3.states", error);
+    }
+
+    [Fact]
+    public void A_truncated_shard_file_is_an_error_naming_it()
+    {
+        string dir = ThreeShards();
+        string path = Path.Combine(dir, "shard-1-of-3.json");
+        string text = File.ReadAllText(path);
+        File.WriteAllText(path, text[..(text.Length / 2)]);
+        Assert.Null(ShardMerge.Merge(dir, out string? error));
+        Assert.Contains("shard-1-of-3.json", error);
+    }
+
+    [Fact]
+    public void Shards_of_different_runs_do_not_merge()
+    {
+        var u = new Universe(P(PresetNames.Dual), Pages: 32, Procs: 1);
+        string dir = RunExploreShards(new ExploreOptions(u, 4), 2, 2);
+        string other = RunExploreShards(new ExploreOptions(u, 3), 2, 2);
+        File.Copy(Path.Combine(other, "shard-1-of-2.json"), Path.Combine(dir, "shard-1-of-2.json"), overwrite: true);
+        File.Copy(Path.Combine(other, "shard-1-of-2.states"), Path.Combine(dir, "shard-1-of-2.states"), overwrite: true);
+        Assert.Null(ShardMerge.Merge(dir, out string? error));
+        Assert.Contains("shard-1-of-2.json", error);
+        Assert.Contains("depth=3", error);
+    }
+
+    [Fact]
+    public void An_empty_directory_is_an_error()
+    {
+        Assert.Null(ShardMerge.Merge(_dir, out string? error));
+        Assert.Contains("no shard files", error);
+    }
+
+    [Theory]
+    [InlineData("0/4", 0, 4)]
+    [InlineData("3/4", 3, 4)]
+    [InlineData("0/1", 0, 1)]
+    public void Shard_specs_parse(string text, int index, int count) =>
+        Assert.Equal(new ShardSpec(index, count), ShardSpec.Parse(text, out _));
+
+    [Theory]
+    [InlineData("4/4")]
+    [InlineData("-1/4")]
+    [InlineData("1/0")]
+    [InlineData("1")]
+    [InlineData("a/b")]
+    [InlineData("1/4/5")]
+    [InlineData("0/5000")]
+    public void Bad_shard_specs_say_what_is_expected(string text)
+    {
+        Assert.Null(ShardSpec.Parse(text, out string? error));
+        Assert.Contains("I/N", error);
+    }
+}
