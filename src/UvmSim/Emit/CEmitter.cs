@@ -468,7 +468,8 @@ public static class CEmitter
                 Inheritance.Share => "MAP_INHERIT_SHARE",
                 Inheritance.Copy => "MAP_INHERIT_COPY",
                 Inheritance.None => "MAP_INHERIT_NONE",
-                _ => "MAP_INHERIT_ZERO",
+                Inheritance.Zero => "MAP_INHERIT_ZERO",
+                _ => throw new UnreachableException($"inheritance {m.Inheritance}"),
             };
             string args = $"{AtPtr}, {Size(m.Length)}";
             string linux = m.Inheritance switch
@@ -476,7 +477,8 @@ public static class CEmitter
                 Inheritance.Copy => $"/* ~ MAP_INHERIT_COPY */ uvmsim_ret0(a, madvise({args}, MADV_DOFORK) != 0 ? -1 : madvise({args}, MADV_KEEPONFORK));",
                 Inheritance.None => $"/* ~ MAP_INHERIT_NONE */ uvmsim_ret0(a, madvise({args}, MADV_DONTFORK));",
                 Inheritance.Zero => $"/* ~ MAP_INHERIT_ZERO (private anonymous only) */ uvmsim_ret0(a, madvise({args}, MADV_WIPEONFORK));",
-                _ => "a->kind = A_NOTE; /* MAP_INHERIT_SHARE has no Linux equivalent */",
+                Inheritance.Share => "a->kind = A_NOTE; /* MAP_INHERIT_SHARE has no Linux equivalent */",
+                _ => throw new UnreachableException($"inheritance {m.Inheritance}"),
             };
             return
             [
@@ -534,8 +536,10 @@ public static class CEmitter
                     return [$"uvmsim_ret0(a, shmctl({id}, IPC_RMID, NULL));"];
                 case ShmctlCommand.SHM_LOCK:
                     return [$"uvmsim_ret0(a, shmctl({id}, SHM_LOCK, NULL));"];
-                default:
+                case ShmctlCommand.SHM_UNLOCK:
                     return [$"uvmsim_ret0(a, shmctl({id}, SHM_UNLOCK, NULL));"];
+                default:
+                    throw new UnreachableException($"shmctl command {s.Command}");
             }
         }
 

@@ -1,6 +1,6 @@
-using System.Runtime.CompilerServices;
 using UvmSim.Kernel;
 using UvmSim.Map;
+using UvmSim.Scenarios.Syntax;
 using UvmSim.SysV;
 
 namespace UvmSim.Exploration;
@@ -11,8 +11,9 @@ namespace UvmSim.Exploration;
 /// name a scenario file would give it. With <see cref="Record"/> on, it writes every call as
 /// a scenario line, so a failing run replays exactly under <c>uvmsim run</c>. A panic
 /// propagates (the kernel is dead); everything else is a result. Without recording nothing is
-/// formatted: names are numbers and lines are interpolated only when written, so the
-/// explorer's millions of calls allocate no text.
+/// formatted: names are numbers, and a call's <see cref="Call"/> record is built and printed
+/// (by <see cref="ScenarioPrinter"/>) only when a line is written, so the explorer's millions
+/// of calls allocate no text.
 /// </summary>
 public sealed class OpInterpreter
 {
@@ -39,7 +40,7 @@ public sealed class OpInterpreter
             _procs.Add((kernel.CreateProcess(uid, uid)!, new Name('P', _nextProc++)));
             if (record)
             {
-                Header.Add(uid == 0 ? $"proc {_procs[^1].Name}" : $"proc {_procs[^1].Name} uid={uid}");
+                Header.Add(ScenarioPrinter.Format(new ProcStatement(_procs[^1].Name.ToString(), uid == 0 ? null : uid)));
             }
         }
     }
@@ -65,56 +66,57 @@ public sealed class OpInterpreter
 
     private Name NewName(char prefix) => new(prefix, ++_nextName);
 
-    /// <summary>Writes <paramref name="text"/> as a line of <paramref name="proc"/>; the text is only built when recording.</summary>
-    private void Emit(Name proc, [InterpolatedStringHandlerArgument("")] ref LineText text)
-    {
-        if (Record)
-        {
-            Lines.Add($"{proc}: {text.ToStringAndClear()}");
-        }
-    }
+    /// <summary>
+    /// Writes <paramref name="call"/> as a line of <paramref name="proc"/> binding
+    /// <paramref name="bind"/>, in the printer's canonical form (<see cref="ScenarioPrinter"/>,
+    /// the one text of every call). Callers build the call only when <see cref="Record"/> is
+    /// on, so the explorer's calls allocate nothing.
+    /// </summary>
+    private void Emit(Name proc, Name? bind, Call call) =>
+        Lines.Add(ScenarioPrinter.Format(new CallStatement(proc.ToString(), bind?.ToString(), call)));
 
     /// <summary>A scenario name (<c>P0</c>, <c>m3</c>), spelled out only when a line is written.</summary>
     private readonly record struct Name(char Prefix, int Number)
     {
         public override string ToString() => $"{Prefix}{Number}";
+
+        public Expr ToExpr() => Expr.OfName(ToString());
     }
 
     /// <summary>An address as a scenario line spells it: a named mapping plus pages and bytes, or the number.</summary>
     private readonly record struct At(Name? Base, ulong Address, ulong PlusPages = 0, ulong PlusBytes = 0)
     {
-        public override string ToString() => Base is { } b
-            ? $"{b}{(PlusPages > 0 ? $"+{PlusPages}p" : "")}{(PlusBytes > 0 ? $"+{PlusBytes}" : "")}"
-            : $"0x{Address:x}";
+        public Expr ToExpr()
+        {
+            if (Base is not { } b)
+            {
+                return Expr.Of(Address);
+            }
+            var terms = new List<Term> { Term.Named(b.ToString()) };
+            if (PlusPages > 0)
+            {
+                terms.Add(Term.Pages(PlusPages));
+            }
+            if (PlusBytes > 0)
+            {
+                terms.Add(Term.Number(PlusBytes));
+            }
+            return new Expr(terms.ToEquatableList());
+        }
     }
 
     /// <summary>A range as a scenario line spells it: where it starts, then pages, or one byte.</summary>
     private readonly record struct RangeText(At Start, ulong Pages, bool OneByte = false)
     {
-        public override string ToString() => OneByte ? $"{Start} 1" : $"{Start} {Pages}p";
+        public Expr Address => Start.ToExpr();
+
+        public Expr Length => OneByte ? Expr.Of(1) : Expr.OfPages(Pages);
     }
 
-    /// <summary>
-    /// The text of a line, interpolated only when the interpreter records (the handler tells
-    /// the compiler to skip every part otherwise).
-    /// </summary>
-    [InterpolatedStringHandler]
-    private ref struct LineText
-    {
-        private DefaultInterpolatedStringHandler _text;
+    private static FlagSet Words(ulong raw, params string[] words) =>
+        new(words.Aggregate(raw, (bits, w) => bits | Keywords.FlagValue(w)), [.. words]);
 
-        public LineText(int literalLength, int formattedCount, OpInterpreter owner, out bool enabled)
-        {
-            enabled = owner.Record;
-            _text = enabled ? new DefaultInterpolatedStringHandler(literalLength, formattedCount) : default;
-        }
-
-        public void AppendLiteral(string s) => _text.AppendLiteral(s);
-
-        public void AppendFormatted<T>(T value) => _text.AppendFormatted(value);
-
-        public string ToStringAndClear() => _text.ToStringAndClear();
-    }
+    private static Access AccessOf(bool write) => write ? Access.Write : Access.Read;
 
     /// <summary>Performs one op.</summary>
     public SysResult Apply(Op op)
@@ -143,7 +145,19 @@ public sealed class OpInterpreter
                     atName = m.Name;
                 }
                 Name name = NewName('m');
-                Emit(pn, $"{name} = mmap {pages}p {ProtText(prot)} {(shared ? "shared" : "private")}|anon{(wired ? "|wired" : "")}{(fixedAt ? "|fixed" : "")}{(atName is { } n ? $" at {n}" : "")}");
+                if (Record)
+                {
+                    var words = new List<string> { shared ? "shared" : "private", "anon" };
+                    if (wired)
+                    {
+                        words.Add("wired");
+                    }
+                    if (fixedAt)
+                    {
+                        words.Add("fixed");
+                    }
+                    Emit(pn, name, new MmapCall(Expr.OfPages(pages), prot, Words(0, [.. words]), atName?.ToExpr()));
+                }
                 r = _kernel.Mmap(p, pages * Page, prot, flags, at);
                 if (r.Ok)
                 {
@@ -154,7 +168,10 @@ public sealed class OpInterpreter
             case OpKind.Munmap:
             {
                 var (va, len, text) = Range(p, op);
-                Emit(pn, $"munmap {text}");
+                if (Record)
+                {
+                    Emit(pn, null, new MunmapCall(text.Address, text.Length));
+                }
                 r = _kernel.Munmap(p, va, len);
                 return r;
             }
@@ -162,7 +179,10 @@ public sealed class OpInterpreter
             {
                 var (va, len, text) = Range(p, op);
                 var prot = ProtOf(op.C);
-                Emit(pn, $"mprotect {text} {ProtText(prot)}");
+                if (Record)
+                {
+                    Emit(pn, null, new MprotectCall(text.Address, text.Length, prot));
+                }
                 r = _kernel.Mprotect(p, va, len, prot);
                 return r;
             }
@@ -170,40 +190,58 @@ public sealed class OpInterpreter
             {
                 var (va, len, text) = Range(p, op);
                 var inh = (Inheritance)(op.C & 3);
-                Emit(pn, $"minherit {text} {inh.ToString().ToLowerInvariant()}");
+                if (Record)
+                {
+                    Emit(pn, null, new MinheritCall(text.Address, text.Length, inh));
+                }
                 r = _kernel.Minherit(p, va, len, inh);
                 return r;
             }
             case OpKind.Mlock:
             {
                 var (va, len, text) = Range(p, op);
-                Emit(pn, $"mlock {text}");
+                if (Record)
+                {
+                    Emit(pn, null, new MlockCall(text.Address, text.Length));
+                }
                 r = _kernel.Mlock(p, va, len);
                 return r;
             }
             case OpKind.Munlock:
             {
                 var (va, len, text) = Range(p, op);
-                Emit(pn, $"munlock {text}");
+                if (Record)
+                {
+                    Emit(pn, null, new MunlockCall(text.Address, text.Length));
+                }
                 r = _kernel.Munlock(p, va, len);
                 return r;
             }
             case OpKind.Mlockall:
             {
                 ulong flags = (ulong)(op.C & 3);
-                Emit(pn, $"mlockall {flags}");
+                if (Record)
+                {
+                    Emit(pn, null, new MlockallCall(Words(flags)));
+                }
                 r = _kernel.Mlockall(p, flags);
                 return r;
             }
             case OpKind.Munlockall:
-                Emit(pn, $"munlockall");
+                if (Record)
+                {
+                    Emit(pn, null, new MunlockallCall());
+                }
                 r = _kernel.Munlockall(p);
                 return r;
             case OpKind.Brk:
             {
                 ulong len = (ulong)(op.A & 1) * Page;
                 Name name = NewName('b');
-                Emit(pn, $"{name} = brk {len / Page}p");
+                if (Record)
+                {
+                    Emit(pn, name, new BrkCall(Expr.OfPages(len / Page)));
+                }
                 r = _kernel.Brk(p, len);
                 if (r.Ok && len > 0)
                 {
@@ -220,7 +258,10 @@ public sealed class OpInterpreter
                     len = 1;
                     text = text with { OneByte = true };
                 }
-                Emit(pn, $"touch {text} {(write ? "write" : "read")}");
+                if (Record)
+                {
+                    Emit(pn, null, new TouchCall(text.Address, text.Length, AccessOf(write)));
+                }
                 r = _kernel.Touch(p, va, len, write);
                 return r;
             }
@@ -231,7 +272,10 @@ public sealed class OpInterpreter
                     return Errno.EAGAIN;
                 }
                 var child = new Name('P', _nextProc++);
-                Emit(pn, $"fork {child}");
+                if (Record)
+                {
+                    Emit(pn, null, new ForkCall(child.ToString()));
+                }
                 r = _kernel.Fork(p, out Process? c);
                 if (r.Ok)
                 {
@@ -249,7 +293,10 @@ public sealed class OpInterpreter
             }
             case OpKind.Exec:
                 ForgetMapsOf(p);
-                Emit(pn, $"exec");
+                if (Record)
+                {
+                    Emit(pn, null, new ExecCall());
+                }
                 r = _kernel.Exec(p);
                 return r;
             case OpKind.Exit:
@@ -259,13 +306,19 @@ public sealed class OpInterpreter
                 }
                 ForgetMapsOf(p);
                 _procs.RemoveAt(IndexOf(p));
-                Emit(pn, $"exit");
+                if (Record)
+                {
+                    Emit(pn, null, new ExitCall());
+                }
                 r = _kernel.Exit(p);
                 return r;
             case OpKind.Setrlimit:
             {
                 ulong soft = (ulong)(op.A & 7), hard = soft + (ulong)(op.B & 7);
-                Emit(pn, $"setrlimit memlock {soft}p {hard}p");
+                if (Record)
+                {
+                    Emit(pn, null, new SetrlimitCall(Expr.OfPages(soft), Expr.OfPages(hard)));
+                }
                 r = _kernel.SetMemlockLimit(p, soft * Page, hard * Page);
                 return r;
             }
@@ -274,7 +327,10 @@ public sealed class OpInterpreter
                 ulong pages = (ulong)(op.A & 3) + 1;
                 int key = op.B & 3;
                 Name name = NewName('s');
-                Emit(pn, $"{name} = shmget {(key == 0 ? "private" : key.ToString())} {pages}p create|0666");
+                if (Record)
+                {
+                    Emit(pn, name, new ShmgetCall(key == 0 ? null : Expr.Of((ulong)key), Expr.OfPages(pages), Words(0x1b6, "create")));
+                }
                 r = _kernel.Shm.Shmget(p, key == 0 ? null : (ulong)key, pages * Page, ShmTable.IpcCreat | 0x1b6);
                 if (r.Ok && !HasSegment(r.Value))
                 {
@@ -291,7 +347,10 @@ public sealed class OpInterpreter
                 var (id, sn) = _segments[Index(_segments.Count, op.A)];
                 bool rdonly = (op.C & 1) != 0;
                 Name name = NewName('m');
-                Emit(pn, $"{name} = shmat {sn}{(rdonly ? " 0 rdonly" : "")}");
+                if (Record)
+                {
+                    Emit(pn, name, new ShmatCall(sn.ToExpr(), rdonly ? Expr.Of(0) : null, rdonly ? Words(0, "rdonly") : FlagSet.None));
+                }
                 r = _kernel.Shm.Shmat(p, id, 0, rdonly ? ShmTable.ShmRdonly : 0);
                 if (r.Ok)
                 {
@@ -306,7 +365,10 @@ public sealed class OpInterpreter
                     return Errno.EINVAL;
                 }
                 ulong at = p.Attachments[Index(p.Attachments.Count, op.A)].Va;
-                Emit(pn, $"shmdt {AddressText(p, at)}");
+                if (Record)
+                {
+                    Emit(pn, null, new ShmdtCall(AddressText(p, at).ToExpr()));
+                }
                 r = _kernel.Shm.Shmdt(p, at);
                 return r;
             }
@@ -324,7 +386,10 @@ public sealed class OpInterpreter
                     2 or 3 => (op.C & 8) != 0 ? ShmCommand.ShmUnlock : ShmCommand.ShmLock,
                     _ => ShmCommand.ShmUnlock,
                 };
-                Emit(pn, $"shmctl {sn} {CommandText(cmd)}");
+                if (Record)
+                {
+                    Emit(pn, null, new ShmctlCall(sn.ToExpr(), Word(cmd)));
+                }
                 r = _kernel.Shm.Shmctl(p, id, cmd);
                 return r;
             }
@@ -338,7 +403,10 @@ public sealed class OpInterpreter
                     text = text with { OneByte = true };
                 }
                 Name name = NewName('h');
-                Emit(pn, $"{name} = vslock {text} {(write ? "write" : "read")}");
+                if (Record)
+                {
+                    Emit(pn, name, new VslockCall(text.Address, text.Length, AccessOf(write)));
+                }
                 r = _kernel.Vslock(p, va, len, write);
                 if (r.Ok)
                 {
@@ -353,17 +421,25 @@ public sealed class OpInterpreter
                     return Errno.EINVAL;
                 }
                 var (h, hn) = _handles[Index(_handles.Count, op.A)];
-                Emit(pn, $"vsunlock {hn}");
+                if (Record)
+                {
+                    Emit(pn, null, new VsunlockCall(hn.ToExpr()));
+                }
                 r = _kernel.Vsunlock(h);
                 return r;
             }
-            default:
+            case OpKind.Pagedaemon:
             {
                 ulong n = (ulong)(op.A & 7);
-                Emit(pn, $"pagedaemon {n}");
+                if (Record)
+                {
+                    Emit(pn, null, new PagedaemonCall(Expr.Of(n)));
+                }
                 r = _kernel.PageDaemon(n);
                 return r;
             }
+            default:
+                throw new NotSupportedException($"op kind {op.Kind} has no call");
         }
     }
 
@@ -374,20 +450,14 @@ public sealed class OpInterpreter
         _ => Protection.ReadWrite,
     };
 
-    private static string ProtText(Protection p) => p switch
+    private static ShmctlCommand Word(ShmCommand c) => c switch
     {
-        Protection.None => "none",
-        Protection.Read => "r",
-        _ => "rw",
-    };
-
-    private static string CommandText(ShmCommand c) => c switch
-    {
-        ShmCommand.IpcStat => "IPC_STAT",
-        ShmCommand.IpcRmid => "IPC_RMID",
-        ShmCommand.ShmLock => "SHM_LOCK",
-        ShmCommand.IpcSet => "IPC_SET",
-        _ => "SHM_UNLOCK",
+        ShmCommand.IpcStat => ShmctlCommand.IPC_STAT,
+        ShmCommand.IpcSet => ShmctlCommand.IPC_SET,
+        ShmCommand.IpcRmid => ShmctlCommand.IPC_RMID,
+        ShmCommand.ShmLock => ShmctlCommand.SHM_LOCK,
+        ShmCommand.ShmUnlock => ShmctlCommand.SHM_UNLOCK,
+        _ => throw new NotSupportedException($"shmctl command {c}"),
     };
 
     /// <summary>An address as a line names it: the mapping of <paramref name="p"/> that starts there, or the number.</summary>

@@ -1,6 +1,7 @@
 using UvmSim.Kernel;
 using UvmSim.Physical;
 using UvmSim.Policies;
+using UvmSim.Scenarios.Syntax;
 
 namespace UvmSim.Exploration;
 
@@ -22,8 +23,10 @@ public sealed record Universe(Policy Policy, int Pages = 64, int Procs = 2, bool
     public OpInterpreter Boot(bool record = false) => new(new Kernel.Kernel(Machine, Policy), Procs, record);
 
     /// <summary>The <c>machine</c> line that reproduces this universe in a scenario file.</summary>
-    public string MachineLine =>
-        $"machine pages={Pages} freetarg={Machine.FreeTarget}{(Machine.Diagnostics ? "" : " diagnostics=off")}";
+    public string MachineLine => ScenarioPrinter.Format(new MachineStatement(
+        Pages: (ulong)Pages,
+        FreeTarget: (ulong)Machine.EffectiveFreeTarget,
+        Diagnostics: Machine.Diagnostics ? null : false));
 
     /// <summary>Replays <paramref name="ops"/> on a fresh kernel; a panic is returned, not thrown.</summary>
     public (OpInterpreter Driver, string? Panic) Replay(IEnumerable<Op> ops, bool record = false)

@@ -28,23 +28,28 @@ public static class DispatchChecker
         global using System.Threading.Tasks;
         """;
 
-    /// <summary>Every violation in the C# files under <paramref name="root"/> (bin and obj skipped).</summary>
-    public static List<string> CheckTree(string root)
+    /// <summary>
+    /// Every violation in the C# files under <paramref name="root"/> (bin and obj skipped), and
+    /// how many guarded dispatches were checked.
+    /// </summary>
+    public static (List<string> Found, int Checked) CheckTree(string root)
     {
         var files = Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
             .Order(StringComparer.Ordinal)
             .ToList();
         var trees = files.Select(f => CSharpSyntaxTree.ParseText(File.ReadAllText(f), Parse, path: Path.GetRelativePath(root, f))).ToList();
-        return Check(trees, extraReferences: []);
+        int seen = 0;
+        List<string> found = Check(trees, extraReferences: [], () => seen++);
+        return (found, seen);
     }
 
     /// <summary>Every violation in <paramref name="source"/>, compiled against the UvmSim assembly (for a planted example).</summary>
     public static List<string> CheckSource(string source) =>
         Check([CSharpSyntaxTree.ParseText(source, Parse, path: "planted.cs")],
-            [MetadataReference.CreateFromFile(typeof(UvmSim.Policies.Policy).Assembly.Location)]);
+            [MetadataReference.CreateFromFile(typeof(UvmSim.Policies.Policy).Assembly.Location)], () => { });
 
-    private static List<string> Check(List<SyntaxTree> trees, IEnumerable<MetadataReference> extraReferences)
+    private static List<string> Check(List<SyntaxTree> trees, IEnumerable<MetadataReference> extraReferences, Action guarded)
     {
         var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
             .Split(Path.PathSeparator)
@@ -60,6 +65,16 @@ public static class DispatchChecker
             SemanticModel model = compilation.GetSemanticModel(tree);
             foreach (SyntaxNode node in tree.GetRoot().DescendantNodes())
             {
+                ExpressionSyntax? governing = node switch
+                {
+                    SwitchStatementSyntax s => s.Expression,
+                    SwitchExpressionSyntax s => s.GoverningExpression,
+                    _ => null,
+                };
+                if (governing is not null && Guarded(model, governing) is not null)
+                {
+                    guarded();
+                }
                 string? problem = node switch
                 {
                     SwitchStatementSyntax s when Guarded(model, s.Expression) is { } what && !ThrowsByDefault(s) =>

@@ -9,16 +9,10 @@ public sealed class ExhaustiveDispatchTests
     [Fact]
     public void No_switch_in_src_over_a_switch_value_call_or_op_falls_back_silently()
     {
-        List<string> found = DispatchChecker.CheckTree(Path.Combine(RepoPaths.Root, "src"));
+        var (found, checkedCount) = DispatchChecker.CheckTree(Path.Combine(RepoPaths.Root, "src"));
         Assert.True(found.Count == 0, "silent fallbacks:\n" + string.Join('\n', found));
-    }
-
-    [Fact]
-    public void The_checker_sees_every_scanned_file()
-    {
-        // Guards the test above against passing because it read nothing: the source tree
-        // holds the known dispatchers, and the checker flags them once planted wrong.
-        Assert.True(File.Exists(Path.Combine(RepoPaths.Root, "src", "UvmSim", "Scenarios", "Syntax", "Calls.cs")));
+        // Not vacuous: the factories, the printer and the interpreter dispatch over guarded types.
+        Assert.True(checkedCount >= 5, $"only {checkedCount} guarded dispatches seen: is the semantic model resolving UvmSim's types?");
     }
 
     [Theory]

@@ -58,7 +58,7 @@ public class AdversarialRunTests
     public void Generated_scenarios_with_extreme_arguments_never_throw()
     {
         int ran = 0;
-        Gen.Select(Line.Array[1, 25], Gen.Int[0, 3], Gen.Bool).Sample((lines, preset, diagnostics) =>
+        Gen.Select(Line.Array[1, 25], Gen.Int[0, PresetNames.All.Count - 1], Gen.Bool).Sample((lines, preset, diagnostics) =>
         {
             // Names must be bound before use to parse; bind every name up front.
             string header = $"machine pages=256 swap=4096{(diagnostics ? "" : " diagnostics=off")}\n"

@@ -53,7 +53,7 @@ internal static class ScenarioGen
 
     // "netbsd-8,dual: X | wiring=split: Y | Z" or "X": distinct presets, switch conditions, default last.
     private static Gen<string> Alternatives(Gen<string> value) =>
-        Gen.Select(Gen.Int[0, 15], Gen.Bool, value.Array[5], SwitchCondition.Array[0, 2], (mask, withDefault, values, switches) =>
+        Gen.Select(Gen.Int[0, (1 << PresetNames.All.Count) - 1], Gen.Bool, value.Array[5], SwitchCondition.Array[0, 2], (mask, withDefault, values, switches) =>
         {
             var presets = PresetNames.All.Where((_, i) => (mask & (1 << i)) != 0).ToList();
             var parts = new List<string>();
