@@ -140,11 +140,17 @@ internal static class KernelCommand
         }
         if (EmittedProgram.HostTarget(out error) is not { } target)
         {
-            return terminal.Usage(error!);
+            terminal.ErrorLine("uvmsim: " + error);
+            return ExitCodes.HostUnavailable; // SPEC §17.1: 3, not a usage error
         }
         if (CCompiler.Find(cc, Environment.GetEnvironmentVariable("CC"), out error) is not { } compiler)
         {
-            return terminal.Usage(error!);
+            if (cc is not null)
+            {
+                return terminal.Usage(error!); // a bad --cc is the caller's mistake
+            }
+            terminal.ErrorLine("uvmsim: " + error);
+            return ExitCodes.HostUnavailable;
         }
         string directory;
         try
