@@ -23,6 +23,7 @@ internal static class CliApp
         PoliciesCommand.Create(terminal),
         FuzzCommand.Create(terminal),
         ExploreCommand.Create(terminal),
+        DesignCommand.Create(terminal),
         MergeCommand.Create(terminal),
         ShrinkCommand.Create(terminal),
         EmitCCommand.Create(terminal),

@@ -5,7 +5,7 @@ using UvmSim.Kernel;
 namespace UvmSim.Exploration;
 
 /// <summary>Settings of an exhaustive search (SPEC §13 <c>uvmsim explore</c>); <c>Jobs</c> threads share each level.</summary>
-public sealed record ExploreOptions(Universe Universe, int Depth, bool Transient = false, int MappingPages = 2, int Jobs = 1, ExploreShard? Shard = null);
+public sealed record ExploreOptions(Universe Universe, int Depth, bool Transient = false, int MappingPages = 2, int Jobs = 1, ExploreShard? Shard = null, OpGroups Ops = OpGroups.None);
 
 /// <summary>
 /// One shard of a search cut at <paramref name="SplitDepth"/>: every shard searches the levels
@@ -44,7 +44,7 @@ public sealed record ExploreResult(long States, long Calls, double Seconds, int 
 public static class Explorer
 {
     /// <summary>The alphabet for <paramref name="procs"/> processes.</summary>
-    public static IReadOnlyList<Op> Alphabet(int procs, int mappingPages, bool transient)
+    public static IReadOnlyList<Op> Alphabet(int procs, int mappingPages, bool transient, OpGroups extra = OpGroups.None)
     {
         var ops = new List<Op>();
         int all = mappingPages << 4, one = 1 << 4;
@@ -74,6 +74,7 @@ public static class Explorer
                 ops.Add(new Op(OpKind.Vslock, p, 0, 0, all | 1, Exact: true));
                 ops.Add(new Op(OpKind.Vsunlock, p, 0, 0, 0));
             }
+            ops.AddRange(OpGroupNames.Ops(extra, p, mappingPages));
         }
         return ops;
     }
@@ -122,7 +123,7 @@ public static class Explorer
     {
         var clock = Stopwatch.StartNew();
         Universe u = o.Universe;
-        IReadOnlyList<Op> alphabet = Alphabet(Math.Max(u.Procs, 2), o.MappingPages, o.Transient);
+        IReadOnlyList<Op> alphabet = Alphabet(Math.Max(u.Procs, 2), o.MappingPages, o.Transient, o.Ops);
         int jobs = Math.Clamp(o.Jobs, 1, 64);
         var workers = Enumerable.Range(0, jobs).Select(_ => new Worker()).ToArray();
         var seen = new StateSet();

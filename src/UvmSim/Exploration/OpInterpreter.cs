@@ -105,13 +105,19 @@ public sealed class OpInterpreter
         }
     }
 
-    /// <summary>A range as a scenario line spells it: where it starts, then pages, or one byte.</summary>
-    private readonly record struct RangeText(At Start, ulong Pages, bool OneByte = false)
+    /// <summary>A range as a scenario line spells it: where it starts, then pages, one byte, or 2^64 - 1 bytes.</summary>
+    private readonly record struct RangeText(At Start, ulong Pages, bool OneByte = false, bool Wrap = false)
     {
         public Expr Address => Start.ToExpr();
 
-        public Expr Length => OneByte ? Expr.Of(1) : Expr.OfPages(Pages);
+        public Expr Length => OneByte ? Expr.Of(1) : Wrap ? Expr.Of(ulong.MaxValue) : Expr.OfPages(Pages);
     }
+
+    /// <summary>
+    /// In an exact range op, this bit of C asks for a length of 2^64 - 1 bytes (SPEC §5.1's
+    /// length within a page of 2^64; <see cref="OpGroups.LengthWrap"/>) instead of C &gt;&gt; 4 pages.
+    /// </summary>
+    public const int WrapLength = 8;
 
     private static FlagSet Words(ulong raw, params string[] words) =>
         new(words.Aggregate(raw, (bits, w) => bits | Keywords.FlagValue(w)), [.. words]);
@@ -542,6 +548,10 @@ public sealed class OpInterpreter
                 return (0x1000, Page, new RangeText(new At(null, 0x1000), 1));
             }
             var e = _maps[_mine[a]];
+            if ((op.C & WrapLength) != 0)
+            {
+                return (e.Va + (ulong)b * Page, ulong.MaxValue, new RangeText(new At(e.Name, 0, (ulong)b), 0, Wrap: true));
+            }
             ulong count = (ulong)(op.C >> 4);
             return (e.Va + (ulong)b * Page, count * Page, new RangeText(new At(e.Name, 0, (ulong)b), count));
         }
