@@ -50,6 +50,7 @@ static const char *const uvmsim_files[UVMSIM_NFILES] = { "" };
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/shm.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #if defined(__linux__)
 #include <sys/syscall.h>
@@ -951,6 +952,10 @@ static UVMSIM_UNUSED void uvmsim_make_file(int line, const char *text, int f, ui
 		e = errno;
 	else {
 		files_made[f] = 1;
+		/* Every worker, whatever its uid, may open it read-write (LINUX.md A.8: mincore and
+		   shared write mappings need it; uid= workers are not the coordinator). */
+		if (fchmod(fd, 0666) != 0)
+			e = errno;
 		if (ftruncate(fd, (off_t)size) != 0)
 			e = errno;
 		close(fd);

@@ -226,22 +226,24 @@ public sealed partial class Kernel
         return SysResult.Success();
     }
 
+    /// <summary>
+    /// The range prologue <c>mprotect</c> and <c>madvise</c> share: an unaligned start is EINVAL,
+    /// a zero length succeeds at once, and a rounded end at or below the start is
+    /// <paramref name="wrap"/>. =&gt; false with <paramref name="early"/> the call's answer.
+    /// </summary>
+    private bool AdviceRange(ulong addr, ulong len, Errno wrap, out ulong end, out SysResult early)
+    {
+        end = addr + ((len + PageMask) & ~PageMask);
+        early = (addr & PageMask) != 0 ? Errno.EINVAL : len == 0 ? SysResult.Success() : end <= addr ? wrap : SysResult.Success();
+        return (addr & PageMask) == 0 && len != 0 && end > addr;
+    }
+
     /// <summary><c>mprotect</c> (<c>do_mprotect_pkey</c>): entries before a failure keep their change (E2, A17).</summary>
     private SysResult LinuxMprotect(Process p, ulong addr, ulong len, Protection prot)
     {
-        if ((addr & PageMask) != 0)
+        if (!AdviceRange(addr, len, Errno.ENOMEM, out ulong end, out SysResult early))
         {
-            return Errno.EINVAL;
-        }
-        if (len == 0)
-        {
-            return SysResult.Success();
-        }
-        ulong size = (len + PageMask) & ~PageMask;
-        ulong end = addr + size;
-        if (end <= addr)
-        {
-            return Errno.ENOMEM;
+            return early;
         }
         VmMap map = p.Space.Map;
         if (map.Lookup(addr) is null)
@@ -272,19 +274,9 @@ public sealed partial class Kernel
     /// </summary>
     private SysResult LinuxMinherit(Process p, ulong addr, ulong len, Inheritance inheritance)
     {
-        if ((addr & PageMask) != 0)
+        if (!AdviceRange(addr, len, Errno.EINVAL, out ulong end, out SysResult early))
         {
-            return Errno.EINVAL;
-        }
-        if (len == 0)
-        {
-            return SysResult.Success();
-        }
-        ulong size = (len + PageMask) & ~PageMask;
-        ulong end = addr + size;
-        if (end < addr || size == 0)
-        {
-            return Errno.EINVAL;
+            return early;
         }
         VmMap map = p.Space.Map;
         ulong reached = addr;

@@ -57,7 +57,7 @@ public class KernelCommandTests
             return;
         }
         Assert.Equal(ExitCodes.ExpectationFailed, run.Exit);
-        Assert.Contains("  differs  6: A: mlock b+1p 3p                        => EINVAL  => model EINVAL, kernel ENOMEM\n",
+        Assert.Contains("  differs  6: A: mlock b+1p 3p                        => linux: ENOMEM | EINVAL  => model EINVAL, kernel ENOMEM\n",
             run.Out, StringComparison.Ordinal);
         Assert.Contains("  same     9: A: mlock b+2p 1p                        => ENOMEM  => ENOMEM\n", run.Out, StringComparison.Ordinal);
         Assert.EndsWith($"{KnownDifference}: 3 same, 1 differ, 0 n/a\n", run.Out, StringComparison.Ordinal);
@@ -100,7 +100,7 @@ public class KernelCommandTests
         }
         JsonElement six = lines[2];
         Assert.Equal("A", six.GetProperty("proc").GetString());
-        Assert.Equal("A: mlock b+1p 3p                        => EINVAL", six.GetProperty("text").GetString());
+        Assert.Equal("A: mlock b+1p 3p                        => linux: ENOMEM | EINVAL", six.GetProperty("text").GetString());
         Assert.Equal("EINVAL", six.GetProperty("model").GetString());
         Assert.Equal("ENOMEM", six.GetProperty("kernel").GetString());
         Assert.Equal("differs", six.GetProperty("status").GetString());
