@@ -29,19 +29,34 @@ internal static class CliApp
         EmitCCommand.Create(terminal),
         KernelCommand.Create(terminal),
         BenchHostCommand.Create(terminal),
+        ReportCommand.Create(terminal),
     };
 
-    /// <summary>Parses and invokes; command-line errors are usage errors (exit 2), one line each on stderr.</summary>
+    /// <summary>
+    /// Parses and invokes; command-line errors are usage errors (exit 2), one line each on
+    /// stderr, with "did you mean" for a misspelt command or option. No arguments prints the
+    /// help; <c>[suggest:N] "LINE"</c> prints completions (<see cref="Completion"/>).
+    /// </summary>
     public static int Run(string[] args, Terminal terminal)
     {
-        ParseResult parse = BuildRoot(terminal).Parse(args);
-        if (parse.Errors.Count > 0)
+        Command root = BuildRoot(terminal);
+        if (args.Length == 0)
         {
-            foreach (var error in parse.Errors)
+            args = ["--help"];
+        }
+        if (Completion.IsRequest(args))
+        {
+            return Completion.Run(root, args, terminal);
+        }
+        ParseResult parse = root.Parse(args);
+        var errors = Suggestions.Explain(parse);
+        if (errors.Count > 0)
+        {
+            foreach (string error in errors)
             {
-                terminal.ErrorLine("uvmsim: " + string.Join(' ', error.Message.Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+                terminal.ErrorLine("uvmsim: " + string.Join(' ', error.Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
             }
-            terminal.ErrorLine("Try 'uvmsim --help'.");
+            terminal.ErrorLine($"Try '{HelpCommand(parse)}'.");
             return ExitCodes.UsageError;
         }
         return parse.Invoke(new InvocationConfiguration
@@ -52,7 +67,15 @@ internal static class CliApp
         });
     }
 
-    /// <summary>Runs a command body; an unexpected exception becomes <c>internal error: ...</c> and exit 2.</summary>
+    /// <summary><c>uvmsim COMMAND --help</c> for the command the error is in, else <c>uvmsim --help</c>.</summary>
+    private static string HelpCommand(ParseResult parse) =>
+        parse.CommandResult.Command.Parents.Any() ? $"uvmsim {parse.CommandResult.Command.Name} --help" : "uvmsim --help";
+
+    /// <summary>
+    /// Runs a command body; an unexpected exception becomes one line, <c>uvmsim: internal error:
+    /// ...</c>, and exit 70 (<see cref="ExitCodes.InternalError"/>), so a script tells a bug from
+    /// its own mistake (exit 2).
+    /// </summary>
     public static int Guard(Terminal terminal, Func<int> body)
     {
         try
@@ -63,8 +86,8 @@ internal static class CliApp
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            terminal.ErrorLine($"uvmsim: internal error: {e.GetType().Name}: {e.Message}");
-            return ExitCodes.UsageError;
+            terminal.ErrorLine($"uvmsim: internal error: {e.GetType().Name}: {TextSafety.OneLine(e.Message)}");
+            return ExitCodes.InternalError;
         }
     }
 }

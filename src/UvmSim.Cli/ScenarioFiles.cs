@@ -15,9 +15,30 @@ internal static partial class ScenarioFiles
 {
     private const string ResourcePrefix = "examples/";
 
-    /// <summary>The files named on the command line, in order; unreadable ones carry a message.</summary>
-    public static IReadOnlyList<ScenarioSource> FromPaths(IEnumerable<string> paths) =>
-        paths.Select(Read).ToList();
+    /// <summary>
+    /// The files named on the command line, in order; unreadable ones carry a message. With
+    /// <paramref name="directories"/> (<c>run</c>, <c>matrix</c>, <c>kernel</c>), a directory
+    /// stands for its <c>*.scn</c> files, not its subdirectories, in natural order; without, a
+    /// directory is an error like any other file that is not a regular one.
+    /// </summary>
+    public static IReadOnlyList<ScenarioSource> FromPaths(IEnumerable<string> paths, bool directories = false) =>
+        paths.SelectMany(p => directories && InputFile.KindOf(p) == InputFile.Kind.Directory ? InDirectory(p) : [Read(p)]).ToList();
+
+    private static IEnumerable<ScenarioSource> InDirectory(string directory)
+    {
+        string[] files;
+        try
+        {
+            files = Directory.GetFiles(directory, "*.scn", SearchOption.TopDirectoryOnly);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [new ScenarioSource(directory, null, "cannot list directory: " + e.Message)];
+        }
+        return files.Length == 0
+            ? [new ScenarioSource(directory, null, "is a directory with no .scn files")]
+            : files.Order(NaturalComparer.Instance).Select(Read);
+    }
 
     /// <summary>
     /// A usage message when a "file" is really a mistyped option (System.CommandLine hands unknown
@@ -50,23 +71,14 @@ internal static partial class ScenarioFiles
     {
         if (source.Bytes is null)
         {
-            return (null, $"{source.Name}: error: {source.ReadError}");
+            return (null, $"{TextSafety.OneLine(source.Name)}: error: {source.ReadError}");
         }
         ParseResult result = ScenarioParser.Parse(source.Name, source.Bytes);
-        return result.Success ? (result.Scenario, null) : (null, result.Error.Render());
+        return result.Success ? (result.Scenario, null) : (null, TextSafety.Render(result.Error));
     }
 
-    private static ScenarioSource Read(string path)
-    {
-        try
-        {
-            return new ScenarioSource(path, File.ReadAllBytes(path), null);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            return new ScenarioSource(path, null, "cannot read file: " + e.Message);
-        }
-    }
+    private static ScenarioSource Read(string path) =>
+        InputFile.Read(path, out string? error) is { } bytes ? new ScenarioSource(path, bytes, null) : new ScenarioSource(path, null, error);
 
     /// <summary>Orders names with embedded numbers numerically: <c>s2-x</c> before <c>s10-y</c>.</summary>
     internal sealed partial class NaturalComparer : IComparer<string>

@@ -44,22 +44,29 @@ internal static class SharedOptions
     /// <summary><c>--format text|json</c>.</summary>
     public static readonly Option<string> Format = CreateFormat();
 
+    /// <summary>The JUnit spelling of <c>--format</c>: a CI system shows one test case per scenario and policy.</summary>
+    public const string Junit = "junit";
+
+    /// <summary><c>--format text|json|junit</c>, for <c>run</c>.</summary>
+    public static readonly Option<string> FormatWithJunit = CreateFormat(Junit);
+
     /// <summary>The scenario files of <c>run</c> and <c>matrix</c>.</summary>
     public static readonly Argument<string[]> Files = new("FILE")
     {
-        Description = "Scenario files (.scn).",
+        Description = "Scenario files (.scn); a directory stands for its *.scn files (not its subdirectories).",
         Arity = ArgumentArity.OneOrMore,
     };
 
-    private static Option<string> CreateFormat()
+    private static Option<string> CreateFormat(params string[] more)
     {
+        string[] formats = [Text, Json, .. more];
         var option = new Option<string>("--format")
         {
-            Description = "Output format.",
+            Description = "Output format" + (more.Contains(Junit) ? " (junit: JUnit XML, one test case per scenario and policy)." : "."),
             DefaultValueFactory = _ => Text,
-            HelpName = "text|json",
+            HelpName = string.Join('|', formats),
         };
-        option.AcceptOnlyFromAmong(Text, Json);
+        option.AcceptOnlyFromAmong(formats);
         return option;
     }
 }

@@ -9,6 +9,12 @@ namespace UvmSim.Cli;
 /// </summary>
 internal sealed record Terminal(IAnsiConsole Out, IAnsiConsole Error, bool Rich)
 {
+    /// <summary>
+    /// Whether a progress line may be drawn in place: standard error is a terminal and
+    /// <c>TERM</c> is not <c>dumb</c> (what progress is written on, not standard output).
+    /// </summary>
+    public bool LiveError { get; init; }
+
     /// <summary>The process's console: rich only when standard output is a terminal.</summary>
     public static Terminal ForProcess(IAnsiConsole stdout, TextWriter stderr)
     {
@@ -18,34 +24,41 @@ internal sealed record Terminal(IAnsiConsole Out, IAnsiConsole Error, bool Rich)
             Ansi = Console.IsErrorRedirected ? AnsiSupport.No : AnsiSupport.Detect,
             ColorSystem = Console.IsErrorRedirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
         });
-        return new Terminal(stdout, error, Rich: !Console.IsOutputRedirected);
+        return new Terminal(stdout, error, Rich: !Console.IsOutputRedirected)
+        {
+            LiveError = !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("TERM") != "dumb",
+        };
     }
 
-    /// <summary>Writes one line to standard output exactly as given (no markup, no wrapping).</summary>
+    /// <summary>
+    /// Writes one line to standard output as given (no markup, no wrapping), with controls and
+    /// bidi overrides shown escaped (<see cref="TextSafety.Lines"/>): scenario text never acts on
+    /// the terminal.
+    /// </summary>
     public void Line(string text = "")
     {
         TextWriter w = Out.Profile.Out.Writer;
-        w.Write(text);
+        w.Write(TextSafety.Lines(text));
         w.Write('\n');
         w.Flush();
     }
 
-    /// <summary>Writes text (possibly several lines) to standard error exactly as given, then a newline.</summary>
+    /// <summary>Writes text (possibly several lines) to standard error as given, escaped as <see cref="Line"/> is, then a newline.</summary>
     public void ErrorLine(string text)
     {
         TextWriter w = Error.Profile.Out.Writer;
-        w.Write(text);
+        w.Write(TextSafety.Lines(text));
         w.Write('\n');
         w.Flush();
     }
 
     /// <summary>
-    /// A live progress line on a terminal (rewritten in place); null clears it. Nothing is
-    /// written when output is redirected.
+    /// A live progress line on standard error (rewritten in place); null clears it. Nothing is
+    /// written unless <see cref="LiveError"/>; <see cref="Progress"/> decides what to draw when.
     /// </summary>
     public void Progress(string? text)
     {
-        if (!Rich)
+        if (!LiveError)
         {
             return;
         }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using UvmSim.Cli.Rendering;
 using UvmSim.Exploration;
 using UvmSim.Exploration.Design;
+using UvmSim.Exploration.Sharding;
 using UvmSim.Policies;
 
 namespace UvmSim.Cli.Commands;
@@ -42,6 +43,8 @@ internal static class DesignCommand
 
     private static readonly Option<long> FuzzSteps = new("--fuzz-steps") { Description = "Seeded fuzz calls for each combination the search finds clean (default 0).", DefaultValueFactory = _ => 0, HelpName = "N" };
     private static readonly Option<int> Seed = new("--seed") { Description = "The fuzzer's seed (default 1).", DefaultValueFactory = _ => 1, HelpName = "S" };
+    private static readonly Option<int?> Procs = RangedOption.Int("--procs", "Processes at the start", 1, 2, 1, "K");
+    private static readonly Option<int?> Frames = RangedOption.Int("--frames", "Frames in the simulated machine", 8, 4096, 32);
     private static readonly Option<int> Jobs = new("--jobs") { Description = "Combinations searched at once (default 1); the result is the same for any number.", DefaultValueFactory = _ => 1, HelpName = "J" };
 
     /// <summary>Seconds between plain progress lines when standard error is not a terminal.</summary>
@@ -52,8 +55,8 @@ internal static class DesignCommand
     {
         var command = new Command("design", "Search every combination of switches: which are safe, which switch values are necessary, and why.")
         {
-            Base, Vary, Depth, ExplorerOptions.Procs, Pages, ExplorerOptions.Frames, Transient, Ops, FuzzSteps, Seed, Jobs,
-            ExplorerOptions.Out, SharedOptions.NoDiagnostics, SharedOptions.Format,
+            Base, Vary, Depth, Procs, Pages, Frames, Transient, Ops, FuzzSteps, Seed, Jobs,
+            ExplorerOptions.Out, SharedOptions.NoDiagnostics, SharedOptions.Format, ExplorerOptions.Shard,
         };
         command.SetAction(parse => CliApp.Guard(terminal, () =>
         {
@@ -62,24 +65,49 @@ internal static class DesignCommand
             {
                 return terminal.Usage(error!);
             }
+            ShardSpec? shard = ExplorerOptions.ParseShard(parse, out error);
+            if (error is not null)
+            {
+                return terminal.Usage(error);
+            }
             bool json = parse.GetValue(SharedOptions.Format) == SharedOptions.Json;
+            string outDir = parse.GetValue(ExplorerOptions.Out)!;
             var (report, clear) = Progress(terminal);
+            if (shard is { } sh)
+            {
+                var clock = Stopwatch.StartNew();
+                var part = DesignSearch.RunShard(o, sh, parse.GetValue(Jobs), report);
+                clear();
+                string file = DesignShards.Write(outDir, sh, o, part, clock.Elapsed.TotalSeconds);
+                MergeCommand.PrintShard(terminal, json, "design", sh, file, 0, clock.Elapsed.TotalSeconds,
+                    part.Sum(r => r.Row.States), null);
+                return ExitCodes.Ok;
+            }
             DesignResult result = DesignSearch.Run(o, parse.GetValue(Jobs), report);
             clear();
-            string outDir = parse.GetValue(ExplorerOptions.Out)!;
-            var paths = WriteReproducers(result, outDir);
-            DesignAnalysis analysis = DesignAnalysis.Of(o.Base, o.Vary, o.Depth, [.. result.Combinations.Select(c => c.Row)]);
-            if (json)
-            {
-                terminal.Line(JsonText(result, paths, analysis, parse.GetValue(Jobs)));
-            }
-            else
-            {
-                PrintText(terminal, result, paths, analysis);
-            }
-            return ExitCodes.Ok;
+            return Report(terminal, json, result, outDir, parse.GetValue(Jobs));
         }));
         return command;
+    }
+
+    /// <summary>
+    /// Writes the reproducers into <paramref name="outDir"/> and prints the table and its
+    /// analysis: what a design run prints, and what <c>uvmsim merge</c> prints for its shards.
+    /// </summary>
+    public static int Report(Terminal terminal, bool json, DesignResult result, string outDir, int jobs)
+    {
+        DesignOptions o = result.Options;
+        var paths = WriteReproducers(result, outDir);
+        DesignAnalysis analysis = DesignAnalysis.Of(o.Base, o.Vary, o.Depth, [.. result.Combinations.Select(c => c.Row)]);
+        if (json)
+        {
+            terminal.Line(JsonText(result, paths, analysis, jobs));
+        }
+        else
+        {
+            PrintText(terminal, result, paths, analysis);
+        }
+        return ExitCodes.Ok;
     }
 
     private static DesignOptions? Resolve(ParseResult parse, out string? error)
@@ -100,7 +128,7 @@ internal static class DesignCommand
             return null;
         }
         int? depth = parse.GetValue(Depth);
-        int procs = parse.GetValue(ExplorerOptions.Procs) ?? 1, pages = parse.GetValue(Pages) ?? 2, frames = parse.GetValue(ExplorerOptions.Frames) ?? 32;
+        int procs = parse.GetValue(Procs) ?? 1, pages = parse.GetValue(Pages) ?? 2, frames = parse.GetValue(Frames) ?? 32;
         int jobs = parse.GetValue(Jobs);
         long fuzz = parse.GetValue(FuzzSteps);
         if (depth is null or < 1 or > 12 || procs is < 1 or > 2 || pages is < 1 or > 4 || frames is < 8 or > 4096 || jobs is < 1 or > 64 || fuzz < 0)

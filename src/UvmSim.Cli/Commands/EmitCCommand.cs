@@ -1,5 +1,6 @@
 using UvmSim.Emit;
 using System.CommandLine;
+using UvmSim.Cli.Rendering;
 
 namespace UvmSim.Cli.Commands;
 
@@ -33,17 +34,19 @@ internal static class EmitCCommand
             File,
             Target,
             Output,
+            SharedOptions.Format,
         };
         command.SetAction(parse => CliApp.Guard(terminal, () => Execute(
             terminal,
             parse.GetValue(File)!,
             parse.GetValue(Target)!,
-            parse.GetValue(Output))));
+            parse.GetValue(Output),
+            parse.GetValue(SharedOptions.Format) == SharedOptions.Json)));
         return command;
     }
 
     /// <summary>Parses the file and writes the C; returns the exit status.</summary>
-    public static int Execute(Terminal terminal, string file, string targetName, string? output)
+    public static int Execute(Terminal terminal, string file, string targetName, string? output, bool json = false)
     {
         if (ScenarioFiles.UnknownOption([file]) is { } unknown)
         {
@@ -57,22 +60,47 @@ internal static class EmitCCommand
             return ExitCodes.UsageError;
         }
         string c = CEmitter.Emit(scenario, target);
+        if (json)
+        {
+            if (output is not null && WriteOutput(terminal, output, c) is { } failed)
+            {
+                return failed;
+            }
+            terminal.Line(Json.Write(w =>
+            {
+                w.WriteStartObject();
+                w.WriteNumber("version", 1);
+                w.WriteString("file", file);
+                w.WriteString("target", targetName);
+                w.StringOrNull("output", output);
+                w.StringOrNull("program", output is null ? c : null);
+                w.WriteEndObject();
+            }));
+            return ExitCodes.Ok;
+        }
         if (output is null)
         {
+            // The C is printed as it is: scenario text in it is already escaped (CEmitter.Literal).
             TextWriter w = terminal.Out.Profile.Out.Writer;
             w.Write(c);
             w.Flush();
             return ExitCodes.Ok;
         }
+        return WriteOutput(terminal, output, c) ?? ExitCodes.Ok;
+    }
+
+    /// <summary>Writes the program whole or not at all; null, or the usage status after saying why.</summary>
+    private static int? WriteOutput(Terminal terminal, string output, string c)
+    {
         try
         {
-            System.IO.File.WriteAllText(output, c);
+            AtomicFile.Write(output, c, overwrite: true);
+            return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            return terminal.Usage($"cannot write {output}: {e.Message}");
+            return terminal.Usage($"-o {TextSafety.OneLine(output)}: cannot write: {e.Message}");
         }
-        return ExitCodes.Ok;
     }
 
     private static Option<string> CreateTarget()

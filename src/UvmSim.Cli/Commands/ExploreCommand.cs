@@ -8,10 +8,12 @@ namespace UvmSim.Cli.Commands;
 /// <summary><c>uvmsim explore</c>: exhaustive breadth-first search up to a depth (SPEC §13).</summary>
 internal static class ExploreCommand
 {
-    private static readonly Option<int?> Depth = new("--depth") { Description = "Longest call sequence to search (required).", HelpName = "D" };
-    private static readonly Option<int?> Pages = new("--pages") { Description = "Pages of each mapping and segment in the universe (1-4, default 2).", HelpName = "N" };
+    private static readonly Option<int?> Depth = RangedOption.Int("--depth", "Longest call sequence to search, required", 1, 12, null, "D");
+    private static readonly Option<int?> Pages = RangedOption.Int("--pages", "Pages of each mapping and segment in the universe", 1, 4, 2);
+    private static readonly Option<int?> Procs = RangedOption.Int("--procs", "Processes at the start", 1, 2, 1, "K");
+    private static readonly Option<int?> Frames = RangedOption.Int("--frames", "Frames in the simulated machine", 8, 4096, 32);
     private static readonly Option<bool> Transient = new("--transient") { Description = "Add vslock/vsunlock to the alphabet." };
-    private static readonly Option<int> Jobs = new("--jobs") { Description = "Threads sharing each level (default 1); the result is the same for any number.", DefaultValueFactory = _ => 1, HelpName = "J" };
+    private static readonly Option<string> Jobs = RangedOption.Jobs("Threads sharing each level; the result is the same for any number");
     private static readonly Option<int?> SplitDepth = new("--split-depth") { Description = "With --shard: the depth whose states are shared out among the shards (0 to D; default half the depth, at most 4).", HelpName = "S" };
 
     /// <summary>The command.</summary>
@@ -19,8 +21,8 @@ internal static class ExploreCommand
     {
         var command = new Command("explore", "Search every call sequence up to --depth over a small universe.")
         {
-            ExplorerOptions.Policy, Depth, ExplorerOptions.Procs, Pages, ExplorerOptions.Frames, Transient, Jobs,
-            ExplorerOptions.Out, SharedOptions.Set, SharedOptions.NoDiagnostics, SharedOptions.Format, ExplorerOptions.Shard, SplitDepth,
+            ExplorerOptions.Policy, Depth, Procs, Pages, Frames, Transient, Jobs,
+            ExplorerOptions.Out, SharedOptions.Set, SharedOptions.NoDiagnostics, SharedOptions.Format, ExplorerOptions.Shard, SplitDepth, ProgressReport.Option,
         };
         command.SetAction(parse => CliApp.Guard(terminal, () =>
         {
@@ -29,43 +31,71 @@ internal static class ExploreCommand
             {
                 return terminal.Usage(error!);
             }
-            int? depth = parse.GetValue(Depth);
-            int procs = parse.GetValue(ExplorerOptions.Procs) ?? 1, pages = parse.GetValue(Pages) ?? 2, frames = parse.GetValue(ExplorerOptions.Frames) ?? 32;
-            int jobs = parse.GetValue(Jobs);
-            if (depth is null or < 1 or > 12 || procs is < 1 or > 2 || pages is < 1 or > 4 || frames is < 8 or > 4096 || jobs is < 1 or > 64)
+            if (parse.GetValue(Depth) is not { } depth)
             {
-                return terminal.Usage("explore needs --depth D (1-12); --procs takes 1 or 2, --pages 1-4, --frames 8-4096, --jobs 1-64");
+                return terminal.Usage("explore needs --depth D (1-12)");
+            }
+            int procs = parse.GetValue(Procs) ?? 1, pages = parse.GetValue(Pages) ?? 2, frames = parse.GetValue(Frames) ?? 32;
+            int jobs = RangedOption.JobCount(parse.GetValue(Jobs))!.Value;
+            string outDir = parse.GetValue(ExplorerOptions.Out)!;
+            if (FindingReport.CheckOut(outDir) is { } unwritable)
+            {
+                return terminal.Usage(unwritable);
             }
             ShardSpec? shard = ExplorerOptions.ParseShard(parse, out error);
             if (error is not null)
             {
                 return terminal.Usage(error);
             }
-            int split = parse.GetValue(SplitDepth) ?? ShardRuns.DefaultSplitDepth(depth.Value);
-            if (split < 0 || split > depth.Value)
+            int split = parse.GetValue(SplitDepth) ?? ShardRuns.DefaultSplitDepth(depth);
+            if (split < 0 || split > depth)
             {
-                return terminal.Usage($"--split-depth takes 0 to the depth ({depth.Value}), not {split}");
+                return terminal.Usage($"--split-depth takes 0 to the depth ({depth}), not {split}");
             }
             var universe = new Universe(policy, frames, procs, parse.GetValue(SharedOptions.NoDiagnostics) ? false : null);
             bool json = parse.GetValue(SharedOptions.Format) == SharedOptions.Json;
             if (shard is { } s)
             {
-                var options = new ExploreOptions(universe, depth.Value, parse.GetValue(Transient), pages, jobs, new ExploreShard(s.Index, s.Count, split));
+                var options = new ExploreOptions(universe, depth, parse.GetValue(Transient), pages, jobs, new ExploreShard(s.Index, s.Count, split));
                 ExploreResult part = Explorer.Run(options);
-                string file = ShardRuns.Write(parse.GetValue(ExplorerOptions.Out)!, s, options, part);
+                string file = ShardRuns.Write(outDir, s, options, part);
                 return MergeCommand.PrintShard(terminal, json, "explore", s, file, part.Calls, part.Seconds, part.States, part.Finding);
             }
-            Action<int, long>? progress = terminal.Rich && !json ? (d, s) => terminal.Progress($"depth {d}: {s:N0} states") : null;
-            ExploreResult r = Explorer.Run(new ExploreOptions(universe, depth.Value, parse.GetValue(Transient), pages, jobs), progress);
-            terminal.Progress(null);
+            var progress = ProgressReport.For(terminal, parse.GetValue(ProgressReport.Option), json);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            (int Depth, long States) reached = (0, 1);
+            using var interruption = Interruption.Listen();
+            ExploreResult r;
+            try
+            {
+                r = Explorer.Run(new ExploreOptions(universe, depth, parse.GetValue(Transient), pages, jobs),
+                    (d, s) =>
+                    {
+                        reached = (d, s);
+                        progress.Report(() => $"explore {policy.Label}: depth {d} of {depth} done, {s:N0} states");
+                    },
+                    interruption.Token);
+            }
+            catch (OperationCanceledException) when (interruption.Requested)
+            {
+                // The explorer stops mid-level: what is known is the last level it finished.
+                progress.Done();
+                if (!json)
+                {
+                    terminal.Line($"interrupted during depth {reached.Depth + 1}: no violation up to depth {reached.Depth}");
+                }
+                FindingReport.Print(terminal, json, policy, 0, clock.Elapsed.TotalSeconds, reached.States, null, null, null, interrupted: true);
+                return interruption.ExitCode;
+            }
+            progress.Done();
             var repro = r.Finding is { } f
-                ? FindingReport.Write(f, universe, policy, parse.GetValue(ExplorerOptions.Out)!, $"found by uvmsim explore --policy {policy.Label} --depth {depth}: a shortest counterexample ({f.Ops.Count} calls)", $"depth{f.Ops.Count}")
-                : ((string, int)?)null;
+                ? FindingReport.Write(f, universe, policy, outDir, $"uvmsim explore --policy {policy.Preset} --depth {depth} --procs {procs} --pages {pages} --frames {frames}: a shortest counterexample ({f.Ops.Count} calls)", $"depth{f.Ops.Count}")
+                : null;
             if (r.Finding is null && !json)
             {
                 terminal.Line($"no violation up to depth {depth}");
             }
-            return FindingReport.Print(terminal, json, policy, r.Calls, r.Seconds, r.States, r.Finding, repro);
+            return FindingReport.Print(terminal, json, policy, r.Calls, r.Seconds, r.States, null, r.Finding, repro, interrupted: false, r.StatesPerDepth);
         }));
         return command;
     }

@@ -14,12 +14,6 @@ internal static class ExplorerOptions
         HelpName = "P",
     };
 
-    /// <summary><c>--procs K</c>.</summary>
-    public static readonly Option<int?> Procs = new("--procs") { Description = "Processes at the start (1-8).", HelpName = "K" };
-
-    /// <summary><c>--frames N</c>: frames in the simulated machine (an extension; small keeps audits cheap).</summary>
-    public static readonly Option<int?> Frames = new("--frames") { Description = "Frames in the simulated machine.", HelpName = "N" };
-
     /// <summary><c>--out DIR</c>.</summary>
     public static readonly Option<string> Out = new("--out")
     {

@@ -8,11 +8,13 @@ namespace UvmSim.Cli.Commands;
 /// <summary><c>uvmsim fuzz</c>: seeded random call sequences, audited after every call (SPEC §13).</summary>
 internal static class FuzzCommand
 {
-    private static readonly Option<double?> Seconds = new("--seconds") { Description = "Stop after this many seconds (default 10 unless --steps).", HelpName = "N" };
-    private static readonly Option<long?> Steps = new("--steps") { Description = "Stop after this many calls in all.", HelpName = "N" };
-    private static readonly Option<int> Seed = new("--seed") { Description = "Seed of the first job (default 1).", DefaultValueFactory = _ => 1, HelpName = "S" };
+    private static readonly Option<double?> Seconds = new("--seconds") { Description = "Stop after this many seconds, > 0 (default 10 unless --steps).", HelpName = "N" };
+    private static readonly Option<long?> Steps = new("--steps") { Description = "Stop after this many calls in all, > 0.", HelpName = "N" };
+    private static readonly Option<int> Seed = new("--seed") { Description = "Seed of the first job (default 1); job j uses seed + j.", DefaultValueFactory = _ => 1, HelpName = "S" };
     private static readonly Option<string> StopOn = CreateStopOn();
-    private static readonly Option<int> Jobs = new("--jobs") { Description = "Independent seeds run in parallel (default 1).", DefaultValueFactory = _ => 1, HelpName = "J" };
+    private static readonly Option<string> Jobs = RangedOption.Jobs("Independent seeds run in parallel");
+    private static readonly Option<int?> Procs = RangedOption.Int("--procs", "Processes at the start", 1, 8, 2, "K");
+    private static readonly Option<int?> Frames = RangedOption.Int("--frames", "Frames in the simulated machine", 8, 1 << 20, 64);
 
     private static Option<string> CreateStopOn()
     {
@@ -31,8 +33,8 @@ internal static class FuzzCommand
     {
         var command = new Command("fuzz", "Run seeded random call sequences until a panic or an audit violation.")
         {
-            ExplorerOptions.Policy, Seconds, Steps, Seed, Jobs, ExplorerOptions.Procs, ExplorerOptions.Frames,
-            StopOn, ExplorerOptions.Out, SharedOptions.Set, SharedOptions.NoDiagnostics, SharedOptions.Format, ExplorerOptions.Shard,
+            ExplorerOptions.Policy, Seconds, Steps, Seed, Jobs, Procs, Frames,
+            StopOn, ExplorerOptions.Out, SharedOptions.Set, SharedOptions.NoDiagnostics, SharedOptions.Format, ExplorerOptions.Shard, ProgressReport.Option,
         };
         command.SetAction(parse => CliApp.Guard(terminal, () =>
         {
@@ -43,10 +45,15 @@ internal static class FuzzCommand
             }
             double? seconds = parse.GetValue(Seconds);
             long? steps = parse.GetValue(Steps);
-            int jobs = parse.GetValue(Jobs), procs = parse.GetValue(ExplorerOptions.Procs) ?? 2, pages = parse.GetValue(ExplorerOptions.Frames) ?? 64;
-            if (seconds is <= 0 || steps is <= 0 || jobs is < 1 or > 64 || procs is < 1 or > 8 || pages is < 8 or > 1 << 20)
+            if (seconds is <= 0 || steps is <= 0)
             {
-                return terminal.Usage("expected --seconds > 0, --steps > 0, --jobs 1-64, --procs 1-8, --frames 8-1048576");
+                return terminal.Usage(seconds is <= 0 ? $"--seconds must be > 0, not {seconds}" : $"--steps must be > 0, not {steps}");
+            }
+            int jobs = RangedOption.JobCount(parse.GetValue(Jobs))!.Value, procs = parse.GetValue(Procs) ?? 2, pages = parse.GetValue(Frames) ?? 64;
+            string outDir = parse.GetValue(ExplorerOptions.Out)!;
+            if (FindingReport.CheckOut(outDir) is { } unwritable)
+            {
+                return terminal.Usage(unwritable);
             }
             if (seconds is null && steps is null)
             {
@@ -68,20 +75,23 @@ internal static class FuzzCommand
                 var options = new FuzzOptions(universe, steps, null, parse.GetValue(Seed), 1, PanicsOnly: parse.GetValue(StopOn) == "panic",
                     Shard: new FuzzShard(s.Index, s.Count));
                 FuzzResult part = Fuzzer.Run(options);
-                string file = ShardRuns.Write(parse.GetValue(ExplorerOptions.Out)!, s, options, part);
+                string file = ShardRuns.Write(outDir, s, options, part);
                 return MergeCommand.PrintShard(terminal, json, "fuzz", s, file, part.Calls, part.Seconds, part.States, part.Finding);
             }
+            int seed = parse.GetValue(Seed);
+            var progress = ProgressReport.For(terminal, parse.GetValue(ProgressReport.Option), json);
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            Action<long, long>? progress = terminal.Rich && !json
-                ? (calls, states) => terminal.Progress($"{(jobs > 1 ? "job 1 of " + jobs + ": " : "")}{calls:N0} calls, {calls / Math.Max(clock.Elapsed.TotalSeconds, 1e-9):N0} calls/s, {states:N0} distinct states")
-                : null;
-            FuzzResult r = Fuzzer.Run(new FuzzOptions(universe, steps, seconds, parse.GetValue(Seed), jobs,
-                PanicsOnly: parse.GetValue(StopOn) == "panic"), progress);
-            terminal.Progress(null);
+            using var interruption = Interruption.Listen();
+            FuzzResult r = Fuzzer.Run(new FuzzOptions(universe, steps, seconds, seed, jobs,
+                PanicsOnly: parse.GetValue(StopOn) == "panic"),
+                (calls, states) => progress.Report(() => $"fuzz {policy.Label}, seed {seed}{(jobs > 1 ? $" (job 1 of {jobs})" : "")}: {calls:N0} calls, {calls / Math.Max(clock.Elapsed.TotalSeconds, 1e-9):N0} calls/s, {states:N0} distinct states"),
+                interruption.Token);
+            progress.Done();
             var repro = r.Finding is { } f
-                ? FindingReport.Write(f, universe, policy, parse.GetValue(ExplorerOptions.Out)!, $"found by uvmsim fuzz --policy {policy.Label} --seed {r.Seed}", $"seed{r.Seed}")
-                : ((string, int)?)null;
-            return FindingReport.Print(terminal, json, policy, r.Calls, r.Seconds, r.States, r.Finding, repro);
+                ? FindingReport.Write(f, universe, policy, outDir, $"uvmsim fuzz --policy {policy.Preset} --seed {r.Seed} --procs {procs} --frames {pages}", $"seed{r.Seed}")
+                : null;
+            int status = FindingReport.Print(terminal, json, policy, r.Calls, r.Seconds, r.States, r.Seed ?? seed, r.Finding, repro, interruption.Requested);
+            return interruption.Requested && r.Finding is null ? interruption.ExitCode : status;
         }));
         return command;
     }

@@ -48,13 +48,6 @@ internal static class KernelCommand
         Description = "Print what the model is configured from on this host (release, page size, capabilities, limits, SysV tunables, hazards) and exit.",
     };
 
-    /// <summary>The scenario files; none is allowed with <c>--info</c>.</summary>
-    public static readonly Argument<string[]> Files = new("FILE")
-    {
-        Description = "Scenario files (.scn).",
-        Arity = ArgumentArity.ZeroOrMore,
-    };
-
     /// <summary>The uid and gid <c>--as nobody</c> runs every process as.</summary>
     public const uint Nobody = 65534;
 
@@ -81,6 +74,22 @@ internal static class KernelCommand
         HelpName = "DIR",
     };
 
+    /// <summary><c>--clean</c>: remove what earlier runs killed by SIGKILL left behind (docs/emit-c.md).</summary>
+    public static readonly Option<bool> Clean = new("--clean")
+    {
+        Description = "Remove what earlier kernel runs left behind when killed (processes, SysV segments, build directories), then exit.",
+    };
+
+    /// <summary><c>--timeout SECONDS</c>: how long one program may run before it is stopped and its leftovers removed.</summary>
+    public static readonly Option<int?> RunTimeout = RangedOption.Int("--timeout", "Seconds one emitted program may run before it is stopped (SIGTERM, then SIGKILL) and what it made is removed", 1, 3600, 300, "SECONDS");
+
+    /// <summary>The scenario files; none with <c>--clean</c> or <c>--info</c>.</summary>
+    public static readonly Argument<string[]> Files = new("FILE")
+    {
+        Description = SharedOptions.Files.Description,
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
     /// <summary>The command, writing to <paramref name="terminal"/>.</summary>
     public static Command Create(Terminal terminal)
     {
@@ -95,9 +104,12 @@ internal static class KernelCommand
             Strict,
             As,
             Info,
+            RunTimeout,
+            Clean,
         };
-        command.SetAction(parse => CliApp.Guard(terminal, () => parse.GetValue(Info)
-            ? PrintInfo(terminal, parse.GetValue(SharedOptions.Format) == SharedOptions.Json)
+        command.SetAction(parse => CliApp.Guard(terminal, () =>
+            parse.GetValue(Clean) ? CleanUp(terminal)
+            : parse.GetValue(Info) ? PrintInfo(terminal, parse.GetValue(SharedOptions.Format) == SharedOptions.Json)
             : Execute(
                 terminal,
                 parse.GetValue(Files) ?? [],
@@ -107,13 +119,22 @@ internal static class KernelCommand
                 parse.GetValue(Keep),
                 parse.GetValue(SharedOptions.Format) == SharedOptions.Json,
                 parse.GetValue(Strict),
-                parse.GetValue(As) ?? "declared")));
+                parse.GetValue(As) ?? "declared",
+                TimeSpan.FromSeconds(parse.GetValue(RunTimeout) ?? 300))));
         return command;
+    }
+
+    /// <summary><c>--clean</c>: sweeps every abandoned build directory in the temporary directory.</summary>
+    private static int CleanUp(Terminal terminal)
+    {
+        Leftovers.Removed removed = Leftovers.CleanAll(Path.GetTempPath());
+        terminal.Line($"removed {removed}");
+        return ExitCodes.Ok;
     }
 
     /// <summary>Checks the arguments, then compares each file; returns the exit status.</summary>
     public static int Execute(Terminal terminal, IReadOnlyList<string> files, string[]? policyNames, string[]? sets,
-        string? cc, string? keep, bool json, bool strict = false, string users = "declared")
+        string? cc, string? keep, bool json, bool strict = false, string users = "declared", TimeSpan? timeout = null)
     {
         if (ScenarioFiles.UnknownOption(files) is { } unknown)
         {
@@ -121,7 +142,7 @@ internal static class KernelCommand
         }
         if (files.Count == 0)
         {
-            return terminal.Usage("kernel needs at least one FILE (or --info)");
+            return terminal.Usage("kernel needs FILE... (scenario files or directories), or --clean or --info");
         }
         if (users is not ("declared" or "nobody" or "both"))
         {
@@ -155,7 +176,11 @@ internal static class KernelCommand
         string directory;
         try
         {
-            directory = keep is null ? Directory.CreateTempSubdirectory("uvmsim-kernel-").FullName : Directory.CreateDirectory(keep).FullName;
+            directory = keep is null ? Directory.CreateTempSubdirectory(Leftovers.BuildPrefix).FullName : Directory.CreateDirectory(keep).FullName;
+            if (keep is null)
+            {
+                Leftovers.Own(directory);  // so --clean leaves it alone while this runs
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
@@ -170,17 +195,27 @@ internal static class KernelCommand
             terminal.ErrorLine("uvmsim: warning: --as declared needs root to run uid= processes; they run as this user");
         }
         MachineConfig? host = target == CTarget.Linux ? HostConfig.Read([0, Nobody]).Machine : null;
+        using var interruption = Interruption.Listen();
         try
         {
-            var run = new Comparer(terminal, policies[0], target, compiler, directory, json, strict, host);
-            foreach (ScenarioSource source in ScenarioFiles.FromPaths(files))
+            var run = new Comparer(terminal, policies[0], target, compiler, directory, json, strict, host) { Cancel = interruption.Token, Timeout = timeout };
+            foreach (ScenarioSource source in ScenarioFiles.FromPaths(files, directories: true))
             {
+                if (interruption.Requested)
+                {
+                    break;
+                }
                 foreach (string who in users == "both" ? ["declared", "nobody"] : new[] { users })
                 {
+                    if (interruption.Requested)
+                    {
+                        break;
+                    }
                     run.Compare(source, who);
                 }
             }
-            return run.Finish();
+            int status = run.Finish();
+            return interruption.Requested ? interruption.ExitCode : status;
         }
         finally
         {
@@ -311,6 +346,12 @@ internal static class KernelCommand
         private readonly HashSet<string> _names = [];
         private int _status = ExitCodes.Ok;
 
+        /// <summary>Fires on Ctrl-C or SIGTERM: the running program is stopped and cleaned up.</summary>
+        public CancellationToken Cancel { get; init; }
+
+        /// <summary>How long one program may run (null: <see cref="EmittedProgram"/>'s default).</summary>
+        public TimeSpan? Timeout { get; init; }
+
         /// <summary>Parses, runs the model and the kernel, and compares one file; errors go to stderr.</summary>
         public void Compare(ScenarioSource source, string users)
         {
@@ -322,7 +363,7 @@ internal static class KernelCommand
             }
             Scenario scenario = users == "nobody" ? AsNobody(parsed) : parsed;
             terminal.Progress($"{source.Name}: building and running on the kernel");
-            IReadOnlyDictionary<int, string>? kernel = EmittedProgram.Run(scenario, target, compiler, directory, UniqueName(source), out string? error);
+            IReadOnlyDictionary<int, string>? kernel = EmittedProgram.Run(scenario, target, compiler, directory, UniqueName(source), out string? error, Timeout, Cancel);
             terminal.Progress(null);
             if (kernel is null)
             {

@@ -20,7 +20,7 @@ internal static class MatrixCommand
         };
         command.SetAction(parse => CliApp.Guard(terminal, () => Execute(
             terminal,
-            ScenarioFiles.FromPaths(parse.GetValue(SharedOptions.Files) ?? []),
+            ScenarioFiles.FromPaths(parse.GetValue(SharedOptions.Files) ?? [], directories: true),
             parse.GetValue(SharedOptions.Policy),
             parse.GetValue(SharedOptions.Set),
             parse.GetValue(SharedOptions.NoDiagnostics),

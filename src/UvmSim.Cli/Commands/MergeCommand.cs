@@ -28,7 +28,26 @@ internal static class MergeCommand
         command.SetAction(parse => CliApp.Guard(terminal, () =>
         {
             string dir = parse.GetValue(Dir)!;
-            MergedSearch? merged = ShardMerge.Merge(dir, out string? error);
+            bool json = parse.GetValue(SharedOptions.Format) == SharedOptions.Json;
+            if (ShardMerge.ReadAll(dir, out string? error) is not { } files)
+            {
+                terminal.ErrorLine("uvmsim merge: " + error);
+                return ExitCodes.UsageError;
+            }
+            if (files[0].Command == "design")
+            {
+                if (DesignShards.Merge(dir, files, out error) is not { } design)
+                {
+                    terminal.ErrorLine("uvmsim merge: " + error);
+                    return ExitCodes.UsageError;
+                }
+                if (!json)
+                {
+                    terminal.Line($"merged {files.Count} design shard{(files.Count == 1 ? "" : "s")} from {dir}");
+                }
+                return DesignCommand.Report(terminal, json, design, dir, files.Count);
+            }
+            MergedSearch? merged = ShardMerge.Merge(dir, out error);
             if (merged is null)
             {
                 terminal.ErrorLine("uvmsim merge: " + error);
@@ -42,11 +61,10 @@ internal static class MergeCommand
                 return ExitCodes.UsageError;
             }
             var universe = new Universe(policy, Int(s["frames"]), Int(s["procs"]), s["diagnostics"] == "false" ? false : null);
-            bool json = parse.GetValue(SharedOptions.Format) == SharedOptions.Json;
-            (string, int)? repro = merged.Finding is { } f
+            FindingReport.Reproduction? repro = merged.Finding is { } f
                 ? merged.Command == "explore"
-                    ? FindingReport.Write(f, universe, policy, dir, $"found by uvmsim explore --policy {policy.Label} --depth {s["depth"]}: a shortest counterexample ({f.Ops.Count} calls)", $"depth{f.Ops.Count}")
-                    : FindingReport.Write(f, universe, policy, dir, $"found by uvmsim fuzz --policy {policy.Label} --seed {merged.Seed}", $"seed{merged.Seed}")
+                    ? FindingReport.Write(f, universe, policy, dir, $"uvmsim explore --policy {policy.Label} --depth {s["depth"]}: a shortest counterexample ({f.Ops.Count} calls)", $"depth{f.Ops.Count}")
+                    : FindingReport.Write(f, universe, policy, dir, $"uvmsim fuzz --policy {policy.Label} --seed {merged.Seed}", $"seed{merged.Seed}")
                 : null;
             if (!json)
             {
@@ -56,7 +74,8 @@ internal static class MergeCommand
                     terminal.Line($"no violation up to depth {s["depth"]}");
                 }
             }
-            return FindingReport.Print(terminal, json, policy, merged.Calls, merged.Seconds, merged.States, merged.Finding, repro);
+            return FindingReport.Print(terminal, json, policy, merged.Calls, merged.Seconds, merged.States,
+                merged.Command == "explore" ? null : merged.Seed, merged.Finding, repro, interrupted: false);
         }));
         return command;
     }

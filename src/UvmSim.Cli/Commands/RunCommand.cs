@@ -20,7 +20,7 @@ internal static class RunCommand
             SharedOptions.Set,
             SharedOptions.NoDiagnostics,
             SharedOptions.Trace,
-            SharedOptions.Format,
+            SharedOptions.FormatWithJunit,
         };
         command.SetAction(parse => CliApp.Guard(terminal, () => Execute(
             terminal,
@@ -29,13 +29,14 @@ internal static class RunCommand
             parse.GetValue(SharedOptions.Set),
             parse.GetValue(SharedOptions.NoDiagnostics),
             parse.GetValue(SharedOptions.Trace),
-            parse.GetValue(SharedOptions.Format) == SharedOptions.Json)));
+            parse.GetValue(SharedOptions.FormatWithJunit) == SharedOptions.Json,
+            parse.GetValue(SharedOptions.FormatWithJunit) == SharedOptions.Junit)));
         return command;
     }
 
     /// <summary>Runs the files and prints the report; returns the exit status.</summary>
     public static int Execute(Terminal terminal, IReadOnlyList<string> files, string[]? policyNames, string[]? sets,
-        bool noDiagnostics, bool trace, bool json)
+        bool noDiagnostics, bool trace, bool json, bool junit = false)
     {
         IReadOnlyList<Policy>? policies = PolicySelection.Resolve(policyNames, sets, out string? error);
         if (policies is null)
@@ -46,25 +47,61 @@ internal static class RunCommand
         {
             return terminal.Usage(unknown);
         }
-        var (results, status) = Runs.Execute(terminal, ScenarioFiles.FromPaths(files), policies,
-            noDiagnostics ? false : null, trace);
-        if (json)
+        IReadOnlyList<ScenarioSource> sources = ScenarioFiles.FromPaths(files, directories: true);
+        var (results, status) = Runs.Execute(terminal, sources, policies, noDiagnostics ? false : null, trace);
+        if (junit)
+        {
+            var cases = results.Select(r => new Junit.Case(r.Result.File, r.Result.Policy.Label, r.Result.Passed ? null : FailureText(r.Result), null)).ToList();
+            cases.AddRange(sources.Select(src => (src, ScenarioFiles.Parse(src).Error)).Where(e => e.Error is not null)
+                .Select(e => new Junit.Case(e.src.Name, "parse", null, e.Error)));
+            terminal.Line(Junit.Write("uvmsim run", cases));
+        }
+        else if (json)
         {
             terminal.Line(RenderJson(results.Select(r => r.Result), status));
         }
         else
         {
-            RenderText(terminal, results.Select(r => r.Result).ToList(), trace);
+            RenderText(terminal, results.Select(r => (r.Result, ReproducerOf(r.Source))).ToList(), trace);
         }
         return status;
     }
 
-    private static void RenderText(Terminal terminal, List<RunResult> results, bool trace)
+    /// <summary>What a failed run's JUnit failure says: each failed line, and the panic.</summary>
+    private static string FailureText(RunResult run) => string.Join('\n',
+        run.Lines.Where(l => l.Status == LineStatus.Fail)
+            .Select(l => $"{run.File}:{l.Line}: expected {l.Expected}, got {l.Actual}" + (l.Error is null ? "" : $" ({l.Error})"))
+            .Concat(run.Panic is { } p ? [$"{run.File}:{p.Line}: panic: {p.Message}"] : [])
+            .DefaultIfEmpty("expectations failed"));
+
+    /// <summary>
+    /// What a reproducer (<see cref="FindingReport.Marker"/> on its first line) says it records,
+    /// "a violation (leak: …)"; null for any other file.
+    /// </summary>
+    private static string? ReproducerOf(ScenarioSource source)
     {
-        foreach (RunResult run in results)
+        byte[] marker = System.Text.Encoding.UTF8.GetBytes(FindingReport.Marker);
+        if (source.Bytes is not { } bytes || !bytes.AsSpan().StartsWith(marker))
         {
-            string label = run.Policy.Label;
-            terminal.Line($"{(run.Passed ? "PASS" : "FAIL")} {run.File} {label}");
+            return null;
+        }
+        int end = Array.IndexOf(bytes, (byte)'\n');
+        return System.Text.Encoding.UTF8.GetString(bytes, marker.Length, (end < 0 ? bytes.Length : end) - marker.Length).TrimEnd('\r');
+    }
+
+    private static void RenderText(Terminal terminal, List<(RunResult Run, string? Reproduces)> results, bool trace)
+    {
+        foreach (var (run, reproduces) in results)
+        {
+            string label = run.Policy.Label, file = TextSafety.OneLine(run.File);
+            terminal.Line($"{(run.Passed ? "PASS" : "FAIL")} {file} {label}");
+            if (reproduces is not null)
+            {
+                // A reproducer's expectations are its failure: PASS means it happened again.
+                terminal.Line(run.Passed
+                    ? $"  reproduced: {reproduces} happened again as recorded"
+                    : $"  not reproduced: {reproduces} did not happen as recorded (see the failed lines)");
+            }
             foreach (LineResult line in run.Lines)
             {
                 if (trace)
@@ -80,13 +117,13 @@ internal static class RunCommand
                 }
                 if (line.Status == LineStatus.Fail)
                 {
-                    terminal.Line($"{run.File}:{line.Line}: {label}: expected {line.Expected}, got {line.Actual}"
+                    terminal.Line($"{file}:{line.Line}: {label}: expected {line.Expected}, got {line.Actual}"
                         + (line.Error is null ? "" : $" ({line.Error})"));
                 }
             }
             if (run.Panic is { } panic && (trace || !run.Passed))
             {
-                terminal.Line($"{run.File}:{panic.Line}: {label}: panic: {panic.Message}");
+                terminal.Line($"{file}:{panic.Line}: {label}: panic: {panic.Message}");
             }
             if (trace)
             {
@@ -96,7 +133,7 @@ internal static class RunCommand
                 }
             }
         }
-        int failed = results.Count(r => !r.Passed);
+        int failed = results.Count(r => !r.Run.Passed);
         terminal.Line($"{results.Count} run{(results.Count == 1 ? "" : "s")}: {results.Count - failed} passed, {failed} failed");
     }
 
@@ -145,18 +182,14 @@ internal static class RunCommand
             w.WriteString("actual", line.Actual);
             w.WriteString("expected", line.Expected);
             w.WriteString("status", Runs.StatusName(line.Status));
+            if (line.Trace is { } step)
+            {
+                TraceJson.Write(w, step, run.Panic is { } p && p.Line == line.Line ? p.Message : null);
+            }
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        w.WriteStartArray("audit");
-        foreach (var violation in run.Audit)
-        {
-            w.WriteStartObject();
-            w.WriteString("kind", violation.KindName);
-            w.WriteString("message", violation.Detail);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        TraceJson.WriteViolations(w, "audit", run.Audit);
         w.WriteEndObject();
     }
 }

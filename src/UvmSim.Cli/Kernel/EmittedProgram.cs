@@ -43,9 +43,13 @@ internal static class EmittedProgram
     /// =&gt; the results by line, or null with <paramref name="error"/>: the source could not be
     ///    written, the build failed, or the program did not run to the end (a crash, a
     ///    non-zero status, the timeout).
+    /// =&gt; the program runs with <c>TMPDIR</c> set to <paramref name="directory"/> (its files
+    ///    directory is made there) and <c>UVMSIM_JOURNAL</c> naming its journal; whatever it
+    ///    left behind (killed by the timeout or an interruption) is removed before this returns
+    ///    (<see cref="Leftovers.Sweep"/>).
     /// </summary>
     public static IReadOnlyDictionary<int, string>? Run(Scenario scenario, CTarget target, CCompiler compiler,
-        string directory, string name, out string? error)
+        string directory, string name, out string? error, TimeSpan? timeout = null, CancellationToken cancel = default)
     {
         string source = Path.Combine(directory, name + ".c"), executable = Path.Combine(directory, name);
         try
@@ -62,9 +66,13 @@ internal static class EmittedProgram
             error = failed;
             return null;
         }
-        ChildResult? run = ChildProcess.Run(executable, [], Timeout, out string? startError);
+        string journal = Leftovers.JournalOf(directory, name);
+        var environment = new Dictionary<string, string> { ["TMPDIR"] = directory, ["UVMSIM_JOURNAL"] = journal };
+        ChildResult? run = ChildProcess.Run(executable, [], timeout ?? Timeout, out string? startError, environment, cancel);
+        Leftovers.Sweep(journal, directory);
         error = run is null ? $"{scenario.FileName}: cannot run {executable}: {startError}"
-            : run.TimedOut ? $"{scenario.FileName}: {executable} did not finish within {Timeout.TotalMinutes:0} minutes"
+            : run.Interrupted ? $"{scenario.FileName}: {executable} stopped: interrupted"
+            : run.TimedOut ? $"{scenario.FileName}: {executable} did not finish within {(timeout ?? Timeout).TotalSeconds:0} s: stopped, and what it made removed"
             : run.ExitCode != 0 ? $"{scenario.FileName}: {executable} failed (exit status {run.ExitCode}{Signal(run.ExitCode)}){FirstLine(run.Stderr)}"
             : !run.Stdout.Contains(CEmitOutput.RanToTheEnd, StringComparison.Ordinal) ? $"{scenario.FileName}: {executable} stopped before the end"
             : null;

@@ -36,4 +36,17 @@ internal static class Json
             w.WriteString(name, value);
         }
     }
+
+    /// <summary>Writes a number property, or null.</summary>
+    public static void NumberOrNull(this Utf8JsonWriter w, string name, long? value)
+    {
+        if (value is { } v)
+        {
+            w.WriteNumber(name, v);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
 }

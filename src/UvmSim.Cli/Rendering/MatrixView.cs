@@ -30,7 +30,7 @@ internal static class MatrixView
         }
         var labels = policies.Select(p => p.Label).ToList();
         var rows = results.GroupBy(r => r.Source).Select(g => (
-            Name: g.Key.ShortName,
+            Name: TextSafety.OneLine(g.Key.ShortName),
             Cells: labels.Select(l => g.FirstOrDefault(r => r.Result.Policy.Label == l).Result is { } run ? CellText(run) : "").ToList()))
             .ToList();
 

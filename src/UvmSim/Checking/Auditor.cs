@@ -27,12 +27,27 @@ public sealed class Auditor
     private bool[] _listed = [];
     private readonly List<int> _touched = [];
     private readonly List<Violation> _found = [];
+    private Dictionary<int, int[]>? _byKind;
 
     /// <summary>All violations in the kernel's current state, in §10.1 kind order.</summary>
     public static List<Violation> Audit(Kernel.Kernel k) => [.. new Auditor().Check(k, full: true)];
 
     /// <summary>The same findings as <see cref="Audit"/>, visiting only frames that can be wrong.</summary>
     public static List<Violation> AuditIncremental(Kernel.Kernel k) => [.. new Auditor().Check(k, full: false)];
+
+    /// <summary>
+    /// The findings of <see cref="AuditIncremental"/> (the same as <see cref="Audit"/>'s) plus the rule-2 holders of every frame that has any,
+    /// split by kind as the same walk counts them (for <c>run --trace</c> and the report; never
+    /// on a hot path). =&gt; <c>Holders[frame][kind]</c>, indexed by <see cref="HolderKind"/>;
+    /// the kinds sum to the holders the frame's wire count is compared with.
+    /// </summary>
+    public static (List<Violation> Violations, Dictionary<int, int[]> Holders) AuditWithHolders(Kernel.Kernel k)
+    {
+        var a = new Auditor { _byKind = [] };
+        // The incremental audit reports exactly what the full one would (SPEC §10) and skips
+        // the scan of every frame, which a trace would pay twice per call.
+        return ([.. a.Check(k, full: false)], a._byKind);
+    }
 
     /// <summary>
     /// Audits with this instance's buffers; the list returned is reused by the next call.
@@ -56,7 +71,8 @@ public sealed class Auditor
                 }
                 else if (e.IsWired)
                 {
-                    Pages(k, p, e.Start, e.End, ViolationKind.Nonresident, "in a wired entry has no page", requireWired: false);
+                    Pages(k, p, e.Start, e.End, ViolationKind.Nonresident, "in a wired entry has no page", requireWired: false,
+                        e.Mlocked ? HolderKind.PosixEntry : HolderKind.BalancedEntry);
                 }
             }
             if (flag)
@@ -65,7 +81,7 @@ public sealed class Auditor
             }
             foreach (var (s, end) in p.PosixLocked.Ranges)
             {
-                Pages(k, p, s, end, ViolationKind.LostLock, "is POSIX-locked but not resident or not wired", requireWired: true);
+                Pages(k, p, s, end, ViolationKind.LostLock, "is POSIX-locked but not resident or not wired", requireWired: true, HolderKind.PosixEntry);
             }
         }
 
@@ -80,7 +96,7 @@ public sealed class Auditor
             {
                 foreach (int f in h.Frames)
                 {
-                    Expect(f);
+                    Expect(f, HolderKind.TransientRecord);
                     Cover(f);
                 }
             }
@@ -132,9 +148,9 @@ public sealed class Auditor
     /// page (so a huge sparse range costs what it holds). A page that is missing — or, with
     /// <paramref name="requireWired"/>, not wired — is a violation of <paramref name="kind"/>;
     /// the first few are listed, the rest counted in one line. Present pages of a wired entry
-    /// are holders (rule 2); present wired pages of a POSIX lock are covered (rule 6).
+    /// are holders (rule 2) of kind <paramref name="holder"/>; present wired pages of a POSIX lock are covered (rule 6).
     /// </summary>
-    private void Pages(Kernel.Kernel k, Process p, ulong start, ulong end, ViolationKind kind, string what, bool requireWired)
+    private void Pages(Kernel.Kernel k, Process p, ulong start, ulong end, ViolationKind kind, string what, bool requireWired, HolderKind holder)
     {
         FramePool frames = k.Vm.Frames;
         ulong page = (ulong)k.PageSize;
@@ -169,7 +185,7 @@ public sealed class Auditor
             }
             else
             {
-                Expect(f);
+                Expect(f, holder);
             }
             va = next + page;
         }
@@ -197,7 +213,7 @@ public sealed class Auditor
             {
                 _found.Add(new(ViolationKind.LostLock, $"pid {p.Pid} va 0x{va:x} is mapped in a locked entry but not wired"));
             }
-            Expect(pte.Frame);
+            Expect(pte.Frame, e.Mlocked ? HolderKind.PosixEntry : HolderKind.BalancedEntry);
             Cover(pte.Frame);
         }
     }
@@ -258,10 +274,18 @@ public sealed class Auditor
         }
     }
 
-    private void Expect(int f)
+    private void Expect(int f, HolderKind kind)
     {
         Touch(f);
         _expected[f]++;
+        if (_byKind is not null)
+        {
+            if (!_byKind.TryGetValue(f, out int[]? kinds))
+            {
+                _byKind[f] = kinds = new int[Enum.GetValues<HolderKind>().Length];
+            }
+            kinds[(int)kind]++;
+        }
     }
 
     private void Cover(int f)
@@ -317,7 +341,7 @@ public sealed class Auditor
             }
             if (f >= 0)
             {
-                Expect(f);
+                Expect(f, HolderKind.SegmentRecord);
                 Cover(f);
             }
         }

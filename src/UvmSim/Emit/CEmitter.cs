@@ -87,18 +87,21 @@ public static class CEmitter
         return b.Append('"').ToString();
     }
 
-    /// <summary>Text safe inside a C block comment.</summary>
+    /// <summary>
+    /// Text for a C block comment that cannot end it or change what follows: every character
+    /// outside <c>[A-Za-z0-9 ._,:=|+()-]</c> becomes <c>_</c>, so no <c>*/</c>, no <c>/*</c>, no
+    /// backslash (a line splice), no <c>??</c> (a trigraph) and no control or non-ASCII byte can
+    /// appear, whatever order the input puts them in. Scenario text reaches C only through here and
+    /// <see cref="Literal"/> (docs/emit-c.md, "Scenario text in the program").
+    /// </summary>
     internal static string CommentText(string text)
     {
-        var b = new StringBuilder();
+        var b = new StringBuilder(text.Length);
         foreach (char c in text)
         {
-            b.Append(c < 0x20 || c >= 0x7f ? '?' : c);
+            b.Append(char.IsAsciiLetterOrDigit(c) || c is ' ' or '.' or '_' or ',' or ':' or '=' or '|' or '+' or '(' or ')' or '-' ? c : '_');
         }
-        return b.ToString().Replace("*/", "* /", StringComparison.Ordinal)
-            .Replace("/*", "/ *", StringComparison.Ordinal)
-            .Replace("??", "? ?", StringComparison.Ordinal)
-            .Replace("\\", "/", StringComparison.Ordinal);
+        return b.ToString();
     }
 
     private sealed class Writer(Scenario scenario, CTarget target) : ICallVisitor<Writer.CCall>
@@ -196,11 +199,11 @@ public static class CEmitter
             Line($"#define UVMSIM_MAP_MAX UINT64_C(0x{VmMap.DefaultMax:x})");
             Line();
             Line("/* Scenario names, by slot. Processes: "
-                + (_procs.Count == 0 ? "none" : string.Join(", ", _procs.Select(p => $"{p.Value} = {p.Key}")))
-                + "; values: " + (_values.Count == 0 ? "none" : string.Join(", ", _values.Select(v => $"{v.Value} = {v.Key}")))
+                + (_procs.Count == 0 ? "none" : string.Join(", ", _procs.Select(p => $"{p.Value} = {CommentText(p.Key)}")))
+                + "; values: " + (_values.Count == 0 ? "none" : string.Join(", ", _values.Select(v => $"{v.Value} = {CommentText(v.Key)}")))
                 + ". */");
-            string files = _files.Count == 0 ? "\"\"" : string.Join(", ", _files.Keys.Select(Literal));
-            Line($"static const char *const uvmsim_files[UVMSIM_NFILES] = {{ {files} }};");
+            // A scenario file is f<slot> in the program's own directory (uvmsim_file_path): its name is only in this comment.
+            Line("/* Scenario files, by slot: " + (_files.Count == 0 ? "none" : string.Join(", ", _files.Select(f => $"{f.Value} = {CommentText(f.Key)}"))) + ". */");
             Line();
         }
 
@@ -433,7 +436,7 @@ public static class CEmitter
                 code.Add("char path[512];");
                 code.Add("int fd;");
                 code.Add($"uvmsim_file_path({f}, path, sizeof path);");
-                code.Add($"fd = open(path, {(FileIsReadOnly(file) ? "O_RDONLY" : "O_RDWR")});");
+                code.Add($"fd = open(path, {(FileIsReadOnly(file) ? "O_RDONLY" : "O_RDWR")} | O_NOFOLLOW);");
                 code.Add("if (fd < 0) { uvmsim_err(a, errno); break; }");
                 code.Add($"void *r = mmap({addr}, {len}, {Prot(m.Protection)}, {flags}, fd, {off});");
                 code.Add("int e = errno;");

@@ -5,8 +5,8 @@
  * can check it alone (its only warnings: uvmsim_do_line and uvmsim_lines, which the emitter
  * writes after it, are declared and not defined):
  *   cc -std=c99 -Wall -fsyntax-only -DUVMSIM_CHECK_ALONE src/UvmSim/Emit/uvmsim_runtime.c
- * The emitter defines UVMSIM_NPROCS, UVMSIM_NVALS, UVMSIM_NFILES, UVMSIM_MAP_MIN/MAX, the
- * uvmsim_files table and the UVMSIM_TEXT_* result texts (from CEmitOutput.cs, which the model's
+ * The emitter defines UVMSIM_NPROCS, UVMSIM_NVALS, UVMSIM_NFILES, UVMSIM_MAP_MIN/MAX and the
+ * UVMSIM_TEXT_* result texts (from CEmitOutput.cs, which the model's
  * side prints too) before this text; UVMSIM_CHECK_ALONE stands in for them.
  */
 #ifdef UVMSIM_CHECK_ALONE
@@ -15,7 +15,6 @@
 #define UVMSIM_NFILES 1
 #define UVMSIM_MAP_MIN UINT64_C(0x1000)
 #define UVMSIM_MAP_MAX UINT64_C(0x800000000000)
-static const char *const uvmsim_files[UVMSIM_NFILES] = { "" };
 #define UVMSIM_TEXT_NOT_REPRODUCIBLE "?"
 #define UVMSIM_TEXT_PROCESS_GONE "?"
 #define UVMSIM_TEXT_NO_ANSWER "?"
@@ -59,6 +58,7 @@ static const char *const uvmsim_files[UVMSIM_NFILES] = { "" };
 #include <fcntl.h>
 #include <grp.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -175,6 +175,16 @@ static pid_t proc_pid[UVMSIM_NPROCS];
 static int shm_ids[UVMSIM_MAX_SEGMENTS];
 static int nshm;
 static int files_made[UVMSIM_NFILES];
+/*
+ * What this program made and must remove, whatever way it ends (docs/emit-c.md, "Cleaning
+ * up"): its own directory for the scenario's files (mkdtemp, mode 0700, so no other user can
+ * plant a link in it; the files are created O_EXCL|O_NOFOLLOW as well), the segments it
+ * created (shm_ids) and its workers (proc_pid). With UVMSIM_JOURNAL set (`uvmsim kernel` sets
+ * it), each is also appended to that file as it is made, so what a SIGKILL leaves behind can
+ * be found and removed (`uvmsim kernel --clean`).
+ */
+static char files_dir[PATH_MAX];
+static int journal_fd = -1;
 static sigjmp_buf touch_jmp;
 static volatile sig_atomic_t touching;
 static volatile sig_atomic_t touch_errno;  /* the fault's errno (uvmsim_on_fault) */
@@ -262,11 +272,91 @@ static UVMSIM_UNUSED int uvmsim_raw(int i)
 	return bnd[i] == B_RAW;
 }
 
+/* Scenario file f is f<N> in the program's own directory: no scenario text is in the path. */
 static UVMSIM_UNUSED void uvmsim_file_path(int f, char *buf, size_t n)
 {
-	const char *dir = getenv("TMPDIR");
-	snprintf(buf, n, "%s/uvmsim-%ld-%s", dir != NULL && dir[0] != '\0' ? dir : "/tmp",
-	    (long)coord_pid, uvmsim_files[f]);
+	snprintf(buf, n, "%s/f%d", files_dir, f);
+}
+
+/* Appends "KIND VALUE" to the journal, unbuffered, so it is there even after a SIGKILL. */
+static void uvmsim_journal(const char *kind, long value, const char *text)
+{
+	char line[PATH_MAX + 64];
+	int n;
+
+	if (journal_fd < 0)
+		return;
+	n = text != NULL ? snprintf(line, sizeof line, "%s %s\n", kind, text)
+	    : snprintf(line, sizeof line, "%s %ld\n", kind, value);
+	if (n > 0 && (size_t)n < sizeof line)
+		(void)write(journal_fd, line, (size_t)n);
+}
+
+/* Makes files_dir (TMPDIR, else /tmp) and opens the journal; 0 on success. */
+static int uvmsim_own_files(void)
+{
+	const char *tmp = getenv("TMPDIR"), *journal = getenv("UVMSIM_JOURNAL");
+
+	if (journal != NULL && journal[0] != '\0') {
+		journal_fd = open(journal, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0600);
+		if (journal_fd < 0) {
+			perror("uvmsim: the journal (UVMSIM_JOURNAL)");
+			return -1;
+		}
+	}
+	if (snprintf(files_dir, sizeof files_dir, "%s/uvmsim-XXXXXX",
+	    tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp") >= (int)sizeof files_dir
+	    || mkdtemp(files_dir) == NULL) {
+		perror("uvmsim: mkdtemp");
+		files_dir[0] = '\0';
+		return -1;
+	}
+	uvmsim_journal("dir", 0, files_dir);
+	return 0;
+}
+
+/*
+ * Removes what the program made: the workers (killed: this runs at the end, where they have
+ * already been told to quit, and from a signal, where there is no time to ask), the segments
+ * it created (removed at their last detach, which the kills bring), the files and their
+ * directory. Only async-signal-safe calls (kill, waitpid, shmctl, unlink, rmdir), so the
+ * signal handler can run it.
+ */
+static void uvmsim_remove_all(void)
+{
+	char path[PATH_MAX + 16];
+	int p, i;
+
+	for (p = 0; p < UVMSIM_NPROCS; p++) {
+		if (pstate[p] == ST_RUNNING && proc_pid[p] > 0)
+			(void)kill(proc_pid[p], SIGKILL);
+	}
+	for (i = 0; i < nshm; i++)
+		(void)shmctl(shm_ids[i], IPC_RMID, NULL);
+	if (files_dir[0] == '\0')
+		return;
+	for (i = 0; i < UVMSIM_NFILES; i++) {
+		if (files_made[i]) {
+			uvmsim_file_path(i, path, sizeof path);
+			(void)unlink(path);
+		}
+	}
+	(void)rmdir(files_dir);
+}
+
+/*
+ * SIGINT, SIGTERM, SIGHUP and the last-resort SIGALRM in the coordinator: remove everything,
+ * then die of the signal as before. A worker (which inherits the handler) just dies of it.
+ */
+static void uvmsim_on_stop(int sig)
+{
+	if (getpid() == coord_pid) {
+		uvmsim_remove_all();
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
 }
 
 /*
@@ -926,6 +1016,7 @@ static UVMSIM_UNUSED void uvmsim_start_proc(int p, const char *name, long uid, l
 	}
 	proc_pid[p] = pid;
 	pstate[p] = ST_RUNNING;
+	uvmsim_journal("pid", (long)pid, NULL);
 	if (uid >= 0 && geteuid() != 0) {
 		printf("# proc %s: not root, so it keeps this program's uid instead of uid %ld\n", name, uid);
 		fflush(stdout);
@@ -943,11 +1034,12 @@ static UVMSIM_UNUSED void uvmsim_not_reproducible(int line, const char *text, in
 /* `file NAME SIZE [ro]`: a temporary file of SIZE bytes, removed at the end. */
 static UVMSIM_UNUSED void uvmsim_make_file(int line, const char *text, int f, uint64_t size)
 {
-	char path[512], buf[32];
+	char path[PATH_MAX + 16], buf[32];
 	int fd, e = 0;
 
 	uvmsim_file_path(f, path, sizeof path);
-	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	/* A new file in the program's own directory: never an existing file, never a link. */
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		e = errno;
 	else {
@@ -1023,9 +1115,12 @@ static UVMSIM_UNUSED void uvmsim_call(int line, int p, const char *text, const i
 		if (child >= 0) {
 			proc_pid[child] = (pid_t)a.value;
 			pstate[child] = ST_RUNNING;
+			uvmsim_journal("pid", (long)a.value, NULL);
 		}
-		if ((flags & UVMSIM_SHM_CREATE) != 0 && nshm < UVMSIM_MAX_SEGMENTS)
+		if ((flags & UVMSIM_SHM_CREATE) != 0 && nshm < UVMSIM_MAX_SEGMENTS) {
+			uvmsim_journal("shm", (long)a.value, NULL);
 			shm_ids[nshm++] = (int)a.value;
+		}
 		if (a.kind == A_EXIT) {
 			pstate[p] = ST_GONE;
 			uvmsim_wait_gone(proc_pid[p]);
@@ -1086,8 +1181,7 @@ static UVMSIM_UNUSED void uvmsim_check_segment(int line, const char *text, const
 /* Ends every worker, reaps the coordinator's children, removes segments and files. */
 static void uvmsim_finish(void)
 {
-	char path[512];
-	int p, i, waited;
+	int p, waited;
 
 	for (p = 0; p < UVMSIM_NPROCS; p++) {
 		struct uvmsim_cmd c;
@@ -1107,14 +1201,7 @@ static void uvmsim_finish(void)
 		if (r <= 0)
 			(void)poll(NULL, 0, 10);
 	}
-	for (i = 0; i < nshm; i++)
-		(void)shmctl(shm_ids[i], IPC_RMID, NULL);
-	for (i = 0; i < UVMSIM_NFILES; i++) {
-		if (files_made[i]) {
-			uvmsim_file_path(i, path, sizeof path);
-			(void)unlink(path);
-		}
-	}
+	uvmsim_remove_all();
 }
 
 static void uvmsim_lines(void);
@@ -1136,6 +1223,15 @@ static int uvmsim_main(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGSEGV, &sa, NULL);
 	sigaction(SIGBUS, &sa, NULL);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = uvmsim_on_stop;
+	sigfillset(&sa.sa_mask);  /* one cleanup at a time */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGALRM, &sa, NULL);
+	if (uvmsim_own_files() != 0)
+		return 1;
 	for (p = 0; p < UVMSIM_NPROCS; p++) {
 		if (pipe(cmd_fd[p]) != 0 || pipe(ack_fd[p]) != 0) {
 			perror("uvmsim: pipe");
@@ -1144,6 +1240,13 @@ static int uvmsim_main(void)
 	}
 	alarm(UVMSIM_ALARM_S);
 	uvmsim_lines();
+#ifdef UVMSIM_TEST_HOLD
+	/* Tests of the cleanup (cc -DUVMSIM_TEST_HOLD): wait here, everything made, for a signal. */
+	printf("# holding\n");
+	fflush(stdout);
+	for (;;)
+		pause();
+#endif
 	uvmsim_finish();
 	alarm(0);
 	printf(UVMSIM_TEXT_RAN_TO_THE_END "\n");

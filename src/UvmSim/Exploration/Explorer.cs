@@ -24,7 +24,11 @@ public sealed record ExploreShard(int Index, int Count, int SplitDepth)
 /// kept only for a shard, the hashes of the states first met at each depth (depth 0 first).
 /// </summary>
 public sealed record ExploreResult(long States, long Calls, double Seconds, int Depth, Finding? Finding,
-    int Rank = 0, IReadOnlyList<ulong[]>? Levels = null);
+    int Rank = 0, IReadOnlyList<ulong[]>? Levels = null)
+{
+    /// <summary>Distinct states seen by the end of each depth searched (element 0 is depth 1), so the growth is visible.</summary>
+    public IReadOnlyList<long> StatesPerDepth { get; init; } = [];
+}
 
 /// <summary>
 /// Breadth-first search of every call sequence up to a depth over a small alphabet
@@ -47,31 +51,31 @@ public static class Explorer
     public static IReadOnlyList<Op> Alphabet(int procs, int mappingPages, bool transient, OpGroups extra = OpGroups.None)
     {
         var ops = new List<Op>();
-        int all = mappingPages << 4, one = 1 << 4;
+        int all = mappingPages;
         for (int p = 0; p < procs; p++)
         {
             // The wiring calls come first: among equally short counterexamples the search
             // reports the one that mixes the two contracts (S9's family) before others.
-            ops.Add(new Op(OpKind.Munlock, p, 0, 0, all, Exact: true));
+            ops.Add(Op.ExactRange(OpKind.Munlock, p, 0, 0, all));
             ops.Add(new Op(OpKind.Munlockall, p, 0, 0, 0));
-            ops.Add(new Op(OpKind.Mlock, p, 0, 0, all, Exact: true));
+            ops.Add(Op.ExactRange(OpKind.Mlock, p, 0, 0, all));
             ops.Add(new Op(OpKind.Mlockall, p, 0, 0, 1));
             ops.Add(new Op(OpKind.Shmctl, p, 0, 0, 2));      // SHM_LOCK
             ops.Add(new Op(OpKind.Shmctl, p, 0, 0, 4));      // SHM_UNLOCK
             ops.Add(new Op(OpKind.Shmget, p, mappingPages - 1, 0, 0));
             ops.Add(new Op(OpKind.Shmat, p, 0, 0, 0));
             ops.Add(new Op(OpKind.Mmap, p, mappingPages - 1, 2, 0)); // private anonymous rw
-            ops.Add(new Op(OpKind.Munmap, p, 0, 0, all, Exact: true));
+            ops.Add(Op.ExactRange(OpKind.Munmap, p, 0, 0, all));
             ops.Add(new Op(OpKind.Shmdt, p, 0, 0, 0));
             ops.Add(new Op(OpKind.Fork, p, 0, 0, 0));
             ops.Add(new Op(OpKind.Exit, p, 0, 0, 0));
-            ops.Add(new Op(OpKind.Munlock, p, 0, 0, one, Exact: true));
-            ops.Add(new Op(OpKind.Mlock, p, 0, 0, one, Exact: true));
-            ops.Add(new Op(OpKind.Touch, p, 0, 0, one | 1, Exact: true));
+            ops.Add(Op.ExactRange(OpKind.Munlock, p, 0, 0, 1));
+            ops.Add(Op.ExactRange(OpKind.Mlock, p, 0, 0, 1));
+            ops.Add(Op.ExactRange(OpKind.Touch, p, 0, 0, 1, flags: 1)); // write
             ops.Add(new Op(OpKind.Shmctl, p, 0, 0, 1));      // IPC_RMID
             if (transient)
             {
-                ops.Add(new Op(OpKind.Vslock, p, 0, 0, all | 1, Exact: true));
+                ops.Add(Op.ExactRange(OpKind.Vslock, p, 0, 0, all, flags: 1)); // write
                 ops.Add(new Op(OpKind.Vsunlock, p, 0, 0, 0));
             }
             ops.AddRange(OpGroupNames.Ops(extra, p, mappingPages));
@@ -111,11 +115,10 @@ public static class Explorer
     /// <summary>What replaying one sequence gave: not applicable, a new state's hash, or a finding and its rank.</summary>
     private readonly record struct Outcome(bool Applied, ulong Hash, Finding? Finding, int Rank);
 
-    /// <summary>One job's own checker and hasher (neither may be shared between threads).</summary>
-    private sealed class Worker
+    /// <summary>One job's own engine (its auditor and hasher may not be shared between threads).</summary>
+    private sealed class Worker(Universe u)
     {
-        public readonly StateHash Hasher = new();
-        public readonly Auditor Auditor = new();
+        public readonly Engine Engine = new(u);
     }
 
     /// <summary>Runs the search; <paramref name="progress"/> gets (depth, states) after each level.</summary>
@@ -125,14 +128,16 @@ public static class Explorer
         Universe u = o.Universe;
         IReadOnlyList<Op> alphabet = Alphabet(Math.Max(u.Procs, 2), o.MappingPages, o.Transient, o.Ops);
         int jobs = Math.Clamp(o.Jobs, 1, 64);
-        var workers = Enumerable.Range(0, jobs).Select(_ => new Worker()).ToArray();
+        var workers = Enumerable.Range(0, jobs).Select(_ => new Worker(u)).ToArray();
         var seen = new StateSet();
         var frontier = new List<Op[]> { Array.Empty<Op>() };
-        ulong boot = workers[0].Hasher.Of(u.Boot().Kernel);
+        workers[0].Engine.Begin([]);
+        ulong boot = workers[0].Engine.Hash();
         seen.Add(boot);
         List<List<ulong>>? levels = o.Shard is null ? null : [[boot]];
         var outcomes = new Outcome[Block * alphabet.Count];
         long calls = 0;
+        var perDepth = new List<long>();
         for (int depth = 1; depth <= o.Depth && frontier.Count > 0; depth++)
         {
             var next = new List<Op[]>();
@@ -151,7 +156,7 @@ public static class Explorer
                         for (int a = 0; a < alphabet.Count; a++)
                         {
                             cancel.ThrowIfCancellationRequested();
-                            outcomes[(i * alphabet.Count) + a] = Evaluate(u, frontier[first + i], alphabet[a], workers[j]);
+                            outcomes[(i * alphabet.Count) + a] = Evaluate(u, frontier[first + i], alphabet[a], workers[j].Engine);
                         }
                     }
                 });
@@ -181,45 +186,38 @@ public static class Explorer
             }
             if (best is not null)
             {
-                return new ExploreResult(seen.Count, calls, clock.Elapsed.TotalSeconds, depth, best, bestRank, Freeze(levels));
+                return new ExploreResult(seen.Count, calls, clock.Elapsed.TotalSeconds, depth, best, bestRank, Freeze(levels)) { StatesPerDepth = [.. perDepth, seen.Count] };
             }
             frontier = o.Shard is { } shard && depth == shard.SplitDepth
                 ? [.. next.Where((_, i) => shard.Owns(nextHashes[i]))]
                 : next;
+            perDepth.Add(seen.Count);
             progress?.Invoke(depth, seen.Count);
         }
-        return new ExploreResult(seen.Count, calls, clock.Elapsed.TotalSeconds, o.Depth, null, 0, Freeze(levels));
+        return new ExploreResult(seen.Count, calls, clock.Elapsed.TotalSeconds, o.Depth, null, 0, Freeze(levels)) { StatesPerDepth = perDepth };
     }
 
     private static ulong[][]? Freeze(List<List<ulong>>? levels) => levels?.Select(l => l.ToArray()).ToArray();
 
     /// <summary>
     /// Replays <paramref name="prefix"/> then <paramref name="op"/> on a fresh kernel and
-    /// audits the result. =&gt; not applied when the op names a process that does not exist.
+    /// audits the result (one <see cref="Engine.Step"/>). =&gt; not applied when the op names a
+    /// process that does not exist.
     /// </summary>
-    private static Outcome Evaluate(Universe u, Op[] prefix, Op op, Worker w)
+    private static Outcome Evaluate(Universe u, Op[] prefix, Op op, Engine engine)
     {
-        OpInterpreter d = u.Boot();
-        foreach (Op prior in prefix)
-        {
-            d.Apply(prior);
-        }
-        if (op.Proc >= d.ProcessCount)
+        engine.Begin(prefix);
+        if (op.Proc >= engine.ProcessCount)
         {
             return default;
         }
-        try
+        StepResult r = engine.Step(op);
+        return r.Kind switch
         {
-            d.Apply(op);
-        }
-        catch (KernelPanic panic)
-        {
-            return new Outcome(true, 0, new Finding(true, panic.Message, [.. prefix, op], u.Procs, u.Pages), 0);
-        }
-        if (w.Auditor.Check(d.Kernel, full: false) is { Count: > 0 } violations)
-        {
-            return new Outcome(true, 0, Finding.FromViolations([.. violations], [.. prefix, op], u.Procs, u.Pages), Rank(violations));
-        }
-        return new Outcome(true, w.Hasher.Of(d.Kernel), null, 0);
+            StepKind.State => new Outcome(true, r.Hash, null, 0),
+            StepKind.Panic => new Outcome(true, 0, new Finding(true, r.Panic!, [.. prefix, op], u.Procs, u.Pages), 0),
+            StepKind.Violation => new Outcome(true, 0, Finding.FromViolations([.. r.Violations!], [.. prefix, op], u.Procs, u.Pages), Rank(r.Violations!)),
+            _ => throw new InvalidOperationException($"unknown step kind {r.Kind}"),
+        };
     }
 }

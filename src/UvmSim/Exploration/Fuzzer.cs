@@ -83,15 +83,14 @@ public static class Fuzzer
     private static (long, StateSet, Finding?) RunJob(FuzzOptions o, int seed, long? steps, Stopwatch clock, Action<long, long>? progress, CancellationTokenSource stop)
     {
         var rng = new Random(seed);
-        var hasher = new StateHash();
         var seen = new StateSet();
-        var auditor = new Auditor();
+        var engine = new Engine(o.Universe, o.Audit);
         var episode = new List<Op>(o.EpisodeLength);
         long calls = 0;
         Universe u = o.Universe;
         while (true)
         {
-            OpInterpreter d = u.Boot();
+            engine.Begin([]);
             episode.Clear();
             for (int i = 0; i < o.EpisodeLength; i++)
             {
@@ -102,19 +101,22 @@ public static class Fuzzer
                 Op op = RandomOp(rng);
                 episode.Add(op);
                 calls++;
-                try
+                StepResult r = engine.Step(op);
+                switch (r.Kind)
                 {
-                    d.Apply(op);
+                    case StepKind.Panic:
+                        return (calls, seen, new Finding(true, r.Panic!, [.. episode], u.Procs, u.Pages));
+                    case StepKind.Violation when !o.PanicsOnly:
+                        return (calls, seen, Finding.FromViolations([.. r.Violations!], [.. episode], u.Procs, u.Pages));
+                    case StepKind.Violation:
+                        seen.Add(engine.Hash()); // --stop-on panic goes on past a violation
+                        break;
+                    case StepKind.State:
+                        seen.Add(r.Hash);
+                        break;
+                    default:
+                        throw new InvalidOperationException($"unknown step kind {r.Kind}");
                 }
-                catch (KernelPanic panic)
-                {
-                    return (calls, seen, new Finding(true, panic.Message, [.. episode], u.Procs, u.Pages));
-                }
-                if (o.Audit && auditor.Check(d.Kernel, full: false) is { Count: > 0 } violations && !o.PanicsOnly)
-                {
-                    return (calls, seen, Finding.FromViolations([.. violations], [.. episode], u.Procs, u.Pages));
-                }
-                seen.Add(hasher.Of(d.Kernel));
                 if (progress is not null && (calls & 0xffff) == 0)
                 {
                     progress(calls, seen.Count);

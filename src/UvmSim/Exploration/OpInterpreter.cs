@@ -552,7 +552,7 @@ public sealed class OpInterpreter
             {
                 return (e.Va + (ulong)b * Page, ulong.MaxValue, new RangeText(new At(e.Name, 0, (ulong)b), 0, Wrap: true));
             }
-            ulong count = (ulong)(op.C >> 4);
+            ulong count = (ulong)op.ExactPages;
             return (e.Va + (ulong)b * Page, count * Page, new RangeText(new At(e.Name, 0, (ulong)b), count));
         }
         if (_mine.Count == 0 || (b & 15) == 15)

@@ -28,22 +28,21 @@ public sealed record Universe(Policy Policy, int Pages = 64, int Procs = 2, bool
         FreeTarget: (ulong)Machine.EffectiveFreeTarget,
         Diagnostics: Machine.Diagnostics ? null : false));
 
-    /// <summary>Replays <paramref name="ops"/> on a fresh kernel; a panic is returned, not thrown.</summary>
+    /// <summary>
+    /// Replays <paramref name="ops"/> on a fresh kernel through an <see cref="Engine"/> (no audit);
+    /// a panic is returned, not thrown.
+    /// </summary>
     public (OpInterpreter Driver, string? Panic) Replay(IEnumerable<Op> ops, bool record = false)
     {
-        OpInterpreter d = Boot(record);
+        var engine = new Engine(this, audit: false, record: record);
+        engine.Begin([]);
         foreach (Op op in ops)
         {
-            try
+            if (engine.Step(op, hash: false) is { Kind: StepKind.Panic } r)
             {
-                d.Apply(op);
-            }
-            catch (KernelPanic panic)
-            {
-                d.Kernel.Die(panic);
-                return (d, panic.Message);
+                return (engine.Driver, r.Panic);
             }
         }
-        return (d, null);
+        return (engine.Driver, null);
     }
 }

@@ -18,7 +18,7 @@ namespace UvmSim.Kernel;
 /// Calls validate their arguments first, in SPEC §5's order, and change nothing on a bad
 /// argument.
 /// </summary>
-public sealed partial class Kernel
+public sealed partial class Kernel : IShmHost
 {
     private readonly Dictionary<int, Process> _processes = [];
     private readonly Dictionary<string, FileObject> _files = [];
@@ -80,8 +80,45 @@ public sealed partial class Kernel
     /// <summary>Live processes by pid.</summary>
     public IReadOnlyDictionary<int, Process> Processes => _processes;
 
-    /// <summary>The live processes, enumerable without allocating (SysV locks walk them per call).</summary>
+    /// <summary>The live processes, enumerable without allocating (the auditor and the state hash walk them per call).</summary>
     internal Dictionary<int, Process>.ValueCollection LiveProcesses => _processes.Values;
+
+    /// <inheritdoc/>
+    bool IShmHost.WalkLiveProcesses(IShmProcessWalk walk)
+    {
+        foreach (Process p in _processes.Values)
+        {
+            if (!walk.Visit(p))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <inheritdoc/>
+    void IShmHost.Unmap(IShmProcess p, ulong start, ulong end, Func<MapEntry, bool>? only) => Unmap((Process)p, start, end, only);
+
+    /// <inheritdoc/>
+    ulong? IShmHost.FindSpace(VmMap map, ulong size, ulong hint) => Placement.Find(map, size, hint);
+
+    /// <inheritdoc/>
+    bool IShmHost.FutureOk(IShmProcess p, ulong size) => FutureOk((Process)p, size);
+
+    /// <inheritdoc/>
+    bool IShmHost.BypassesSysvPermissions(IShmProcess p) => Privilege.BypassesSysvPermissions((Process)p);
+
+    /// <inheritdoc/>
+    bool IShmHost.ControlsAnySegment(IShmProcess p) => Privilege.ControlsAnySegment((Process)p);
+
+    /// <inheritdoc/>
+    bool IShmHost.LocksAnySegment(IShmProcess p) => Privilege.LocksAnySegment((Process)p);
+
+    /// <inheritdoc/>
+    bool IShmHost.OwnersMayLock => Privilege.OwnersMayLock;
+
+    /// <inheritdoc/>
+    bool IShmHost.IgnoresMemlockLimit(IShmProcess p) => Privilege.IgnoresMemlockLimit((Process)p);
 
     /// <summary>Global file objects by name.</summary>
     public IReadOnlyDictionary<string, FileObject> Files => _files;

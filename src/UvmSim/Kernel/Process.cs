@@ -8,7 +8,7 @@ namespace UvmSim.Kernel;
 /// A process (<c>struct proc</c> with its <c>vmspace</c>): credentials, the memlock limit,
 /// an address space, SysV attachments and transient handles (SPEC §3.5).
 /// </summary>
-public sealed class Process
+public sealed class Process : IShmProcess
 {
     internal Process(int pid, uint uid, uint gid, ulong memlockSoft, ulong memlockHard, VmSpace space)
     {

@@ -1,4 +1,3 @@
-using UvmSim.Kernel;
 using UvmSim.Map;
 using UvmSim.Policies;
 
@@ -11,16 +10,16 @@ namespace UvmSim.SysV;
 public interface ISysvLock
 {
     /// <summary><c>shmctl(SHM_LOCK)</c> by a privileged caller.</summary>
-    Errno Lock(Process caller, Segment segment);
+    Errno Lock(IShmProcess caller, Segment segment);
 
     /// <summary><c>shmctl(SHM_UNLOCK)</c> by a privileged caller.</summary>
-    Errno Unlock(Process caller, Segment segment);
+    Errno Unlock(IShmProcess caller, Segment segment);
 
     /// <summary>Wiring for a new attachment; an error undoes the <c>shmat</c>.</summary>
-    Errno Attached(Process p, Attachment attachment);
+    Errno Attached(IShmProcess p, Attachment attachment);
 
     /// <summary>Wiring for a child's copied attachments.</summary>
-    void Forked(Process child);
+    void Forked(IShmProcess child);
 
     /// <summary>Which entries <c>shmdt</c> unmaps: null for whatever is mapped there now.</summary>
     Func<MapEntry, bool>? DetachFilter(Segment segment);
@@ -59,7 +58,7 @@ public interface ISysvLock
 public static class SysvLocks
 {
     /// <summary>The variant for <paramref name="value"/>.</summary>
-    public static ISysvLock For(SysvSwitch value, Kernel.Kernel kernel) => value switch
+    public static ISysvLock For(SysvSwitch value, IShmHost kernel) => value switch
     {
         SysvSwitch.Legacy => new LegacySysvLock(kernel),
         SysvSwitch.Object => new ObjectSysvLock(kernel),

@@ -1,4 +1,3 @@
-using UvmSim.Kernel;
 using UvmSim.Map;
 using UvmSim.Wiring;
 
@@ -10,10 +9,10 @@ namespace UvmSim.SysV;
 /// unwires the object first, so a failed map step leaves it unwired but marked locked and
 /// the next unlock underflows (S9, S13, S14).
 /// </summary>
-public sealed class LegacySysvLock(Kernel.Kernel kernel) : ISysvLock
+public sealed class LegacySysvLock(IShmHost kernel) : ISysvLock
 {
     /// <inheritdoc/>
-    public Errno Lock(Process caller, Segment segment)
+    public Errno Lock(IShmProcess caller, Segment segment)
     {
         if (segment.Locked || Newest(caller, segment) is not { } a)
         {
@@ -34,7 +33,7 @@ public sealed class LegacySysvLock(Kernel.Kernel kernel) : ISysvLock
     }
 
     /// <inheritdoc/>
-    public Errno Unlock(Process caller, Segment segment)
+    public Errno Unlock(IShmProcess caller, Segment segment)
     {
         if (!segment.Locked || Newest(caller, segment) is not { } a)
         {
@@ -50,7 +49,7 @@ public sealed class LegacySysvLock(Kernel.Kernel kernel) : ISysvLock
     }
 
     /// <inheritdoc/>
-    public Errno Attached(Process p, Attachment attachment)
+    public Errno Attached(IShmProcess p, Attachment attachment)
     {
         if (!attachment.Segment.Locked && !kernel.Shm.UsePhys)
         {
@@ -61,13 +60,13 @@ public sealed class LegacySysvLock(Kernel.Kernel kernel) : ISysvLock
     }
 
     /// <inheritdoc/>
-    public void Forked(Process child) { }
+    public void Forked(IShmProcess child) { }
 
     /// <inheritdoc/>
     public Func<MapEntry, bool>? DetachFilter(Segment segment) => null;
 
     /// <summary>The caller's newest attachment of <paramref name="s"/> (attachments are listed newest first).</summary>
-    private static Attachment? Newest(Process p, Segment s)
+    private static Attachment? Newest(IShmProcess p, Segment s)
     {
         foreach (Attachment a in p.Attachments)
         {

@@ -1,4 +1,3 @@
-using UvmSim.Kernel;
 using UvmSim.Map;
 
 namespace UvmSim.SysV;
@@ -7,10 +6,10 @@ namespace UvmSim.SysV;
 /// NetBSD's sysv_shm 1.141 (SPEC §8.3, <c>netbsd-9</c>): the lock wires the object only;
 /// no map entry is touched, so nothing a process does to its map can unbalance it.
 /// </summary>
-public sealed class ObjectSysvLock(Kernel.Kernel kernel) : ISysvLock
+public sealed class ObjectSysvLock(IShmHost kernel) : ISysvLock
 {
     /// <inheritdoc/>
-    public Errno Lock(Process caller, Segment segment)
+    public Errno Lock(IShmProcess caller, Segment segment)
     {
         if (segment.Locked)
         {
@@ -25,7 +24,7 @@ public sealed class ObjectSysvLock(Kernel.Kernel kernel) : ISysvLock
     }
 
     /// <inheritdoc/>
-    public Errno Unlock(Process caller, Segment segment)
+    public Errno Unlock(IShmProcess caller, Segment segment)
     {
         if (segment.Locked)
         {
@@ -36,10 +35,10 @@ public sealed class ObjectSysvLock(Kernel.Kernel kernel) : ISysvLock
     }
 
     /// <inheritdoc/>
-    public Errno Attached(Process p, Attachment attachment) => Errno.None;
+    public Errno Attached(IShmProcess p, Attachment attachment) => Errno.None;
 
     /// <inheritdoc/>
-    public void Forked(Process child) { }
+    public void Forked(IShmProcess child) { }
 
     /// <inheritdoc/>
     public Func<MapEntry, bool>? DetachFilter(Segment segment) => null;

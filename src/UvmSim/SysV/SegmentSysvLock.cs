@@ -1,4 +1,3 @@
-using UvmSim.Kernel;
 using UvmSim.Map;
 using UvmSim.Wiring;
 
@@ -10,10 +9,10 @@ namespace UvmSim.SysV;
 /// object itself inside one of its attachments, in any process — holds exactly one record,
 /// a balanced wiring that no POSIX call can steal.
 /// </summary>
-public sealed class SegmentSysvLock(Kernel.Kernel kernel) : ISysvLock
+public sealed class SegmentSysvLock(IShmHost kernel) : ISysvLock, IShmProcessWalk
 {
     /// <inheritdoc/>
-    public Errno Lock(Process caller, Segment segment)
+    public Errno Lock(IShmProcess caller, Segment segment)
     {
         if (segment.Locked)
         {
@@ -37,7 +36,7 @@ public sealed class SegmentSysvLock(Kernel.Kernel kernel) : ISysvLock
     }
 
     /// <inheritdoc/>
-    public Errno Unlock(Process caller, Segment segment)
+    public Errno Unlock(IShmProcess caller, Segment segment)
     {
         if (!segment.Locked)
         {
@@ -50,11 +49,11 @@ public sealed class SegmentSysvLock(Kernel.Kernel kernel) : ISysvLock
     }
 
     /// <inheritdoc/>
-    public Errno Attached(Process p, Attachment attachment) =>
+    public Errno Attached(IShmProcess p, Attachment attachment) =>
         !attachment.Segment.Locked || ChangeRecords(p, attachment, add: true, stopAtFailure: true) ? Errno.None : Errno.ENOMEM;
 
     /// <inheritdoc/>
-    public void Forked(Process child)
+    public void Forked(IShmProcess child)
     {
         foreach (Attachment a in child.Attachments)
         {
@@ -75,14 +74,22 @@ public sealed class SegmentSysvLock(Kernel.Kernel kernel) : ISysvLock
     /// </summary>
     private bool Records(Segment segment, bool add)
     {
-        foreach (Process p in kernel.LiveProcesses)
+        _walkSegment = segment;
+        _walkAdd = add;
+        return kernel.WalkLiveProcesses(this);
+    }
+
+    private Segment? _walkSegment;
+    private bool _walkAdd;
+
+    /// <summary>One process of <see cref="Records"/>' walk (the lock is its own walk, so a lock allocates nothing).</summary>
+    bool IShmProcessWalk.Visit(IShmProcess p)
+    {
+        foreach (Attachment a in p.Attachments)
         {
-            foreach (Attachment a in p.Attachments)
+            if (a.Segment == _walkSegment && !ChangeRecords(p, a, _walkAdd, stopAtFailure: true))
             {
-                if (a.Segment == segment && !ChangeRecords(p, a, add, stopAtFailure: true))
-                {
-                    return false;
-                }
+                return false;
             }
         }
         return true;
@@ -94,7 +101,7 @@ public sealed class SegmentSysvLock(Kernel.Kernel kernel) : ISysvLock
     /// entry exactly), so the map can be walked while records change.
     /// =&gt; false when a record failed to wire and <paramref name="stopAtFailure"/> ended the walk there.
     /// </summary>
-    private bool ChangeRecords(Process p, Attachment a, bool add, bool stopAtFailure)
+    private bool ChangeRecords(IShmProcess p, Attachment a, bool add, bool stopAtFailure)
     {
         for (MapEntry? e = p.Space.Map.LookupAtOrAfter(a.Va); e is not null && e.Start < a.Va + a.Size; e = e.Next)
         {
@@ -128,10 +135,10 @@ public sealed class SegmentSysvLock(Kernel.Kernel kernel) : ISysvLock
     public bool? HoldsRecord(MapEntry entry, Segment segment) =>
         IsAttachmentEntry(entry, segment) ? segment.Locked : null;
 
-    private Errno AddRecord(Process p, MapEntry e) =>
+    private Errno AddRecord(IShmProcess p, MapEntry e) =>
         kernel.Wiring.Wire(p.Space, e.Start, e.End, WireFlags.Record);
 
-    private void DropRecord(Process p, MapEntry e) =>
+    private void DropRecord(IShmProcess p, MapEntry e) =>
         kernel.Wiring.Unwire(p.Space, e.Start, e.End, WireFlags.Record);
 
     /// <inheritdoc/>

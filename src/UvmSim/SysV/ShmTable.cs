@@ -1,4 +1,3 @@
-using UvmSim.Kernel;
 using UvmSim.Map;
 using UvmSim.Objects;
 using UvmSim.Policies;
@@ -36,14 +35,14 @@ public sealed class ShmTable
     /// <summary><c>SHM_RND</c>.</summary>
     public const ulong ShmRnd = 0x2000;
 
-    private readonly Kernel.Kernel _kernel;
+    private readonly IShmHost _kernel;
     private readonly Dictionary<int, Segment> _slots = [];
     private readonly Dictionary<int, int> _seq = [];
 
-    internal ShmTable(Kernel.Kernel kernel)
+    internal ShmTable(IShmHost kernel)
     {
         _kernel = kernel;
-        ulong page = (ulong)kernel.PageSize;
+        ulong page = (ulong)kernel.Vm.PageSize;
         ShmMax = (ulong)Math.Max(kernel.Vm.Config.Pages / 4, 1024) * page;
         ShmAll = ShmMax / page;
     }
@@ -69,7 +68,7 @@ public sealed class ShmTable
     /// <summary>Sets <c>shmmax</c>, rounded up to a page, and <c>shmall</c> with it.</summary>
     public void SetShmMax(ulong bytes)
     {
-        ulong page = (ulong)_kernel.PageSize;
+        ulong page = (ulong)_kernel.Vm.PageSize;
         ulong rounded = (bytes + page - 1) / page * page;
         ShmMax = rounded < bytes ? ulong.MaxValue / page * page : rounded;
         ShmAll = ShmMax / page;
@@ -95,7 +94,7 @@ public sealed class ShmTable
     private readonly Dictionary<ulong, Segment> _ever = [];
 
     /// <summary>Creates or looks up a segment (<c>sys_shmget</c>); key null is <c>IPC_PRIVATE</c>.</summary>
-    public SysResult Shmget(Process p, ulong? key, ulong size, ulong flags)
+    public SysResult Shmget(IShmProcess p, ulong? key, ulong size, ulong flags)
     {
         bool create = (flags & IpcCreat) != 0;
         if (key is { } k && k != 0)
@@ -138,7 +137,7 @@ public sealed class ShmTable
         {
             return Errno.ENOSPC;
         }
-        ulong page = (ulong)_kernel.PageSize;
+        ulong page = (ulong)_kernel.Vm.PageSize;
         ulong rounded = (size + page - 1) / page * page;
         ulong usedPages = _slots.Values.Aggregate(0UL, (acc, s) => acc + s.Size / page);
         if (usedPages + rounded / page > ShmAll)
@@ -168,9 +167,9 @@ public sealed class ShmTable
     }
 
     /// <summary>Attaches a segment (<c>sys_shmat</c>): maps the whole object shared, <c>NoMerge</c>.</summary>
-    public SysResult Shmat(Process p, ulong id, ulong addr, ulong flags)
+    public SysResult Shmat(IShmProcess p, ulong id, ulong addr, ulong flags)
     {
-        ulong page = (ulong)_kernel.PageSize;
+        ulong page = (ulong)_kernel.Vm.PageSize;
         bool linux = LinuxCalls;
         if (linux && addr != 0 && (addr & (page - 1)) != 0 && (flags & ShmRnd) == 0)
         {
@@ -208,7 +207,7 @@ public sealed class ShmTable
             }
             va = addr;
         }
-        else if (_kernel.Placement.Find(map, s.Size, 0) is { } found)
+        else if (_kernel.FindSpace(map, s.Size, 0) is { } found)
         {
             va = found;
         }
@@ -250,7 +249,7 @@ public sealed class ShmTable
     }
 
     /// <summary>Detaches (<c>sys_shmdt</c>): removes the attachment and unmaps its range.</summary>
-    public SysResult Shmdt(Process p, ulong addr)
+    public SysResult Shmdt(IShmProcess p, ulong addr)
     {
         if (_kernel.SysvLock.CountsEntries)
         {
@@ -265,7 +264,7 @@ public sealed class ShmTable
         return SysResult.Success();
     }
 
-    private void Detach(Process p, Attachment a)
+    private void Detach(IShmProcess p, Attachment a)
     {
         p.Attachments.Remove(a);
         a.Segment.Nattch--;
@@ -281,9 +280,9 @@ public sealed class ShmTable
     /// <paramref name="addr"/> whose distance from it equals its offset in the segment, then every
     /// later fragment of the same segment that lines up with it and ends within the segment.
     /// </summary>
-    private SysResult ShmdtEntries(Process p, ulong addr)
+    private SysResult ShmdtEntries(IShmProcess p, ulong addr)
     {
-        if ((addr & (ulong)(_kernel.PageSize - 1)) != 0)
+        if ((addr & (ulong)(_kernel.Vm.PageSize - 1)) != 0)
         {
             return Errno.EINVAL;
         }
@@ -310,7 +309,7 @@ public sealed class ShmTable
         }
         foreach (var (start, end) in doomed)
         {
-            _kernel.Unmap(p, start, end);
+            _kernel.Unmap(p, start, end, null);
         }
         p.Attachments.RemoveAll(a => a.Segment == seg && a.Va == addr);
         return SysResult.Success();
@@ -336,18 +335,37 @@ public sealed class ShmTable
     /// <summary>Linux's nattch: attachment entries of <paramref name="s"/> in every live process.</summary>
     private int CountEntries(Segment s)
     {
-        int n = 0;
-        foreach (Process p in _kernel.LiveProcesses)
+        _entryCount.Start(s.Object);
+        _kernel.WalkLiveProcesses(_entryCount);
+        return _entryCount.Count;
+    }
+
+    private readonly EntryCount _entryCount = new();
+
+    /// <summary>The walk behind <see cref="CountEntries"/>: one reused object, so counting allocates nothing.</summary>
+    private sealed class EntryCount : IShmProcessWalk
+    {
+        public UvmObject? Object { get; private set; }
+
+        public void Start(UvmObject obj)
+        {
+            Object = obj;
+            Count = 0;
+        }
+
+        public int Count { get; private set; }
+
+        public bool Visit(IShmProcess p)
         {
             for (MapEntry? e = p.Space.Map.First; e is not null; e = e.Next)
             {
-                if (!e.CopyOnWrite && ReferenceEquals(e.Object, s.Object))
+                if (!e.CopyOnWrite && ReferenceEquals(e.Object, Object))
                 {
-                    n++;
+                    Count++;
                 }
             }
+            return true;
         }
-        return n;
     }
 
     /// <summary>
@@ -370,7 +388,7 @@ public sealed class ShmTable
     private bool LinuxCalls => _kernel.Policy.Syscalls == SyscallsSwitch.Linux;
 
     /// <summary>Detaches everything (exec, exit).</summary>
-    internal void DetachAll(Process p)
+    internal void DetachAll(IShmProcess p)
     {
         if (_kernel.SysvLock.CountsEntries)
         {
@@ -384,7 +402,7 @@ public sealed class ShmTable
     }
 
     /// <summary>The child inherits the attachment list (<c>shmfork</c>).</summary>
-    internal void Forked(Process parent, Process child)
+    internal void Forked(IShmProcess parent, IShmProcess child)
     {
         foreach (Attachment a in parent.Attachments)
         {
@@ -395,7 +413,7 @@ public sealed class ShmTable
     }
 
     /// <summary>Controls a segment (<c>sys_shmctl</c>).</summary>
-    public SysResult Shmctl(Process p, ulong id, ShmCommand cmd, uint? uid = null, uint? gid = null, uint? mode = null)
+    public SysResult Shmctl(IShmProcess p, ulong id, ShmCommand cmd, uint? uid = null, uint? gid = null, uint? mode = null)
     {
         Segment? s = Find(id);
         if (s is null || (s.Removed && !_kernel.SysvLock.CountsEntries))
@@ -449,9 +467,9 @@ public sealed class ShmTable
     /// SysV permissions (SPEC §8.1): one class chosen first — owner, group, other — whose
     /// bits must include every requested read/write bit; root bypasses.
     /// </summary>
-    private bool Permitted(Process p, Segment s, uint requested)
+    private bool Permitted(IShmProcess p, Segment s, uint requested)
     {
-        if (_kernel.Privilege.BypassesSysvPermissions(p))
+        if (_kernel.BypassesSysvPermissions(p))
         {
             return true;
         }
@@ -461,11 +479,11 @@ public sealed class ShmTable
         return (requested & ~bits) == 0;
     }
 
-    private bool OwnerOrRoot(Process p, Segment s) => _kernel.Privilege.ControlsAnySegment(p) || IsOwner(p, s);
+    private bool OwnerOrRoot(IShmProcess p, Segment s) => _kernel.ControlsAnySegment(p) || IsOwner(p, s);
 
-    private static bool IsOwner(Process p, Segment s) => p.Uid == s.Uid || p.Uid == s.CreatorUid;
+    private static bool IsOwner(IShmProcess p, Segment s) => p.Uid == s.Uid || p.Uid == s.CreatorUid;
 
     /// <summary>SHM_LOCK/SHM_UNLOCK permission: <c>ipc_lock</c> (or uid 0), else the owner where the privilege model lets owners lock.</summary>
-    private bool MayLock(Process p, Segment s) =>
-        _kernel.Privilege.LocksAnySegment(p) || (_kernel.Privilege.OwnersMayLock && IsOwner(p, s));
+    private bool MayLock(IShmProcess p, Segment s) =>
+        _kernel.LocksAnySegment(p) || (_kernel.OwnersMayLock && IsOwner(p, s));
 }

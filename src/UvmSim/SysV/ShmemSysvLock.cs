@@ -1,4 +1,3 @@
-using UvmSim.Kernel;
 using UvmSim.Map;
 
 namespace UvmSim.SysV;
@@ -10,7 +9,7 @@ namespace UvmSim.SysV;
 /// faulted in; the segment holds one wiring on each resident page of its object, and pages
 /// created while it is locked are wired as they are created.
 /// </summary>
-public sealed class ShmemSysvLock(Kernel.Kernel kernel) : ISysvLock
+public sealed class ShmemSysvLock(IShmHost kernel) : ISysvLock
 {
     private readonly Dictionary<uint, ulong> _charged = [];
 
@@ -18,19 +17,19 @@ public sealed class ShmemSysvLock(Kernel.Kernel kernel) : ISysvLock
     public ulong ChargedTo(uint uid) => _charged.GetValueOrDefault(uid);
 
     /// <inheritdoc/>
-    public Errno Lock(Process caller, Segment segment)
+    public Errno Lock(IShmProcess caller, Segment segment)
     {
         if (segment.Locked)
         {
             return Errno.None; // no charge, no nesting (E5)
         }
-        bool exempt = kernel.Privilege.IgnoresMemlockLimit(caller);
+        bool exempt = kernel.IgnoresMemlockLimit(caller);
         if (!exempt && caller.MemlockSoft == 0)
         {
             return Errno.EPERM;
         }
-        ulong pages = segment.Size / (ulong)kernel.PageSize;
-        ulong limit = caller.MemlockSoft / (ulong)kernel.PageSize;
+        ulong pages = segment.Size / (ulong)kernel.Vm.PageSize;
+        ulong limit = caller.MemlockSoft / (ulong)kernel.Vm.PageSize;
         if (!exempt && ChargedTo(caller.Uid) + pages > limit)
         {
             return Errno.ENOMEM;
@@ -48,7 +47,7 @@ public sealed class ShmemSysvLock(Kernel.Kernel kernel) : ISysvLock
     }
 
     /// <inheritdoc/>
-    public Errno Unlock(Process caller, Segment segment)
+    public Errno Unlock(IShmProcess caller, Segment segment)
     {
         if (segment.Locked)
         {
@@ -66,7 +65,7 @@ public sealed class ShmemSysvLock(Kernel.Kernel kernel) : ISysvLock
         segment.Object.WiresNewPages = false;
         if (segment.ChargedUid is { } uid)
         {
-            _charged[uid] = ChargedTo(uid) - segment.Size / (ulong)kernel.PageSize;
+            _charged[uid] = ChargedTo(uid) - segment.Size / (ulong)kernel.Vm.PageSize;
             segment.ChargedUid = null;
         }
         segment.Locked = false;
@@ -74,10 +73,10 @@ public sealed class ShmemSysvLock(Kernel.Kernel kernel) : ISysvLock
     }
 
     /// <inheritdoc/>
-    public Errno Attached(Process p, Attachment attachment) => Errno.None;
+    public Errno Attached(IShmProcess p, Attachment attachment) => Errno.None;
 
     /// <inheritdoc/>
-    public void Forked(Process child) { }
+    public void Forked(IShmProcess child) { }
 
     /// <inheritdoc/>
     public Func<MapEntry, bool>? DetachFilter(Segment segment) => null;

@@ -29,6 +29,12 @@ internal static partial class EmitCPrograms
         return ulong.Parse(actual.AsSpan("ok = 0x".Length), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The C compiler on PATH (cc, else gcc), or null.</summary>
+    internal static string? Compiler() =>
+        new[] { "cc", "gcc" }.SelectMany(n => (Environment.GetEnvironmentVariable("PATH") ?? "")
+                .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Select(d => Path.Combine(d, n)))
+            .FirstOrDefault(File.Exists);
+
     /// <summary>What an emitted program printed.</summary>
     internal sealed record ProgramRun(string Stdout)
     {
@@ -109,12 +115,15 @@ internal static partial class EmitCPrograms
         }
     }
 
-    private static (int Exit, string Stdout, string Stderr) Execute(string program, IEnumerable<string> args)
+    /// <summary>Runs <paramref name="program"/> (in <paramref name="cwd"/>, if given) and returns its status and output, read as UTF-8.</summary>
+    internal static (int Exit, string Stdout, string Stderr) Execute(string program, IEnumerable<string> args, string? cwd = null)
     {
         var info = new ProcessStartInfo(program, args)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            WorkingDirectory = cwd ?? "",
+            StandardOutputEncoding = System.Text.Encoding.UTF8,
         };
         using Process process = Process.Start(info)!;
         Task<string> stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);

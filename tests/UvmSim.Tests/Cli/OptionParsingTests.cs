@@ -29,7 +29,7 @@ public class OptionParsingTests
         Assert.Equal(["wiring=counter", "sysv=legacy"], parse.GetValue(SharedOptions.Set)!);
         Assert.True(parse.GetValue(SharedOptions.NoDiagnostics));
         Assert.True(parse.GetValue(SharedOptions.Trace));
-        Assert.Equal("json", parse.GetValue(SharedOptions.Format));
+        Assert.Equal("json", parse.GetValue(SharedOptions.FormatWithJunit));
     }
 
     [Fact]

@@ -76,7 +76,7 @@ public class RunCommandTests
     {
         var cli = new CliHarness();
         Assert.Equal(ExitCodes.UsageError, cli.Run(command, Passing, "--bogus"));
-        Assert.Equal("uvmsim: unknown option '--bogus' (see 'uvmsim --help')\n", cli.Error.Output);
+        Assert.Equal($"uvmsim: unknown option '--bogus'\nTry 'uvmsim {command} --help'.\n", cli.Error.Output);
         Assert.Empty(cli.Out.Output);
     }
 
@@ -137,8 +137,9 @@ public class RunCommandTests
     public void An_exception_in_a_command_is_an_internal_error_not_a_trace()
     {
         var cli = new CliHarness();
-        int status = CliApp.Guard(cli.Terminal, () => throw new InvalidOperationException("boom"));
-        Assert.Equal(ExitCodes.UsageError, status);
-        Assert.Equal("uvmsim: internal error: InvalidOperationException: boom\n", cli.Error.Output);
+        int status = CliApp.Guard(cli.Terminal, () => throw new InvalidOperationException("boom\nsecond line"));
+        Assert.Equal(ExitCodes.InternalError, status);
+        Assert.Equal(70, status);
+        Assert.Equal("uvmsim: internal error: InvalidOperationException: boom\\nsecond line\n", cli.Error.Output);
     }
 }

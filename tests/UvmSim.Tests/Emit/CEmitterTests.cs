@@ -107,7 +107,7 @@ public partial class CEmitterTests
         Assert.Equal("\"a \\\"b\\\" \\\\ \\?\\?= \\303\\251\"", CEmitter.Literal("a \"b\" \\ ??= é"));
         Assert.Equal("s9_shm_lock", CEmitter.Identifier("dir/s9-shm.lock.scn"));
         Assert.Equal("scn_9x", CEmitter.Identifier("9x.scn"));
-        Assert.Equal("a * / b / * c ? ?=", CEmitter.CommentText("a */ b /* c ??="));
+        Assert.Equal("a __ b __ c __= _ _x", CEmitter.CommentText("a */ b /* c ??= \\ \u00e9x"));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using UvmSim.Exploration;
+using UvmSim.Exploration.Design;
 using UvmSim.Exploration.Sharding;
 using UvmSim.Policies;
 
@@ -198,5 +199,55 @@ public sealed class ShardMergeTests : IDisposable
     {
         Assert.Null(ShardSpec.Parse(text, out string? error));
         Assert.Contains("I/N", error);
+    }
+
+    public static TheoryData<int> DesignShardCounts() => [1, 2, 3, 7];
+
+    [Theory]
+    [MemberData(nameof(DesignShardCounts))]
+    public void Merged_design_equals_one_process(int shards)
+    {
+        var o = new DesignOptions(P(PresetNames.NetBsd8), ["wiring", "sysv", "zero-length"], Depth: 4, Ops: OpGroups.ZeroLength);
+        DesignResult single = DesignSearch.Run(o, cancel: TestContext.Current.CancellationToken);
+        string dir = Path.Combine(_dir, $"design-{shards}");
+        for (int i = 0; i < shards; i++)
+        {
+            var shard = new ShardSpec(i, shards);
+            DesignShards.Write(dir, shard, o, DesignSearch.RunShard(o, shard, cancel: TestContext.Current.CancellationToken), 0.5);
+        }
+        List<ShardFile>? files = ShardMerge.ReadAll(dir, out string? error);
+        Assert.True(files is not null, error);
+        DesignResult? merged = DesignShards.Merge(dir, files, out error);
+        Assert.True(merged is not null, error);
+        Assert.Equal(single.Options with { Vary = [] }, merged.Options with { Vary = [] });
+        Assert.Equal(single.Options.Vary, merged.Options.Vary);
+        Assert.Equal(single.Combinations.Count, merged.Combinations.Count);
+        for (int i = 0; i < single.Combinations.Count; i++)
+        {
+            CombinationResult a = single.Combinations[i], b = merged.Combinations[i];
+            Assert.Equal((a.Label, a.Clean, a.Depth, a.States, a.Kind, a.Message, a.Reproducer, a.ReproducerCalls),
+                (b.Label, b.Clean, b.Depth, b.States, b.Kind, b.Message, b.Reproducer, b.ReproducerCalls));
+            Assert.Equal(a.Switches, b.Switches);
+        }
+        Assert.Equal(
+            DesignAnalysis.Of(o.Base, o.Vary, o.Depth, [.. single.Combinations.Select(c => c.Row)]).Verdict,
+            DesignAnalysis.Of(o.Base, o.Vary, o.Depth, [.. merged.Combinations.Select(c => c.Row)]).Verdict);
+    }
+
+    [Fact]
+    public void A_design_shard_missing_a_row_is_an_error_naming_it()
+    {
+        var o = new DesignOptions(P(PresetNames.NetBsd8), ["wiring", "sysv"], Depth: 3, Ops: OpGroups.None);
+        string dir = Path.Combine(_dir, "design-short");
+        for (int i = 0; i < 2; i++)
+        {
+            var shard = new ShardSpec(i, 2);
+            var rows = DesignSearch.RunShard(o, shard, cancel: TestContext.Current.CancellationToken);
+            DesignShards.Write(dir, shard, o, i == 1 ? [.. rows.Skip(1)] : rows, 0.5);
+        }
+        DesignResult? merged = DesignShards.Merge(dir, ShardMerge.ReadAll(dir, out _)!, out string? error);
+        Assert.Null(merged);
+        Assert.Contains("shard-1-of-2.json", error);
+        Assert.Contains("lacks the row", error);
     }
 }

@@ -23,23 +23,40 @@ public static class DesignSearch
     public static DesignResult Run(DesignOptions o, int jobs = 1, Action<DesignProgress>? progress = null, CancellationToken cancel = default)
     {
         var clock = Stopwatch.StartNew();
-        IReadOnlyList<Policy> combinations = Lattice.Combinations(o.Base, o.Vary);
-        var rows = new CombinationResult[combinations.Count];
+        var rows = RunSome(o, Lattice.Combinations(o.Base, o.Vary), null, jobs, progress, cancel);
+        return new DesignResult(o, [.. rows.Select(r => r.Row)], clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// Shard <paramref name="shard"/>'s share of the lattice (the combinations whose index is
+    /// its index modulo the count), each row with its index in lattice order.
+    /// </summary>
+    public static IReadOnlyList<(int Index, CombinationResult Row)> RunShard(DesignOptions o, Sharding.ShardSpec shard, int jobs = 1,
+        Action<DesignProgress>? progress = null, CancellationToken cancel = default) =>
+        RunSome(o, Lattice.Combinations(o.Base, o.Vary), shard, jobs, progress, cancel);
+
+    private static (int Index, CombinationResult Row)[] RunSome(DesignOptions o, IReadOnlyList<Policy> combinations, Sharding.ShardSpec? shard,
+        int jobs, Action<DesignProgress>? progress, CancellationToken cancel)
+    {
+        var clock = Stopwatch.StartNew();
+        int[] indices = [.. Enumerable.Range(0, combinations.Count).Where(i => shard is not { } s || i % s.Count == s.Index)];
+        var rows = new (int, CombinationResult)[indices.Length];
         int done = 0, findings = 0;
         var gate = new Lock();
-        Parallel.For(0, combinations.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(jobs, 1, 64), CancellationToken = cancel }, i =>
+        Parallel.For(0, indices.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(jobs, 1, 64), CancellationToken = cancel }, k =>
         {
-            rows[i] = RunOne(o, combinations[i], cancel);
+            CombinationResult row = RunOne(o, combinations[indices[k]], cancel);
+            rows[k] = (indices[k], row);
             lock (gate)
             {
                 done++;
-                findings += rows[i].Clean ? 0 : 1;
+                findings += row.Clean ? 0 : 1;
                 double elapsed = clock.Elapsed.TotalSeconds;
-                progress?.Invoke(new DesignProgress(done, combinations.Count, findings, elapsed,
-                    done < combinations.Count ? elapsed / done * (combinations.Count - done) : null));
+                progress?.Invoke(new DesignProgress(done, indices.Length, findings, elapsed,
+                    done < indices.Length ? elapsed / done * (indices.Length - done) : null));
             }
         });
-        return new DesignResult(o, rows, clock.Elapsed.TotalSeconds);
+        return rows;
     }
 
     /// <summary>One combination: explore to the depth, fuzz if clean and asked, shrink what was found.</summary>

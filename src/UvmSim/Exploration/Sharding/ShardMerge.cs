@@ -42,7 +42,8 @@ public static class ShardMerge
         {
             "explore" => MergeExplore(dir, files, out error),
             "fuzz" => MergeFuzz(dir, files, out error),
-            _ => Fail($"{Path.Combine(dir, "shard-0-of-" + first.Count + ".json")}: command '{first.Command}' is merged by its own command's merge", out error),
+            "design" => Fail($"{Path.Combine(dir, "shard-0-of-" + first.Count + ".json")}: design shards merge through DesignShards.Merge", out error),
+            _ => Fail($"{Path.Combine(dir, "shard-0-of-" + first.Count + ".json")}: unknown command '{first.Command}'", out error),
         };
     }
 

@@ -27,6 +27,7 @@ public static class ShardRuns
         ["pages"] = Num(o.MappingPages),
         ["transient"] = Bool(o.Transient),
         ["splitDepth"] = Num(o.Shard?.SplitDepth ?? DefaultSplitDepth(o.Depth)),
+        ["ops"] = string.Join(",", OpGroupNames.Names(o.Ops)),
     };
 
     /// <summary>The settings that decide a step-budgeted fuzz's answer.</summary>
@@ -49,7 +50,7 @@ public static class ShardRuns
         ShardFinding? finding = null;
         if (r.Finding is { } f)
         {
-            IReadOnlyList<Op> alphabet = Explorer.Alphabet(Math.Max(o.Universe.Procs, 2), o.MappingPages, o.Transient);
+            IReadOnlyList<Op> alphabet = Explorer.Alphabet(Math.Max(o.Universe.Procs, 2), o.MappingPages, o.Transient, o.Ops);
             int[] order = [.. f.Ops.Select(op => IndexOf(alphabet, op))];
             finding = ShardFinding.From(f, r.Rank, order);
         }

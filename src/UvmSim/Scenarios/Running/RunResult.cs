@@ -15,7 +15,11 @@ public enum LineStatus
 }
 
 /// <summary>One line's result: what happened, what was expected, and what the call changed.</summary>
-public sealed record LineResult(int Line, string? Proc, string Text, string Actual, string Expected, LineStatus Status, string? Value, IReadOnlyList<string> Changes, string? Error);
+public sealed record LineResult(int Line, string? Proc, string Text, string Actual, string Expected, LineStatus Status, string? Value, IReadOnlyList<string> Changes, string? Error)
+{
+    /// <summary>What the call changed, as data; set for a call that ran under <c>--trace</c>, else null.</summary>
+    public TraceStep? Trace { get; init; }
+}
 
 /// <summary>The matrix's summary of a run (SPEC §13).</summary>
 public enum RunOutcome

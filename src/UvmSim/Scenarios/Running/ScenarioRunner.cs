@@ -146,8 +146,8 @@ public sealed class ScenarioRunner
     {
         Outcome expected = c.Expect?.For(_policy) ?? new OkOutcome();
         string expectedText = Render(expected);
-        LineResult Result(string actual, LineStatus status, string? value = null, IReadOnlyList<string>? changes = null, string? error = null) =>
-            new(c.Line, c.Proc, c.Text, actual, expectedText, status, value, changes ?? [], error);
+        LineResult Result(string actual, LineStatus status, string? value = null, TraceStep? trace = null, string? error = null) =>
+            new(c.Line, c.Proc, c.Text, actual, expectedText, status, value, trace?.Changes ?? [], error) { Trace = trace };
 
         if (Kernel.Dead)
         {
@@ -185,14 +185,14 @@ public sealed class ScenarioRunner
             _panic ??= (c.Line, panic.Message);
             Unbind(c);
             bool ok = expected is PanicOutcome p && panic.Message.Contains(p.Text, StringComparison.Ordinal);
-            return Result($"panic \"{panic.Message}\"", ok ? LineStatus.Pass : LineStatus.Fail, changes: before?.Diff(Kernel));
+            return Result($"panic \"{panic.Message}\"", ok ? LineStatus.Pass : LineStatus.Fail, trace: before?.Compare(Kernel));
         }
-        IReadOnlyList<string>? changes = before?.Diff(Kernel);
+        TraceStep? changes = before?.Compare(Kernel);
         if (!r.Ok)
         {
             Unbind(c);
             bool ok = expected is ErrnoOutcome e && e.Errno == r.Error;
-            return Result(r.Error.ToString(), ok ? LineStatus.Pass : LineStatus.Fail, changes: changes);
+            return Result(r.Error.ToString(), ok ? LineStatus.Pass : LineStatus.Fail, trace: changes);
         }
         if (c.BindName is { } name)
         {

@@ -242,11 +242,23 @@ internal sealed partial class Parser
             {
                 return false;
             }
+            // The model's ranges (MachineConfig): a value outside is an error, never a clamp.
+            (ulong min, ulong max) = key switch
+            {
+                "pages" => (1UL, MaxPages),
+                "page" => (4096UL, MaxPageSize),
+                "freetarg" or "maxproc" => (0UL, (ulong)int.MaxValue),
+                _ => (0UL, (ulong)long.MaxValue),
+            };
+            if (number < min || number > max)
+            {
+                return Fail(valueColumn, $"{key}={value} is out of range ({(key == "page" ? "a power of two, " : "")}{min}-{max})");
+            }
             switch (key)
             {
                 case "pages": result = result with { Pages = number }; break;
                 case "page":
-                    if (number < 4096 || !ulong.IsPow2(number))
+                    if (!ulong.IsPow2(number))
                     {
                         return Fail(valueColumn, "page size must be a power of two, at least 4096");
                     }
@@ -263,6 +275,12 @@ internal sealed partial class Parser
         statement = result;
         return true;
     }
+
+    /// <summary>The most frames a machine line may ask for (16 Mi: 64 GiB of 4 KiB pages).</summary>
+    internal const ulong MaxPages = 1UL << 24;
+
+    /// <summary>The largest page size a machine line may ask for (1 GiB).</summary>
+    internal const ulong MaxPageSize = 1UL << 30;
 
     // sysctl KEY VALUE
     private bool ParseSysctl([NotNullWhen(true)] out SysctlStatement? statement)
@@ -441,20 +459,34 @@ internal sealed partial class Parser
         return value.Length > 0 || Fail(valueColumn, $"missing value for '{key}'");
     }
 
-    // The column of text[index] for a word starting at column (columns count scalars).
-    private static int ColumnAt(string text, int column, int index)
+    /*
+     * The column of text[index] for a word starting at column (columns count scalars).
+     * => linear over a parse: callers walk a word forwards (the terms of an expression, the
+     *    parts of a flag set), so the count resumes from the last answer for the same word
+     *    instead of restarting at its first character, which made a long expression line
+     *    quadratic (issue 12; bench/UvmSim.Bench/ParserBench.cs).
+     */
+    private int ColumnAt(string text, int column, int index)
     {
         int end = Math.Clamp(index, 0, text.Length);
-        int col = column;
-        for (int i = 0; i < end; i++)
+        if (!ReferenceEquals(text, _columnText) || column != _columnBase || end < _columnIndex)
+        {
+            (_columnText, _columnBase, _columnIndex, _columnValue) = (text, column, 0, column);
+        }
+        for (int i = _columnIndex; i < end; i++)
         {
             if (!char.IsLowSurrogate(text[i]))
             {
-                col++;
+                _columnValue++;
             }
         }
-        return col;
+        _columnIndex = end;
+        return _columnValue;
     }
+
+    // ColumnAt's last answer: the word, its first column, an index into it and that index's column.
+    private string? _columnText;
+    private int _columnBase, _columnIndex, _columnValue;
 
     private bool Fail(int column, string message)
     {

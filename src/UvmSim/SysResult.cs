@@ -1,4 +1,4 @@
-namespace UvmSim.Kernel;
+namespace UvmSim;
 
 /// <summary>
 /// What a simulated system call returns: a value or an errno, never an exception

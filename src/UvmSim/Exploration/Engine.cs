@@ -1,0 +1,90 @@
+using UvmSim.Checking;
+
+namespace UvmSim.Exploration;
+
+/// <summary>What one <see cref="Engine.Step"/> gave.</summary>
+public enum StepKind
+{
+    /// <summary>The call ran and the audit found nothing: <see cref="StepResult.Hash"/> is the new state.</summary>
+    State,
+    /// <summary>The simulated kernel panicked (<see cref="StepResult.Panic"/>); the kernel is dead.</summary>
+    Panic,
+    /// <summary>The audit found violations (<see cref="StepResult.Violations"/>).</summary>
+    Violation,
+}
+
+/// <summary>
+/// The outcome of one step. =&gt; <c>Violations</c> is the auditor's own list, valid until the
+/// engine's next step: copy it to keep it.
+/// </summary>
+public readonly record struct StepResult(StepKind Kind, ulong Hash, string? Panic, IReadOnlyList<Violation>? Violations);
+
+/// <summary>
+/// The one place an exploration runs calls (as coyote's <c>TestingEngine</c> runs what its
+/// strategies choose): <see cref="Begin"/> brings the machine to a state, <see cref="Step"/>
+/// applies an op, turns a panic into a result, audits and hashes. The strategies — the fuzzer's
+/// random episodes, the explorer's breadth-first search, a reproducer's replay — only choose
+/// the ops. One engine per thread: its auditor and hasher are not shared.
+/// </summary>
+/// <remarks>
+/// The state seam: <see cref="Begin"/> is where a step's starting state comes from. Today it
+/// boots the universe and replays the prefix (the model has no snapshot); a strategy that keeps
+/// kernel snapshots restores one there instead, and <see cref="Step"/> is unchanged.
+/// </remarks>
+public sealed class Engine(Universe universe, bool audit = true, bool record = false)
+{
+    private readonly Auditor _auditor = new();
+    private readonly StateHash _hasher = new();
+
+    /// <summary>The universe every run starts from.</summary>
+    public Universe Universe => universe;
+
+    /// <summary>The interpreter driving the current kernel (null before <see cref="Begin"/>).</summary>
+    public OpInterpreter Driver { get; private set; } = null!;
+
+    /// <summary>Live processes now: an op naming a process past them is not applicable (the explorer skips it).</summary>
+    public int ProcessCount => Driver.ProcessCount;
+
+    /// <summary>Boots a fresh kernel and replays <paramref name="prefix"/> without auditing or hashing it.</summary>
+    /// <remarks>=&gt; a panic in the prefix propagates: a prefix that reached a state did not panic.</remarks>
+    public void Begin(ReadOnlySpan<Op> prefix)
+    {
+        Driver = universe.Boot(record);
+        foreach (Op op in prefix)
+        {
+            Driver.Apply(op);
+        }
+    }
+
+    /// <summary>
+    /// Starts from a state brought about elsewhere — a restored kernel snapshot and its
+    /// interpreter — instead of replaying a prefix (the seam for snapshotting strategies).
+    /// </summary>
+    public void BeginFrom(OpInterpreter restored) => Driver = restored;
+
+    /// <summary>The hash of the current state (<see cref="StateHash"/>).</summary>
+    public ulong Hash() => _hasher.Of(Driver.Kernel);
+
+    /// <summary>
+    /// Applies <paramref name="op"/> (apply → panic → audit → hash). With <paramref name="hash"/>
+    /// false a clean step's hash is 0.
+    /// =&gt; after a panic the kernel is dead: <see cref="Begin"/> again before the next step.
+    /// </summary>
+    public StepResult Step(Op op, bool hash = true)
+    {
+        try
+        {
+            Driver.Apply(op);
+        }
+        catch (KernelPanic panic)
+        {
+            Driver.Kernel.Die(panic);
+            return new StepResult(StepKind.Panic, 0, panic.Message, null);
+        }
+        if (audit && _auditor.Check(Driver.Kernel, full: false) is { Count: > 0 } violations)
+        {
+            return new StepResult(StepKind.Violation, 0, null, violations);
+        }
+        return new StepResult(StepKind.State, hash ? Hash() : 0, null, null);
+    }
+}
