@@ -180,6 +180,13 @@ internal static class KernelCommand
             if (keep is null)
             {
                 Leftovers.Own(directory);  // so --clean leaves it alone while this runs
+                if (!OperatingSystem.IsWindows())
+                {
+                    // The program's files directory is made in here (TMPDIR): workers running as
+                    // another uid (uid=, --as nobody) must be able to pass through to it.
+                    File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                        | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+                }
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)

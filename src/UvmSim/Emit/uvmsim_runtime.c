@@ -177,8 +177,8 @@ static int nshm;
 static int files_made[UVMSIM_NFILES];
 /*
  * What this program made and must remove, whatever way it ends (docs/emit-c.md, "Cleaning
- * up"): its own directory for the scenario's files (mkdtemp, mode 0700, so no other user can
- * plant a link in it; the files are created O_EXCL|O_NOFOLLOW as well), the segments it
+ * up"): its own directory for the scenario's files (mkdtemp, then mode 0711, so no other user
+ * can plant a link in it but workers of another uid reach the files; the files are created O_EXCL|O_NOFOLLOW as well), the segments it
  * created (shm_ids) and its workers (proc_pid). With UVMSIM_JOURNAL set (`uvmsim kernel` sets
  * it), each is also appended to that file as it is made, so what a SIGKILL leaves behind can
  * be found and removed (`uvmsim kernel --clean`).
@@ -308,6 +308,14 @@ static int uvmsim_own_files(void)
 	    tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp") >= (int)sizeof files_dir
 	    || mkdtemp(files_dir) == NULL) {
 		perror("uvmsim: mkdtemp");
+		files_dir[0] = '\0';
+		return -1;
+	}
+	/* Searchable, not listable or writable, by others: workers running as another uid
+	   (uid=, `kernel --as nobody`) open the files by name; nobody else can add a link. */
+	if (chmod(files_dir, 0711) != 0) {
+		perror("uvmsim: chmod");
+		rmdir(files_dir);
 		files_dir[0] = '\0';
 		return -1;
 	}
