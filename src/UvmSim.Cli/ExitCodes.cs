@@ -16,6 +16,9 @@ internal static class ExitCodes
     /// <summary>A usage error, a parse error, or input that cannot be read.</summary>
     public const int UsageError = 2;
 
+    /// <summary><c>kernel</c>: the host cannot run the differential (SPEC §17.1): not Linux or NetBSD, no C compiler.</summary>
+    public const int HostUnavailable = 3;
+
     /// <summary>A bug in uvmsim (an exception nobody expected), EX_SOFTWARE of sysexits(3): never the user's fault.</summary>
     public const int InternalError = 70;
 

@@ -25,13 +25,13 @@ internal static class PolicySelection
                 {
                     names.AddRange(PresetNames.All);
                 }
-                else if (PresetNames.All.Contains(part))
+                else if (PresetNames.Named.Contains(part))
                 {
                     names.Add(part);
                 }
                 else
                 {
-                    error = $"unknown policy '{part}' (expected {All}, {string.Join(", ", PresetNames.All)})";
+                    error = $"unknown policy '{part}' (expected {All}, {string.Join(", ", PresetNames.Named)})";
                     return null;
                 }
             }
@@ -47,7 +47,7 @@ internal static class PolicySelection
             int eq = set.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0 || eq == set.Length - 1)
             {
-                error = $"--set takes SWITCH=VALUE (switches: {string.Join(", ", Policy.SwitchNames)}), not '{set}'";
+                error = $"--set takes SWITCH=VALUE (switches: {string.Join(", ", Policy.AllSwitchNames)}), not '{set}'";
                 return null;
             }
             overrides.Add((set[..eq].Trim(), set[(eq + 1)..].Trim()));

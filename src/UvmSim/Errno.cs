@@ -12,6 +12,8 @@ public enum Errno
     EPERM = 1,
     /// <summary>No such key (shmget without create).</summary>
     ENOENT = 2,
+    /// <summary>Bad file descriptor: Linux's mmap of neither anonymous memory nor a file (SPEC §17.7).</summary>
+    EBADF = 9,
     /// <summary>I/O error; legacy SysV lock failures.</summary>
     EIO = 5,
     /// <summary>Cannot allocate memory, or a range error of the mlock family.</summary>
@@ -32,6 +34,8 @@ public enum Errno
     ENOSPC = 28,
     /// <summary>Resource temporarily unavailable: wiring limits, maxproc.</summary>
     EAGAIN = 35,
+    /// <summary>No such call: <c>mlock2</c> under <c>syscalls=netbsd</c> (SPEC §17).</summary>
+    ENOSYS = 78,
     /// <summary>Value too large: a mapping range that wraps.</summary>
     EOVERFLOW = 84,
 }

@@ -24,28 +24,35 @@ internal static class DemoCommand
     /// <summary>The command, writing to <paramref name="terminal"/>.</summary>
     public static Command Create(Terminal terminal)
     {
-        var command = new Command("demo", "Run the bundled examples under the four presets and show the matrix.")
+        var command = new Command("demo", "Run the bundled examples under the four presets (or --policy all,linux) and show the matrix.")
         {
             SharedOptions.Format,
+            SharedOptions.Policy,
         };
         command.SetAction(parse => CliApp.Guard(terminal, () => Execute(
-            terminal, parse.GetValue(SharedOptions.Format) == SharedOptions.Json)));
+            terminal, parse.GetValue(SharedOptions.Format) == SharedOptions.Json, parse.GetValue(SharedOptions.Policy))));
         return command;
     }
 
     /// <summary>Prints the explanation (text only) and the matrix of the bundled examples.</summary>
-    public static int Execute(Terminal terminal, bool json)
+    public static int Execute(Terminal terminal, bool json, string[]? policies = null)
     {
         var sources = ScenarioFiles.Bundled();
         if (!json)
         {
             terminal.Line(Explanation);
+            if (policies is { Length: > 0 } && string.Join(",", policies).Split(',').Contains(PresetNames.Linux))
+            {
+                terminal.Line("  linux         Linux 6.x (SPEC §17): a lock flag per entry, a segment flag with a per-user charge;");
+                terminal.Line("                its pw/ec/wired checks read the model's own accounting (docs/linux.md)");
+                terminal.Line("");
+            }
             if (sources.Count == 0)
             {
                 terminal.Line("(this build has no bundled examples)");
                 return ExitCodes.Ok;
             }
         }
-        return MatrixCommand.Execute(terminal, sources, [PolicySelection.All], null, noDiagnostics: false, json);
+        return MatrixCommand.Execute(terminal, sources, policies is { Length: > 0 } ? policies : [PolicySelection.All], null, noDiagnostics: false, json);
     }
 }

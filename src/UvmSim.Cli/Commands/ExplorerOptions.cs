@@ -41,7 +41,7 @@ internal static class ExplorerOptions
     {
         if (name.Contains(',', StringComparison.Ordinal) || name == PolicySelection.All)
         {
-            error = $"--policy takes exactly one preset here ({string.Join(", ", PresetNames.All)}), not '{name}'";
+            error = $"--policy takes exactly one preset here ({string.Join(", ", PresetNames.Named)}), not '{name}'";
             return null;
         }
         return PolicySelection.Resolve([name], sets, out error)?[0];

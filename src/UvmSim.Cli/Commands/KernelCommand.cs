@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using UvmSim.Cli.KernelComparison;
 using UvmSim.Cli.Rendering;
+using UvmSim.Physical;
 using UvmSim.Policies;
 using UvmSim.Emit;
 using UvmSim.Scenarios.Running;
@@ -17,8 +18,38 @@ namespace UvmSim.Cli.Commands;
 /// </summary>
 internal static class KernelCommand
 {
-    /// <summary>The policy compared with when none is given.</summary>
-    public const string DefaultPolicy = PresetNames.Dual;
+    /// <summary>
+    /// The policy compared with when none is given: on Linux the <c>linux</c> preset (SPEC
+    /// §17.1), placed bottom-up because the emitted program's arena places bottom-up
+    /// (docs/emit-c.md, docs/linux.md); on NetBSD <c>netbsd-9</c>.
+    /// </summary>
+    public static string DefaultPolicy => OperatingSystem.IsLinux() ? PresetNames.Linux : PresetNames.NetBsd9;
+
+    /// <summary>The overrides the default policy carries on this host.</summary>
+    public static string[] DefaultSets => OperatingSystem.IsLinux() ? ["placement=bottomup"] : [];
+
+    /// <summary><c>--strict</c>: compare kernel-chosen values (addresses, ids, pids) by value too.</summary>
+    public static readonly Option<bool> Strict = new("--strict")
+    {
+        Description = "Compare the values the kernel chooses (addresses, SysV ids, pids) by value, not only as ok.",
+    };
+
+    /// <summary><c>--as declared|nobody|both</c>: which users the scenario's processes run as.</summary>
+    public static readonly Option<string> As = new("--as")
+    {
+        Description = "declared: processes run as their uid= (root needed); nobody: every process as uid/gid 65534 on both sides; both: each file twice.",
+        HelpName = "declared|nobody|both",
+        DefaultValueFactory = _ => "declared",
+    };
+
+    /// <summary><c>--info</c>: print what the model is configured from, and exit.</summary>
+    public static readonly Option<bool> Info = new("--info")
+    {
+        Description = "Print what the model is configured from on this host (release, page size, capabilities, limits, SysV tunables, hazards) and exit.",
+    };
+
+    /// <summary>The uid and gid <c>--as nobody</c> runs every process as.</summary>
+    public const uint Nobody = 65534;
 
     /// <summary><c>--policy P</c>: the one preset the model runs under.</summary>
     public static readonly Option<string[]> Policy = new("--policy", "-p")
@@ -52,7 +83,7 @@ internal static class KernelCommand
     /// <summary><c>--timeout SECONDS</c>: how long one program may run before it is stopped and its leftovers removed.</summary>
     public static readonly Option<int?> RunTimeout = RangedOption.Int("--timeout", "Seconds one emitted program may run before it is stopped (SIGTERM, then SIGKILL) and what it made is removed", 1, 3600, 300, "SECONDS");
 
-    /// <summary>The scenario files; none with <c>--clean</c>.</summary>
+    /// <summary>The scenario files; none with <c>--clean</c> or <c>--info</c>.</summary>
     public static readonly Argument<string[]> Files = new("FILE")
     {
         Description = SharedOptions.Files.Description,
@@ -70,18 +101,26 @@ internal static class KernelCommand
             Compiler,
             Keep,
             SharedOptions.Format,
+            Strict,
+            As,
+            Info,
             RunTimeout,
             Clean,
         };
-        command.SetAction(parse => CliApp.Guard(terminal, () => parse.GetValue(Clean) ? CleanUp(terminal) : Execute(
-            terminal,
-            parse.GetValue(Files) ?? [],
-            parse.GetValue(Policy),
-            parse.GetValue(SharedOptions.Set),
-            parse.GetValue(Compiler),
-            parse.GetValue(Keep),
-            parse.GetValue(SharedOptions.Format) == SharedOptions.Json,
-            TimeSpan.FromSeconds(parse.GetValue(RunTimeout) ?? 300))));
+        command.SetAction(parse => CliApp.Guard(terminal, () =>
+            parse.GetValue(Clean) ? CleanUp(terminal)
+            : parse.GetValue(Info) ? PrintInfo(terminal, parse.GetValue(SharedOptions.Format) == SharedOptions.Json)
+            : Execute(
+                terminal,
+                parse.GetValue(Files) ?? [],
+                parse.GetValue(Policy),
+                parse.GetValue(SharedOptions.Set),
+                parse.GetValue(Compiler),
+                parse.GetValue(Keep),
+                parse.GetValue(SharedOptions.Format) == SharedOptions.Json,
+                parse.GetValue(Strict),
+                parse.GetValue(As) ?? "declared",
+                TimeSpan.FromSeconds(parse.GetValue(RunTimeout) ?? 300))));
         return command;
     }
 
@@ -95,7 +134,7 @@ internal static class KernelCommand
 
     /// <summary>Checks the arguments, then compares each file; returns the exit status.</summary>
     public static int Execute(Terminal terminal, IReadOnlyList<string> files, string[]? policyNames, string[]? sets,
-        string? cc, string? keep, bool json, TimeSpan? timeout = null)
+        string? cc, string? keep, bool json, bool strict = false, string users = "declared", TimeSpan? timeout = null)
     {
         if (ScenarioFiles.UnknownOption(files) is { } unknown)
         {
@@ -103,9 +142,15 @@ internal static class KernelCommand
         }
         if (files.Count == 0)
         {
-            return terminal.Usage("kernel needs FILE... (scenario files or directories), or --clean");
+            return terminal.Usage("kernel needs FILE... (scenario files or directories), or --clean or --info");
         }
-        IReadOnlyList<Policy>? policies = PolicySelection.Resolve(policyNames is { Length: > 0 } ? policyNames : [DefaultPolicy], sets, out string? error);
+        if (users is not ("declared" or "nobody" or "both"))
+        {
+            return terminal.Usage($"--as takes declared, nobody or both, not '{users}'");
+        }
+        bool defaulted = policyNames is not { Length: > 0 };
+        IReadOnlyList<Policy>? policies = PolicySelection.Resolve(defaulted ? [DefaultPolicy] : policyNames,
+            defaulted ? [.. DefaultSets, .. sets ?? []] : sets, out string? error);
         if (policies is null)
         {
             return terminal.Usage(error!);
@@ -116,11 +161,17 @@ internal static class KernelCommand
         }
         if (EmittedProgram.HostTarget(out error) is not { } target)
         {
-            return terminal.Usage(error!);
+            terminal.ErrorLine("uvmsim: " + error);
+            return ExitCodes.HostUnavailable; // SPEC §17.1: 3, not a usage error
         }
         if (CCompiler.Find(cc, Environment.GetEnvironmentVariable("CC"), out error) is not { } compiler)
         {
-            return terminal.Usage(error!);
+            if (cc is not null)
+            {
+                return terminal.Usage(error!); // a bad --cc is the caller's mistake
+            }
+            terminal.ErrorLine("uvmsim: " + error);
+            return ExitCodes.HostUnavailable;
         }
         string directory;
         try
@@ -129,6 +180,13 @@ internal static class KernelCommand
             if (keep is null)
             {
                 Leftovers.Own(directory);  // so --clean leaves it alone while this runs
+                if (!OperatingSystem.IsWindows())
+                {
+                    // The program's files directory is made in here (TMPDIR): workers running as
+                    // another uid (uid=, --as nobody) must be able to pass through to it.
+                    File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                        | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+                }
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
@@ -139,17 +197,29 @@ internal static class KernelCommand
         {
             terminal.ErrorLine("uvmsim: warning: not root: mlock, SHM_LOCK and uid= processes are limited by RLIMIT_MEMLOCK and permissions here, so lines that depend on them may differ");
         }
+        if (users is "declared" or "both" && !Environment.IsPrivilegedProcess)
+        {
+            terminal.ErrorLine("uvmsim: warning: --as declared needs root to run uid= processes; they run as this user");
+        }
+        MachineConfig? host = target == CTarget.Linux ? HostConfig.Read([0, Nobody]).Machine : null;
         using var interruption = Interruption.Listen();
         try
         {
-            var run = new Comparer(terminal, policies[0], target, compiler, directory, json) { Cancel = interruption.Token, Timeout = timeout };
+            var run = new Comparer(terminal, policies[0], target, compiler, directory, json, strict, host) { Cancel = interruption.Token, Timeout = timeout };
             foreach (ScenarioSource source in ScenarioFiles.FromPaths(files, directories: true))
             {
                 if (interruption.Requested)
                 {
                     break;
                 }
-                run.Compare(source);
+                foreach (string who in users == "both" ? ["declared", "nobody"] : new[] { users })
+                {
+                    if (interruption.Requested)
+                    {
+                        break;
+                    }
+                    run.Compare(source, who);
+                }
             }
             int status = run.Finish();
             return interruption.Requested ? interruption.ExitCode : status;
@@ -161,6 +231,59 @@ internal static class KernelCommand
                 TryDelete(directory);
             }
         }
+    }
+
+    /// <summary>Prints <see cref="HostConfig"/> as text or JSON; exit 3 where the host cannot run the differential.</summary>
+    private static int PrintInfo(Terminal terminal, bool json)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            terminal.ErrorLine("uvmsim: --info reads a Linux host's /proc; this is not Linux");
+            return ExitCodes.HostUnavailable;
+        }
+        HostConfig h = HostConfig.Read([0, Nobody]);
+        static string N(ulong? v) => v is { } n ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : "unknown";
+        if (json)
+        {
+            terminal.Line(Json.Write(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("release", h.Release);
+                w.WriteNumber("page", h.PageSize);
+                w.WriteNumber("uid", h.Uid);
+                w.WriteString("caps", UvmSim.Kernel.Privilege.CapabilityNames.Format(h.Caps));
+                w.WriteString("memlockSoft", N(h.MemlockSoft));
+                w.WriteString("memlockHard", N(h.MemlockHard));
+                w.WriteString("mmapMinAddr", N(h.MmapMinAddr));
+                w.WriteString("shmmax", N(h.ShmMax));
+                w.WriteString("shmall", N(h.ShmAll));
+                w.WriteString("shmmni", N(h.ShmMni));
+                w.WriteBoolean("sysv", h.SysvWorks);
+                w.WriteBoolean("onfaultObservable", h.Version is { } v && (v.Major > 6 || (v.Major == 6 && v.Minor >= 2)));
+                w.WriteStartArray("hazards");
+                foreach (string hazard in h.Hazards)
+                {
+                    w.WriteStringValue(hazard);
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }));
+            return ExitCodes.Ok;
+        }
+        terminal.Line($"kernel release   {h.Release}");
+        terminal.Line($"page size        {h.PageSize}");
+        terminal.Line($"uid              {h.Uid}");
+        terminal.Line($"capabilities     {UvmSim.Kernel.Privilege.CapabilityNames.Format(h.Caps)} (machine rootcaps)");
+        terminal.Line($"RLIMIT_MEMLOCK   soft {N(h.MemlockSoft)}, hard {N(h.MemlockHard)} bytes");
+        terminal.Line($"mmap_min_addr    {N(h.MmapMinAddr)}");
+        terminal.Line($"shm tunables     shmmax {N(h.ShmMax)}, shmall {N(h.ShmAll)} pages, shmmni {N(h.ShmMni)}");
+        terminal.Line($"SysV IPC         {(h.SysvWorks ? "available" : "unavailable")}");
+        terminal.Line($"model policy     {DefaultPolicy}{(DefaultSets.Length > 0 ? " + " + string.Join(", ", DefaultSets) : "")}");
+        foreach (string hazard in h.Hazards)
+        {
+            terminal.Line($"hazard           {hazard}");
+        }
+        return ExitCodes.Ok;
     }
 
     /// <summary>The §13-style document: <c>{"version": 1, "files": [...], "exitCode"}</c> (docs/json.md).</summary>
@@ -175,6 +298,7 @@ internal static class KernelCommand
             w.WriteString("file", file.File);
             w.WriteString("policy", file.Policy);
             w.WriteString("target", file.TargetName);
+            w.WriteString("as", file.As);
             w.WriteStartArray("lines");
             foreach (ComparedLine line in file.Lines)
             {
@@ -222,7 +346,8 @@ internal static class KernelCommand
     }
 
     /// <summary>Compares files one by one, printing text as it goes; keeps the results for JSON and the status.</summary>
-    private sealed class Comparer(Terminal terminal, Policy policy, CTarget target, CCompiler compiler, string directory, bool json)
+    private sealed class Comparer(Terminal terminal, Policy policy, CTarget target, CCompiler compiler, string directory, bool json,
+        bool strict, MachineConfig? host)
     {
         private readonly List<FileComparison> _files = [];
         private readonly HashSet<string> _names = [];
@@ -235,15 +360,15 @@ internal static class KernelCommand
         public TimeSpan? Timeout { get; init; }
 
         /// <summary>Parses, runs the model and the kernel, and compares one file; errors go to stderr.</summary>
-        public void Compare(ScenarioSource source)
+        public void Compare(ScenarioSource source, string users)
         {
-            (Scenario? scenario, string? parseError) = ScenarioFiles.Parse(source);
-            if (scenario is null)
+            (Scenario? parsed, string? parseError) = ScenarioFiles.Parse(source);
+            if (parsed is null)
             {
                 Fail(parseError!);
                 return;
             }
-            RunResult model = new ScenarioRunner(scenario, policy).Run();
+            Scenario scenario = users == "nobody" ? AsNobody(parsed) : parsed;
             terminal.Progress($"{source.Name}: building and running on the kernel");
             IReadOnlyDictionary<int, string>? kernel = EmittedProgram.Run(scenario, target, compiler, directory, UniqueName(source), out string? error, Timeout, Cancel);
             terminal.Progress(null);
@@ -252,7 +377,9 @@ internal static class KernelCommand
                 Fail("uvmsim: " + error);
                 return;
             }
-            FileComparison file = FileComparison.Of(scenario, model, kernel, target);
+            // The model runs second, without the lines the kernel skipped (SPEC §17.1).
+            RunResult model = new ScenarioRunner(FileComparison.ForModel(scenario, kernel), policy) { BaseConfig = host }.Run();
+            FileComparison file = FileComparison.Of(scenario, model, kernel, target, strict, users);
             _files.Add(file);
             if (file.Differs > 0)
             {
@@ -286,7 +413,7 @@ internal static class KernelCommand
 
         private void WriteText(FileComparison file)
         {
-            terminal.Line($"{file.File}: {file.Policy} (model) vs {file.TargetName} (kernel)");
+            terminal.Line($"{file.File}: {file.Policy} (model) vs {file.TargetName} (kernel), as {file.As}");
             foreach (ComparedLine line in file.Lines)
             {
                 string results = line.Status == Agreement.Same ? line.Model : $"model {line.Model}, kernel {line.Kernel ?? "(no result)"}";
@@ -294,6 +421,13 @@ internal static class KernelCommand
             }
             terminal.Line($"{file.File}: {Summary(file.Same, file.Differs, file.NotApplicable)}");
         }
+
+        /// <summary><c>--as nobody</c>: every <c>proc</c> runs as uid and gid 65534, on both sides.</summary>
+        private static Scenario AsNobody(Scenario s) => s with
+        {
+            Statements = EquatableList.Create<Statement>(s.Statements
+                .Select(st => st is ProcStatement p ? p with { Uid = Nobody, Gid = Nobody } : st).ToArray()),
+        };
 
         /// <summary>The source's short name, made safe as a file name and unique in this run.</summary>
         private string UniqueName(ScenarioSource source)

@@ -23,7 +23,7 @@ internal static class PoliciesCommand
     /// <summary>Prints the switches × presets table, or the JSON document.</summary>
     public static int Execute(Terminal terminal, bool json)
     {
-        var presets = PresetNames.All.Select(n => Policy.FromPreset(n)!).ToList();
+        var presets = PresetNames.Named.Select(n => Policy.FromPreset(n)!).ToList();
         if (json)
         {
             terminal.Line(RenderJson(presets));
@@ -38,9 +38,9 @@ internal static class PoliciesCommand
                 table.AddColumn(Markup.Escape(Head(p)));
             }
             table.AddColumn("values");
-            foreach (string sw in Policy.SwitchNames)
+            foreach (string sw in Policy.AllSwitchNames)
             {
-                table.AddRow([sw, .. presets.Select(p => Value(p, sw)), string.Join("|", Policy.ValuesOf(sw)!)]);
+                table.AddRow([sw, .. presets.Select(p => Value(p, sw)), string.Join("|", Policy.AllValuesOf(sw)!)]);
             }
             terminal.Out.Write(table);
         }
@@ -50,11 +50,11 @@ internal static class PoliciesCommand
             header.AddRange(presets.Select(Head));
             header.Add("values");
             var rows = new List<List<string>> { header };
-            foreach (string sw in Policy.SwitchNames)
+            foreach (string sw in Policy.AllSwitchNames)
             {
                 var row = new List<string> { sw };
                 row.AddRange(presets.Select(p => Value(p, sw)));
-                row.Add(string.Join("|", Policy.ValuesOf(sw)!));
+                row.Add(string.Join("|", Policy.AllValuesOf(sw)!));
                 rows.Add(row);
             }
             var widths = Enumerable.Range(0, header.Count).Select(i => rows.Max(r => r[i].Length)).ToList();

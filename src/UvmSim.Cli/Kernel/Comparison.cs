@@ -1,6 +1,7 @@
 using UvmSim.Emit;
 using UvmSim.Scenarios.Running;
 using UvmSim.Scenarios.Syntax;
+using UvmSim;
 
 namespace UvmSim.Cli.KernelComparison;
 
@@ -22,8 +23,8 @@ internal enum Agreement
 /// <param name="Kernel">Null when the program printed nothing for the line.</param>
 internal sealed record ComparedLine(int Line, string? Proc, string Text, string Model, string? Kernel, Agreement Status);
 
-/// <summary>A scenario file compared line by line, under one policy, on one kernel.</summary>
-internal sealed record FileComparison(string File, string Policy, CTarget Target, IReadOnlyList<ComparedLine> Lines)
+/// <summary>A scenario file compared line by line, under one policy, on one kernel, as one set of users (<c>--as</c>).</summary>
+internal sealed record FileComparison(string File, string Policy, CTarget Target, IReadOnlyList<ComparedLine> Lines, string As = "declared")
 {
     /// <summary>Lines with the same result.</summary>
     public int Same => Lines.Count(l => l.Status == Agreement.Same);
@@ -41,22 +42,113 @@ internal sealed record FileComparison(string File, string Policy, CTarget Target
     /// Pairs the model's lines with the kernel's printed results. Only the lines the emitted
     /// program asks the kernel about are kept (<see cref="CEmitOutput.AsksKernel"/>): every call,
     /// and the segment checks; checks of the model's internal state have no kernel side at all.
+    /// A line the model did not run because the kernel skipped it (<see cref="ForModel"/>) is
+    /// <c>n/a</c> with the kernel's reason; so is every line of a file the host cannot run
+    /// faithfully (<see cref="HostUnsafe"/>) and each line SPEC §17.1 skips.
     /// </summary>
-    public static FileComparison Of(Scenario scenario, RunResult model, IReadOnlyDictionary<int, string> kernel, CTarget target)
+    public static FileComparison Of(Scenario scenario, RunResult model, IReadOnlyDictionary<int, string> kernel, CTarget target,
+        bool strict = false, string users = "declared")
     {
-        var asked = scenario.Statements.Where(CEmitOutput.AsksKernel).Select(s => s.Line).ToHashSet();
+        var byLine = model.Lines.GroupBy(l => l.Line).ToDictionary(g => g.Key, g => g.First());
+        string? unsafeReason = HostUnsafe(scenario);
+        HashSet<string> beyond = BeyondMaxproc(scenario);
         var lines = new List<ComparedLine>();
-        foreach (LineResult line in model.Lines.Where(l => asked.Contains(l.Line)))
+        foreach (Statement statement in scenario.Statements.Where(CEmitOutput.AsksKernel))
         {
+            string? kernelText = kernel.GetValueOrDefault(statement.Line);
+            string proc = statement is CallStatement { Proc: { } cp } ? cp : statement is CheckStatement { Proc: { } kp } ? kp : "";
+            if (!byLine.TryGetValue(statement.Line, out LineResult? line))
+            {
+                lines.Add(new ComparedLine(statement.Line, proc.Length == 0 ? null : proc, statement.Text, SkippedAsOnTheKernel, kernelText, Agreement.NotApplicable));
+                continue;
+            }
             string modelText = CEmitOutput.Of(line);
-            string? kernelText = kernel.GetValueOrDefault(line.Line);
-            Agreement status = kernelText is null || !CEmitOutput.IsAnswer(kernelText) || !ModelRan(line) ? Agreement.NotApplicable
+            Agreement status = unsafeReason is not null || kernelText is null || !CEmitOutput.IsAnswer(kernelText) || !ModelRan(line)
+                || beyond.Contains(proc) || Skipped(statement, modelText, kernelText) ? Agreement.NotApplicable
                 : kernelText == modelText ? Agreement.Same
+                : !strict && statement is CallStatement c && KernelChooses(c.Call) && IsOk(kernelText) && IsOk(modelText) ? Agreement.Same
                 : Agreement.Differs;
             lines.Add(new ComparedLine(line.Line, line.Proc, line.Text, modelText, kernelText, status));
         }
-        return new FileComparison(model.File, model.Policy.Label, target, lines);
+        return new FileComparison(model.File, model.Policy.Label, target, lines, users);
     }
+
+    /// <summary>The model's text for a line it skipped because the kernel did (<see cref="ForModel"/>).</summary>
+    public const string SkippedAsOnTheKernel = "(skipped, as on the kernel)";
+
+    /// <summary>
+    /// Why no line of <paramref name="scenario"/> can be compared on this host, or null: a
+    /// <c>sysctl</c> line sets a tunable that is global on the host (SPEC §17.1).
+    /// </summary>
+    public static string? HostUnsafe(Scenario scenario) =>
+        scenario.Statements.OfType<SysctlStatement>().Any() ? "sysctl: the host's SysV tunables are global" : null;
+
+    /// <summary>
+    /// SPEC §17.1's per-line skips that the emitted program cannot announce itself: a SysV id
+    /// given as a literal (ids are the kernel's, literal ones are never sent), a <c>fork</c> the
+    /// model refuses at <c>maxproc</c> (an emulated EAGAIN), and a <c>minherit</c> with no Linux
+    /// equivalent (<c>share</c> on a private entry, <c>copy</c> on a shared one: the model's
+    /// EINVAL, the kernel's no-op madvise).
+    /// </summary>
+    private static bool Skipped(Statement statement, string model, string kernel) => statement switch
+    {
+        CallStatement { Call: ShmctlCall c } => IsLiteral(c.Id),
+        CallStatement { Call: ShmatCall c } => IsLiteral(c.Id),
+        CheckStatement { Check: SegmentCheck c } => IsLiteral(c.Id),
+        CallStatement { Call: ForkCall } => model == nameof(Errno.EAGAIN) && IsOk(kernel),
+        // The host's heap is the worker's own, outside the arena; the model's shares the map
+        // with the scenario's mappings, so a brk refused because a mapping took its place
+        // meets the worker's own memory on the host (docs/linux.md).
+        CallStatement { Call: BrkCall } => model == nameof(Errno.ENOMEM) && IsOk(kernel),
+        CallStatement { Call: MinheritCall { Inheritance: Map.Inheritance.Share or Map.Inheritance.Copy } } =>
+            model == nameof(Errno.EINVAL) && IsOk(kernel),
+        _ => false,
+    };
+
+    /// <summary>Processes declared beyond <c>machine maxproc</c>: the model has none, the host does (an emulated limit).</summary>
+    private static HashSet<string> BeyondMaxproc(Scenario scenario)
+    {
+        ulong? max = scenario.Statements.OfType<MachineStatement>().LastOrDefault(m => m.MaxProc is not null)?.MaxProc;
+        return max is { } m
+            ? scenario.Statements.OfType<ProcStatement>().Select(p => p.Name).Skip((int)Math.Min(m, int.MaxValue)).ToHashSet()
+            : [];
+    }
+
+    private static bool IsLiteral(Expr e) => e.Terms.All(t => t.Name is null);
+
+    /// <summary>
+    /// The scenario the model runs beside the kernel (SPEC §17.1: "the model skips the same
+    /// lines"): without the lines the emitted program did not send to the kernel
+    /// (<paramref name="kernel"/> answered them with a parenthesised reason, so a name they bind
+    /// stays unbound on both sides), and with <c>machine</c> keys other than <c>page</c> and
+    /// <c>maxproc</c> dropped, since the model runs on the host's machine.
+    /// </summary>
+    public static Scenario ForModel(Scenario scenario, IReadOnlyDictionary<int, string> kernel)
+    {
+        var kept = new List<Statement>();
+        foreach (Statement s in scenario.Statements)
+        {
+            if (s is CallStatement && kernel.TryGetValue(s.Line, out string? k) && IsSkipReason(k))
+            {
+                continue;
+            }
+            kept.Add(s is MachineStatement m ? m with { Pages = null, WiredMax = null, Swap = null, FreeTarget = null, Diagnostics = null } : s);
+        }
+        return scenario with { Statements = EquatableList.Create<Statement>(kept.ToArray()) };
+    }
+
+    /// <summary>Answers meaning the emitted program did not make the call at all.</summary>
+    private static bool IsSkipReason(string text) =>
+        text is CEmitOutput.NotReproducible or CEmitOutput.NotOnThisSystem or CEmitOutput.Overlaps or CEmitOutput.Unchecked;
+
+    /// <summary>
+    /// Calls whose successful value the kernel chooses (SPEC §17.1, §17.8): addresses (mmap,
+    /// shmat, brk) and ids (shmget, fork). Their success is compared as <c>ok</c>, not by value;
+    /// every later use goes through the name each side bound, so it names the same object on both.
+    /// </summary>
+    public static bool KernelChooses(Call call) => call is MmapCall or ShmatCall or BrkCall or ShmgetCall or ForkCall;
+
+    private static bool IsOk(string text) => text.StartsWith(CEmitOutput.OkPrefix, StringComparison.Ordinal);
 
     /// <summary>Whether the model ran the line: not <c>dead</c> (after a panic) nor <c>exited</c> (ScenarioRunner's words).</summary>
     private static bool ModelRan(LineResult line) => line.Actual is not ("dead" or "exited");

@@ -59,16 +59,25 @@ public sealed class Auditor
         Reset(frames.Count);
         ulong page = (ulong)k.PageSize;
 
+        bool flag = k.Wiring.FollowsTranslations;
         foreach (Process p in k.LiveProcesses)
         {
             CheckMap(p.Pid, p.Space.Map, full);
             for (MapEntry? e = p.Space.Map.First; e is not null; e = e.Next)
             {
-                if (e.IsWired)
+                if (e.IsWired && flag)
+                {
+                    Translations(k, p, e);
+                }
+                else if (e.IsWired)
                 {
                     Pages(k, p, e.Start, e.End, ViolationKind.Nonresident, "in a wired entry has no page", requireWired: false,
                         e.Mlocked ? HolderKind.PosixEntry : HolderKind.BalancedEntry);
                 }
+            }
+            if (flag)
+            {
+                continue; // §17.9: a POSIX lock is the translations of Mlocked entries, checked above
             }
             foreach (var (s, end) in p.PosixLocked.Ranges)
             {
@@ -186,6 +195,29 @@ public sealed class Auditor
         }
     }
 
+    /// <summary>
+    /// §17.9 rules 2 and 6 under <c>wiring=flag</c>: a wired entry holds one wiring on the frame
+    /// of each translation it has, and each such translation must be wired; absent pages are
+    /// allowed (Linux locks pages that are not resident).
+    /// </summary>
+    private void Translations(Kernel.Kernel k, Process p, MapEntry e)
+    {
+        Fault.Pmap pmap = p.Space.Pmap;
+        for (ulong va = pmap.NextMapped(e.Start, e.End); va < e.End; va = pmap.NextMapped(va + (ulong)k.PageSize, e.End))
+        {
+            if (!pmap.TryGet(va, out Fault.Pte pte))
+            {
+                continue;
+            }
+            if (!pte.Wired || k.Vm.Frames[pte.Frame].WireCount == 0)
+            {
+                _found.Add(new(ViolationKind.LostLock, $"pid {p.Pid} va 0x{va:x} is mapped in a locked entry but not wired"));
+            }
+            Expect(pte.Frame, e.Mlocked ? HolderKind.PosixEntry : HolderKind.BalancedEntry);
+            Cover(pte.Frame);
+        }
+    }
+
     /// <summary>Counts <paramref name="count"/> bad pages from <paramref name="va"/>, listing the first few.</summary>
     private void Bad(Process p, ViolationKind kind, string what, ulong page, ulong va, long count, ref long bad, ref long listed)
     {
@@ -299,6 +331,10 @@ public sealed class Auditor
         for (long i = 0; i < s.Object.SizePages; i++)
         {
             int f = s.Object.FrameAt(i);
+            if (f < 0 && k.SysvLock.WiresResidentOnly)
+            {
+                continue; // §17.9 rule 4 under shmem: only resident pages are held
+            }
             if (f < 0 || frames[f].WireCount == 0)
             {
                 _found.Add(new(ViolationKind.LostLock, $"segment {s.Id} page {i} is SVID-locked but {(f < 0 ? "not resident" : $"frame {f} is not wired")}"));

@@ -281,6 +281,10 @@ public static class CEmitter
 
         public CCall VisitMlock(MlockCall m) => new InWorker([At(m.Address), $"uvmsim_ret0(a, mlock({AtPtr}, {Size(m.Length)}));"]);
 
+        public CCall VisitMlock2(Mlock2Call m) => target == CTarget.Linux
+            ? new InWorker([At(m.Address), $"uvmsim_ret0(a, (int)syscall(SYS_mlock2, {AtPtr}, {Size(m.Length)}, {(m.OnFault ? "1" : "0")}));"])
+            : new InWorker(["uvmsim_err(a, ENOSYS);"]);
+
         public CCall VisitMunlock(MunlockCall m) => new InWorker([At(m.Address), $"uvmsim_ret0(a, munlock({AtPtr}, {Size(m.Length)}));"]);
 
         public CCall VisitMlockall(MlockallCall m)
@@ -288,7 +292,8 @@ public static class CEmitter
             string flags = Join(
                 (m.Flags.Bits & Flags.McCurrent) != 0 ? "MCL_CURRENT" : null,
                 (m.Flags.Bits & Flags.McFuture) != 0 ? "MCL_FUTURE" : null,
-                (m.Flags.Bits & ~(Flags.McCurrent | Flags.McFuture)) is var raw and not 0 ? $"(int){Number(raw)}" : null);
+                (m.Flags.Bits & Flags.McOnFault) != 0 && target == CTarget.Linux ? "4 /* MCL_ONFAULT */" : null,
+                (m.Flags.Bits & ~(Flags.McCurrent | Flags.McFuture | (target == CTarget.Linux ? Flags.McOnFault : 0))) is var raw and not 0 ? $"(int){Number(raw)}" : null);
             return new InWorker([$"uvmsim_ret0(a, mlockall({flags}));"]);
         }
 

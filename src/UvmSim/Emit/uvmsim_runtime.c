@@ -49,7 +49,11 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/shm.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#if defined(__linux__)
+#include <sys/syscall.h>
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -173,8 +177,8 @@ static int nshm;
 static int files_made[UVMSIM_NFILES];
 /*
  * What this program made and must remove, whatever way it ends (docs/emit-c.md, "Cleaning
- * up"): its own directory for the scenario's files (mkdtemp, mode 0700, so no other user can
- * plant a link in it; the files are created O_EXCL|O_NOFOLLOW as well), the segments it
+ * up"): its own directory for the scenario's files (mkdtemp, then mode 0711, so no other user
+ * can plant a link in it but workers of another uid reach the files; the files are created O_EXCL|O_NOFOLLOW as well), the segments it
  * created (shm_ids) and its workers (proc_pid). With UVMSIM_JOURNAL set (`uvmsim kernel` sets
  * it), each is also appended to that file as it is made, so what a SIGKILL leaves behind can
  * be found and removed (`uvmsim kernel --clean`).
@@ -205,6 +209,7 @@ static UVMSIM_UNUSED const char *uvmsim_errno_name(int e, char *buf, size_t n)
 	case EFBIG: return "EFBIG";
 	case EOVERFLOW: return "EOVERFLOW";
 	case EBADF: return "EBADF";  /* Linux: mmap without MAP_ANON and without a file */
+	case ENOSYS: return "ENOSYS"; /* mlock2 where the system has none */
 	default:
 		snprintf(buf, n, "%d", e);
 		return buf;
@@ -303,6 +308,14 @@ static int uvmsim_own_files(void)
 	    tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp") >= (int)sizeof files_dir
 	    || mkdtemp(files_dir) == NULL) {
 		perror("uvmsim: mkdtemp");
+		files_dir[0] = '\0';
+		return -1;
+	}
+	/* Searchable, not listable or writable, by others: workers running as another uid
+	   (uid=, `kernel --as nobody`) open the files by name; nobody else can add a link. */
+	if (chmod(files_dir, 0711) != 0) {
+		perror("uvmsim: chmod");
+		rmdir(files_dir);
 		files_dir[0] = '\0';
 		return -1;
 	}
@@ -1039,6 +1052,10 @@ static UVMSIM_UNUSED void uvmsim_make_file(int line, const char *text, int f, ui
 		e = errno;
 	else {
 		files_made[f] = 1;
+		/* Every worker, whatever its uid, may open it read-write (LINUX.md A.8: mincore and
+		   shared write mappings need it; uid= workers are not the coordinator). */
+		if (fchmod(fd, 0666) != 0)
+			e = errno;
 		if (ftruncate(fd, (off_t)size) != 0)
 			e = errno;
 		close(fd);

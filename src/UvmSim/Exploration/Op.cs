@@ -17,6 +17,8 @@ public enum OpKind
     Shmdt, /** <summary>shmctl</summary> */ Shmctl, /** <summary>vslock</summary> */ Vslock,
     /// <summary>vsunlock</summary>
     Vsunlock, /** <summary>pagedaemon</summary> */ Pagedaemon,
+    /// <summary>mlock2 (Linux, SPEC §17); C's low bit is <c>onfault</c>. Not in the default alphabets.</summary>
+    Mlock2,
 }
 
 /// <summary>

@@ -213,6 +213,17 @@ public sealed partial class OpInterpreter
                 r = _kernel.Mlock(p, va, len);
                 return r;
             }
+            case OpKind.Mlock2:
+            {
+                var (va, len, text) = Range(p, op);
+                bool onFault = (op.C & 1) != 0;
+                if (Record)
+                {
+                    Emit(pn, null, new Mlock2Call(text.Address, text.Length, onFault));
+                }
+                r = _kernel.Mlock2(p, va, len, onFault ? UvmSim.Kernel.Kernel.MlockOnFault : 0);
+                return r;
+            }
             case OpKind.Munlock:
             {
                 var (va, len, text) = Range(p, op);

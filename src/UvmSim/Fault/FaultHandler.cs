@@ -117,7 +117,14 @@ public sealed partial class FaultHandler
         {
             return err;
         }
-        space.Pmap.Enter(_vm.Trunc(va), frame, prot, entry.IsWired);
+        if (WiringFollowsTranslations)
+        {
+            EnterFollowingWiring(space, entry, _vm.Trunc(va), frame, prot);
+        }
+        else
+        {
+            space.Pmap.Enter(_vm.Trunc(va), frame, prot, entry.IsWired);
+        }
         return Errno.None;
     }
 
@@ -312,7 +319,14 @@ public sealed partial class FaultHandler
         wired?.Add(frame);
         if (entry.Protection != Map.Protection.None)
         {
-            space.Pmap.Enter(va, frame, prot, wired: true);
+            if (WiringFollowsTranslations && entry.IsWired)
+            {
+                EnterFollowingWiring(space, entry, va, frame, prot); // the entry's own wiring, besides the caller's
+            }
+            else
+            {
+                space.Pmap.Enter(va, frame, prot, wired: true);
+            }
         }
         return Errno.None;
     }

@@ -189,6 +189,10 @@ public sealed partial class Vm
             return Errno.ENOMEM;
         }
         obj.SetPage(index, frame);
+        if (obj.WiresNewPages)
+        {
+            Frames.Wire(frame);
+        }
         if (obj is AnonObject aobj && aobj.IsOnSwap(index))
         {
             aobj.MarkSwapped(index, false);

@@ -1,5 +1,6 @@
 using UvmSim.Fault;
 using UvmSim.Kernel.Limits;
+using UvmSim.Kernel.Privilege;
 using UvmSim.Kernel.Transient;
 using UvmSim.Map;
 using UvmSim.Objects;
@@ -36,7 +37,10 @@ public sealed partial class Kernel : IShmHost
         Faults = new FaultHandler(Vm);
         Wiring = Pageable.For(Vm, Faults);
         Transient = TransientWiring.For(Policy.Transient, Vm, Faults);
-        Accounting = MemlockAccounting.For(Policy.RelockCounts, Wiring, PageSize);
+        Accounting = MemlockAccounting.For(Policy.RelockCounts, Wiring, PageSize, Vm.Config.ImageLockable,
+            Math.Max(Vm.Config.ImageTotal, Vm.Config.ImageLockable));
+        Placement = Placements.For(Policy.Placement, Vm.Config.Top);
+        Privilege = Privileges.For(Policy.Privilege);
         Shm = new ShmTable(this);
         SysvLock = SysvLocks.For(Policy.Sysv, this);
     }
@@ -58,6 +62,12 @@ public sealed partial class Kernel : IShmHost
 
     /// <summary>The memlock accounting (<c>relock-counts</c> switch).</summary>
     public IMemlockAccounting Accounting { get; }
+
+    /// <summary>Who may do what the permission checks guard (<c>privilege</c> switch).</summary>
+    public IPrivilege Privilege { get; }
+
+    /// <summary>Where unplaced mappings go (<c>placement</c> switch).</summary>
+    public IPlacement Placement { get; }
 
     /// <summary>The transient wiring variant (<c>transient</c> switch).</summary>
     public ITransientWiring Transient { get; }
@@ -96,6 +106,27 @@ public sealed partial class Kernel : IShmHost
     /// <inheritdoc/>
     void IShmHost.Unmap(IShmProcess p, ulong start, ulong end, Func<MapEntry, bool>? only) => Unmap((Process)p, start, end, only);
 
+    /// <inheritdoc/>
+    ulong? IShmHost.FindSpace(VmMap map, ulong size, ulong hint) => Placement.Find(map, size, hint);
+
+    /// <inheritdoc/>
+    bool IShmHost.FutureOk(IShmProcess p, ulong size) => FutureOk((Process)p, size);
+
+    /// <inheritdoc/>
+    bool IShmHost.BypassesSysvPermissions(IShmProcess p) => Privilege.BypassesSysvPermissions((Process)p);
+
+    /// <inheritdoc/>
+    bool IShmHost.ControlsAnySegment(IShmProcess p) => Privilege.ControlsAnySegment((Process)p);
+
+    /// <inheritdoc/>
+    bool IShmHost.LocksAnySegment(IShmProcess p) => Privilege.LocksAnySegment((Process)p);
+
+    /// <inheritdoc/>
+    bool IShmHost.OwnersMayLock => Privilege.OwnersMayLock;
+
+    /// <inheritdoc/>
+    bool IShmHost.IgnoresMemlockLimit(IShmProcess p) => Privilege.IgnoresMemlockLimit((Process)p);
+
     /// <summary>Global file objects by name.</summary>
     public IReadOnlyDictionary<string, FileObject> Files => _files;
 
@@ -127,14 +158,18 @@ public sealed partial class Kernel : IShmHost
     public void Die(KernelPanic panic) => PanicMessage ??= panic.Message;
 
     /// <summary>Creates a process with an empty address space and default limits (a scenario's <c>proc</c>).</summary>
-    public Process? CreateProcess(uint uid, uint gid)
+    public Process? CreateProcess(uint uid, uint gid, Capabilities? caps = null)
     {
         if (_processes.Count >= Vm.Config.MaxProc)
         {
             return null;
         }
         ulong physical = (ulong)Vm.Config.Pages * (ulong)PageSize;
-        var p = new Process(_nextPid++, uid, gid, physical / 3, physical, NewSpace());
+        ulong hard = Vm.Config.MemlockHard ?? physical;
+        var p = new Process(_nextPid++, uid, gid, Math.Min(Vm.Config.MemlockSoft ?? physical / 3, hard), hard, NewSpace())
+        {
+            Caps = caps ?? Privilege.Initial(uid, (Capabilities)Vm.Config.RootCaps),
+        };
         _processes[p.Pid] = p;
         return p;
     }

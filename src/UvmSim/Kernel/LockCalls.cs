@@ -14,13 +14,33 @@ public enum MclFlags : ulong
     Current = 1,
     /// <summary><c>MCL_FUTURE</c>: lock what is mapped later.</summary>
     Future = 2,
+    /// <summary>Linux's <c>MCL_ONFAULT</c>: lock without populating (SPEC §17); EINVAL under <c>syscalls=netbsd</c>.</summary>
+    OnFault = 4,
 }
 
 // The POSIX wiring calls and their limits (SPEC §5.3).
 public sealed partial class Kernel
 {
     /// <summary>Locks a range (<c>sys_mlock</c>): a POSIX state, not a count.</summary>
-    public SysResult Mlock(Process p, ulong addr, ulong len)
+    public SysResult Mlock(Process p, ulong addr, ulong len) => Policy.Syscalls switch
+    {
+        SyscallsSwitch.Netbsd => NetbsdMlock(p, addr, len),
+        SyscallsSwitch.Linux => LinuxMlock(p, addr, len, onFault: false),
+        _ => throw new NotSupportedException($"syscalls={Policy.Syscalls}"),
+    };
+
+    /// <summary>
+    /// Linux's <c>mlock2</c> (SPEC §17): flags beyond <c>MLOCK_ONFAULT</c> are EINVAL first;
+    /// <c>ENOSYS</c> under <c>syscalls=netbsd</c>, which has no such call.
+    /// </summary>
+    public SysResult Mlock2(Process p, ulong addr, ulong len, ulong flags) => Policy.Syscalls switch
+    {
+        SyscallsSwitch.Netbsd => Errno.ENOSYS,
+        SyscallsSwitch.Linux => (flags & ~MlockOnFault) != 0 ? Errno.EINVAL : LinuxMlock(p, addr, len, onFault: flags != 0),
+        _ => throw new NotSupportedException($"syscalls={Policy.Syscalls}"),
+    };
+
+    private SysResult NetbsdMlock(Process p, ulong addr, ulong len)
     {
         if (!Normalize(p, addr, len, out ulong start, out ulong end))
         {
@@ -44,7 +64,14 @@ public sealed partial class Kernel
     }
 
     /// <summary>Unlocks a range (<c>sys_munlock</c>); any error is <c>ENOMEM</c>.</summary>
-    public SysResult Munlock(Process p, ulong addr, ulong len)
+    public SysResult Munlock(Process p, ulong addr, ulong len) => Policy.Syscalls switch
+    {
+        SyscallsSwitch.Netbsd => NetbsdMunlock(p, addr, len),
+        SyscallsSwitch.Linux => LinuxMunlock(p, addr, len),
+        _ => throw new NotSupportedException($"syscalls={Policy.Syscalls}"),
+    };
+
+    private SysResult NetbsdMunlock(Process p, ulong addr, ulong len)
     {
         if (!Normalize(p, addr, len, out ulong start, out ulong end))
         {
@@ -59,7 +86,14 @@ public sealed partial class Kernel
     }
 
     /// <summary>Locks the address space (<c>sys_mlockall</c>).</summary>
-    public SysResult Mlockall(Process p, ulong flags)
+    public SysResult Mlockall(Process p, ulong flags) => Policy.Syscalls switch
+    {
+        SyscallsSwitch.Netbsd => NetbsdMlockall(p, flags),
+        SyscallsSwitch.Linux => LinuxMlockall(p, flags),
+        _ => throw new NotSupportedException($"syscalls={Policy.Syscalls}"),
+    };
+
+    private SysResult NetbsdMlockall(Process p, ulong flags)
     {
         if (flags == 0 || (flags & ~(ulong)(MclFlags.Current | MclFlags.Future)) != 0)
         {
@@ -84,6 +118,7 @@ public sealed partial class Kernel
     {
         Wiring.WireAll(p.Space, 0, static () => true);
         p.PosixLocked.Clear();
+        p.ImageLocked = false;
         return SysResult.Success();
     }
 
@@ -108,7 +143,7 @@ public sealed partial class Kernel
         {
             return true;
         }
-        if ((long)((request + PageMask) / (ulong)PageSize) + Vm.Stats.Wired > Vm.Stats.WiredMax)
+        if (Accounting.TestsWiredMax && (long)((request + PageMask) / (ulong)PageSize) + Vm.Stats.Wired > Vm.Stats.WiredMax)
         {
             return false;
         }

@@ -31,7 +31,14 @@ public sealed partial class Kernel
     /// a hint or a fixed address; wired at creation with <c>MAP_WIRED</c> or under
     /// <c>WireFuture</c> unless <c>PROT_NONE</c>.
     /// </summary>
-    public SysResult Mmap(Process p, ulong len, Protection prot, MapFlags flags, ulong addr = 0, string? file = null, ulong offset = 0)
+    public SysResult Mmap(Process p, ulong len, Protection prot, MapFlags flags, ulong addr = 0, string? file = null, ulong offset = 0) => Policy.Syscalls switch
+    {
+        SyscallsSwitch.Netbsd => NetbsdMmap(p, len, prot, flags, addr, file, offset),
+        SyscallsSwitch.Linux => LinuxMmap(p, len, prot, flags, addr, file, offset),
+        _ => throw new NotSupportedException($"syscalls={Policy.Syscalls}"),
+    };
+
+    private SysResult NetbsdMmap(Process p, ulong len, Protection prot, MapFlags flags, ulong addr, string? file, ulong offset)
     {
         bool shared = (flags & MapFlags.Shared) != 0;
         bool anon = (flags & MapFlags.Anon) != 0;
@@ -68,7 +75,7 @@ public sealed partial class Kernel
         {
             return Errno.EACCES;
         }
-        bool wire = ((flags & MapFlags.Wired) != 0 || map.WireFuture) && prot != Protection.None;
+        bool wire = ((flags & MapFlags.Wired) != 0 || map.WireFuture) && (prot != Protection.None || Wiring.WiresProtNone);
         ulong start;
         if (fixedAddr)
         {
@@ -81,7 +88,7 @@ public sealed partial class Kernel
         }
         else
         {
-            if (map.FindSpace(size, addr) is not { } found)
+            if (Placement.Find(map, size, addr) is not { } found)
             {
                 return Errno.ENOMEM;
             }
@@ -92,6 +99,23 @@ public sealed partial class Kernel
         {
             return Errno.ENOMEM; // relock-counts=yes: a fixed mapping leaves a hole (§15)
         }
+        InsertMapping(p, start, size, prot, max, shared, fobj, offset);
+        if (wire)
+        {
+            Errno err = Wiring.WireNewEntry(p.Space, start, start + size, (flags & MapFlags.Wired) == 0 && map.FutureOnFault);
+            if (err != Errno.None)
+            {
+                Unmap(p, start, start + size); // a fault error leaves the replaced range unmapped (§15)
+                return err;
+            }
+            p.PosixLocked.Add(start, start + size);
+        }
+        return SysResult.Success(start);
+    }
+
+    /// <summary>Inserts a new mapping's entry, merging with neighbours where allowed.</summary>
+    private void InsertMapping(Process p, ulong start, ulong size, Protection prot, Protection max, bool shared, FileObject? fobj, ulong offset)
+    {
         var entry = new MapEntry(start, start + size)
         {
             Protection = prot,
@@ -110,22 +134,35 @@ public sealed partial class Kernel
         {
             entry.Object = Vm.NewObject(new AnonObject(Vm.PagesOf(size)));
         }
-        map.InsertMerging(entry);
-        if (wire)
+        p.Space.Map.InsertMerging(entry);
+    }
+
+    /// <summary>Sets one (clipped) entry's protection, dropping or lowering translations as x86 does.</summary>
+    private void SetProtection(Process p, MapEntry e, Protection prot)
+    {
+        Protection old = e.Protection;
+        e.Protection = prot;
+        if (prot == Protection.None)
         {
-            Errno err = Wiring.Wire(p.Space, start, start + size, WireFlags.Posix);
-            if (err != Errno.None)
-            {
-                Unmap(p, start, start + size); // a fault error leaves the replaced range unmapped (§15)
-                return err;
-            }
-            p.PosixLocked.Add(start, start + size);
+            Wiring.BeforeTranslationsRemoved(p.Space, e);
+            p.Space.Pmap.Remove(e.Start, e.End);
         }
-        return SysResult.Success(start);
+        else if ((old & ~prot) != 0)
+        {
+            p.Space.Pmap.Protect(e.Start, e.End, prot);
+        }
+        Wiring.Reprotected(p.Space, e, old);
     }
 
     /// <summary>Unmaps (<c>sys_munmap</c>): clips at both ends, ignores holes, really-unwires.</summary>
-    public SysResult Munmap(Process p, ulong addr, ulong len)
+    public SysResult Munmap(Process p, ulong addr, ulong len) => Policy.Syscalls switch
+    {
+        SyscallsSwitch.Netbsd => NetbsdMunmap(p, addr, len),
+        SyscallsSwitch.Linux => LinuxMunmap(p, addr, len),
+        _ => throw new NotSupportedException($"syscalls={Policy.Syscalls}"),
+    };
+
+    private SysResult NetbsdMunmap(Process p, ulong addr, ulong len)
     {
         bool ok = Normalize(p, addr, len, out ulong start, out ulong end);
         if (start == end && !RejectsWrap(addr, len))
@@ -175,6 +212,7 @@ public sealed partial class Kernel
             }
             e = next;
         }
+        Shm.Reap();
     }
 
     /// <summary>
@@ -182,7 +220,14 @@ public sealed partial class Kernel
     /// on failure; <c>PROT_NONE</c> removes translations as x86 does; under <c>WireFuture</c>
     /// an entry becoming accessible is wired (POSIX, no limit check).
     /// </summary>
-    public SysResult Mprotect(Process p, ulong addr, ulong len, Protection prot)
+    public SysResult Mprotect(Process p, ulong addr, ulong len, Protection prot) => Policy.Syscalls switch
+    {
+        SyscallsSwitch.Netbsd => NetbsdMprotect(p, addr, len, prot),
+        SyscallsSwitch.Linux => LinuxMprotect(p, addr, len, prot),
+        _ => throw new NotSupportedException($"syscalls={Policy.Syscalls}"),
+    };
+
+    private SysResult NetbsdMprotect(Process p, ulong addr, ulong len, Protection prot)
     {
         if (!Normalize(p, addr, len, out ulong start, out ulong end))
         {
@@ -202,16 +247,10 @@ public sealed partial class Kernel
         {
             map.ClipEnd(e, end);
             Protection old = e.Protection;
-            e.Protection = prot;
-            if (prot == Protection.None)
-            {
-                p.Space.Pmap.Remove(e.Start, e.End);
-            }
-            else if ((old & ~prot) != 0)
-            {
-                p.Space.Pmap.Protect(e.Start, e.End, prot);
-            }
-            if (map.WireFuture && old == Protection.None && prot != Protection.None && !e.IsWired)
+            SetProtection(p, e, prot);
+            // NetBSD wires an entry made accessible under WireFuture; where new entries are
+            // locked whatever their protection (flag), WireFuture plays no part here (D1).
+            if (map.WireFuture && old == Protection.None && prot != Protection.None && !e.IsWired && !Wiring.WiresProtNone)
             {
                 toWire.Add(e);
             }
@@ -232,7 +271,14 @@ public sealed partial class Kernel
     }
 
     /// <summary>Sets inheritance (<c>sys_minherit</c>): clips at both ends, skips holes.</summary>
-    public SysResult Minherit(Process p, ulong addr, ulong len, Inheritance inheritance)
+    public SysResult Minherit(Process p, ulong addr, ulong len, Inheritance inheritance) => Policy.Syscalls switch
+    {
+        SyscallsSwitch.Netbsd => NetbsdMinherit(p, addr, len, inheritance),
+        SyscallsSwitch.Linux => LinuxMinherit(p, addr, len, inheritance),
+        _ => throw new NotSupportedException($"syscalls={Policy.Syscalls}"),
+    };
+
+    private SysResult NetbsdMinherit(Process p, ulong addr, ulong len, Inheritance inheritance)
     {
         if (!Normalize(p, addr, len, out ulong start, out ulong end))
         {
@@ -252,7 +298,14 @@ public sealed partial class Kernel
     /// without <c>NeedsCopy</c>; never wired, even under <c>WireFuture</c>.
     /// =&gt; the start of the new part.
     /// </summary>
-    public SysResult Brk(Process p, ulong len)
+    public SysResult Brk(Process p, ulong len) => Policy.Syscalls switch
+    {
+        SyscallsSwitch.Netbsd => NetbsdBrk(p, len),
+        SyscallsSwitch.Linux => LinuxBrk(p, len),
+        _ => throw new NotSupportedException($"syscalls={Policy.Syscalls}"),
+    };
+
+    private SysResult NetbsdBrk(Process p, ulong len)
     {
         ulong size = RoundUp(len, out bool wrapped);
         if (wrapped)

@@ -1,4 +1,5 @@
 using UvmSim.Fault;
+using UvmSim.Kernel.Privilege;
 using UvmSim.SysV;
 
 namespace UvmSim.Kernel;
@@ -28,8 +29,11 @@ public sealed partial class Process : IShmProcess
     /// <summary>Group id.</summary>
     public uint Gid { get; }
 
-    /// <summary>True for root, who bypasses SysV permissions but not memlock limits.</summary>
-    public bool Privileged => Uid == 0;
+    /// <summary>Capabilities under <c>privilege=caps</c> (SPEC §17.5); kept by fork and exec.</summary>
+    public Capabilities Caps { get; internal set; }
+
+    /// <summary>Whether the image's lockable pages are locked (<c>mlockall(MCL_CURRENT)</c>, SPEC §17.4).</summary>
+    public bool ImageLocked { get; internal set; }
 
     /// <summary><c>RLIMIT_MEMLOCK</c> soft value in bytes: the limit the mlock family enforces.</summary>
     public ulong MemlockSoft { get; internal set; }

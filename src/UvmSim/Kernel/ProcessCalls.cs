@@ -27,6 +27,7 @@ public sealed partial class Kernel
             // uvmspace_fork copies vm_daddr and vm_dsize: the child's brk grows the same heap.
             HeapStart = parent.HeapStart,
             HeapEnd = parent.HeapEnd,
+            Caps = parent.Caps,
         };
         for (MapEntry? e = parent.Space.Map.First; e is not null; e = e.Next)
         {
@@ -68,7 +69,7 @@ public sealed partial class Kernel
                 child.Space.Map.Insert(Share(e));
                 return Errno.None;
             default:
-                return e.IsWired ? CopyNow(child, e) : CopyOnWriteClone(parent, child, e);
+                return e.IsWired && Wiring.CopiesWiredAtFork ? CopyNow(child, e) : CopyOnWriteClone(parent, child, e);
         }
     }
 
@@ -161,6 +162,8 @@ public sealed partial class Kernel
     {
         Shm.DetachAll(p);
         p.Space.Map.WireFuture = false;
+        p.Space.Map.FutureOnFault = false;
+        p.ImageLocked = false;
         Unmap(p, p.Space.Map.Min, p.Space.Map.Max);
         p.PosixLocked.Clear();
         p.HeapStart = null;
@@ -188,7 +191,7 @@ public sealed partial class Kernel
         {
             return Errno.EINVAL;
         }
-        if (hard > p.MemlockHard && !p.Privileged)
+        if (hard > p.MemlockHard && !Privilege.RaisesHardLimit(p))
         {
             return Errno.EPERM;
         }

@@ -63,6 +63,12 @@ public sealed partial class MapEntry : IAmapUser
     public bool Mlocked { get; internal set; }
 
     /// <summary>
+    /// Linux's <c>VM_LOCKONFAULT</c> under <c>wiring=flag</c> (SPEC §17.2): set only together with
+    /// <see cref="Mlocked"/>; population skips the entry, pages are locked as they fault in.
+    /// </summary>
+    public bool OnFault { get; internal set; }
+
+    /// <summary>
     /// The entry holds a segment-scoped SysV lock record (SPEC §8.4): one balanced wiring
     /// owned by the segment, kept by both halves of a clip.
     /// </summary>
@@ -100,6 +106,7 @@ public sealed partial class MapEntry : IAmapUser
         NoMerge = NoMerge,
         WiredCount = withWiring ? WiredCount : 0,
         Mlocked = withWiring && Mlocked,
+        OnFault = withWiring && OnFault,
         SegmentRecord = withWiring && SegmentRecord,
     };
 

@@ -39,6 +39,9 @@ public sealed partial class VmMap
     /// <summary>New mappings are wired at creation (<c>mlockall(MCL_FUTURE)</c>, <c>VM_MAP_WIREFUTURE</c>).</summary>
     public bool WireFuture { get; set; }
 
+    /// <summary>Linux's <c>MCL_FUTURE|MCL_ONFAULT</c>: new entries get <c>OnFault</c> too (SPEC §17.2).</summary>
+    public bool FutureOnFault { get; set; }
+
     /// <summary>Number of entries.</summary>
     public int EntryCount => _tree.Count;
 
@@ -114,6 +117,40 @@ public sealed partial class VmMap
             }
         }
         return _tree.FindSpace(Min, Max, length, page);
+    }
+
+    /// <summary>
+    /// Top-down placement (SPEC §17.6, Linux's <c>mmap_base</c> search): the hint, rounded down,
+    /// if that range is free; else the highest free range of <paramref name="length"/> bytes
+    /// that ends at or below <paramref name="top"/>; null when none fits.
+    /// </summary>
+    public ulong? FindSpaceTopDown(ulong length, ulong hint, ulong top)
+    {
+        ulong page = (ulong)PageSize;
+        hint &= ~(page - 1);
+        if (hint != 0 && hint + length > hint && IsFree(hint, hint + length))
+        {
+            return hint;
+        }
+        ulong hi = Math.Min(top & ~(page - 1), Max);
+        for (MapEntry? e = _tree.Last; ; e = e.Prev)
+        {
+            if (e is not null && e.End > hi)
+            {
+                hi = Math.Min(hi, e.Start);
+                continue;
+            }
+            ulong lo = e is null ? Min : Math.Max(e.End, Min);
+            if (hi >= lo && hi - lo >= length && length != 0)
+            {
+                return hi - length;
+            }
+            if (e is null)
+            {
+                return null;
+            }
+            hi = e.Start;
+        }
     }
 
     /// <summary>Adds an entry that overlaps nothing, without merging.</summary>

@@ -26,6 +26,12 @@ public abstract partial class UvmObject
     /// <summary>Size in pages beyond which a fault fails (<c>EFAULT</c>), or -1 for unbounded.</summary>
     public abstract long SizePages { get; }
 
+    /// <summary>
+    /// Linux's unevictable mapping (<c>AS_UNEVICTABLE</c>, SPEC §17.3): every page created while
+    /// set is wired at creation, holding the segment lock's wiring.
+    /// </summary>
+    public bool WiresNewPages { get; internal set; }
+
     /// <summary>True for a file object opened read-only: shared mappings get max protection rx.</summary>
     public virtual bool ReadOnly => false;
 

@@ -27,6 +27,27 @@ public sealed record MachineConfig
     /// <summary>Most live processes.</summary>
     public int MaxProc { get; init; } = 64;
 
+    /// <summary>
+    /// The capabilities uid 0 gets under <c>privilege=caps</c> (<c>machine rootcaps</c>, SPEC §17.5),
+    /// as the bits of <c>Kernel.Privilege.Capabilities</c>; default all four.
+    /// </summary>
+    public int RootCaps { get; init; } = 15;
+
+    /// <summary>Lockable pages of every process's image outside its map (<c>machine image=N</c>, SPEC §17.6).</summary>
+    public long ImageLockable { get; init; }
+
+    /// <summary>Total pages of the image (<c>image=N:M</c>), at least <see cref="ImageLockable"/>.</summary>
+    public long ImageTotal { get; init; }
+
+    /// <summary>Where top-down placement starts (<c>machine top</c>); null for the map maximum.</summary>
+    public ulong? Top { get; init; }
+
+    /// <summary>The soft <c>RLIMIT_MEMLOCK</c> a process starts with in bytes; null for a third of memory.</summary>
+    public ulong? MemlockSoft { get; init; }
+
+    /// <summary>The hard <c>RLIMIT_MEMLOCK</c> a process starts with in bytes; null for all of memory.</summary>
+    public ulong? MemlockHard { get; init; }
+
     /// <summary>Effective wiredmax.</summary>
     public long EffectiveWiredMax => WiredMax ?? Pages / 3;
 

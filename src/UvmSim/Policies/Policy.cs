@@ -14,11 +14,25 @@ public sealed record Policy(
     MunlockUnlockedSwitch MunlockUnlocked,
     RelockCountsSwitch RelockCounts,
     UnwireBySwitch UnwireBy,
-    LengthWrapSwitch LengthWrap)
+    LengthWrapSwitch LengthWrap,
+    PrivilegeSwitch Privilege = PrivilegeSwitch.Uid0,
+    PlacementSwitch Placement = PlacementSwitch.Bottomup,
+    SyscallsSwitch Syscalls = SyscallsSwitch.Netbsd)
 {
-    /// <summary>The switch names in table order, as the CLI and JSON spell them.</summary>
+    /// <summary>
+    /// The NetBSD-derived switch names in table order, as the CLI and JSON spell them. With
+    /// <see cref="ValuesOf"/> they span the 384-policy lattice of SPEC §6; the Linux switches
+    /// and values (SPEC §17) are outside it, in <see cref="AllSwitchNames"/> and
+    /// <see cref="AllValuesOf"/>.
+    /// </summary>
     public static readonly IReadOnlyList<string> SwitchNames =
         ["wiring", "sysv", "zero-length", "transient", "munlock-unlocked", "relock-counts", "unwire-by", "length-wrap"];
+
+    /// <summary>The switches SPEC §17 adds; every NetBSD-derived preset has their first value.</summary>
+    public static readonly IReadOnlyList<string> LinuxSwitchNames = ["privilege", "placement", "syscalls"];
+
+    /// <summary>Every switch in table order: <see cref="SwitchNames"/> then <see cref="LinuxSwitchNames"/>.</summary>
+    public static readonly IReadOnlyList<string> AllSwitchNames = [.. SwitchNames, .. LinuxSwitchNames];
 
     /// <summary>The default policy.</summary>
     public static Policy Default => FromPreset(PresetNames.Dual)!;
@@ -34,6 +48,9 @@ public sealed record Policy(
             MunlockUnlockedSwitch.Enomem, RelockCountsSwitch.Yes, UnwireBySwitch.Translation, LengthWrapSwitch.Wrap),
         PresetNames.Dual => new(name, WiringSwitch.Split, SysvSwitch.Segment, ZeroLengthSwitch.Noop, TransientSwitch.Held,
             MunlockUnlockedSwitch.Ok, RelockCountsSwitch.No, UnwireBySwitch.Pages, LengthWrapSwitch.Reject),
+        PresetNames.Linux => new(name, WiringSwitch.Flag, SysvSwitch.Shmem, ZeroLengthSwitch.Early, TransientSwitch.Held,
+            MunlockUnlockedSwitch.Ok, RelockCountsSwitch.Vma, UnwireBySwitch.Pages, LengthWrapSwitch.Wrap,
+            PrivilegeSwitch.Caps, PlacementSwitch.Topdown, SyscallsSwitch.Linux),
         _ => null,
     };
 
@@ -43,10 +60,27 @@ public sealed record Policy(
         new("wiring", Spell(Wiring)), new("sysv", Spell(Sysv)), new("zero-length", Spell(ZeroLength)),
         new("transient", Spell(Transient)), new("munlock-unlocked", Spell(MunlockUnlocked)),
         new("relock-counts", Spell(RelockCounts)), new("unwire-by", Spell(UnwireBy)), new("length-wrap", Spell(LengthWrap)),
+        new("privilege", Spell(Privilege)), new("placement", Spell(Placement)), new("syscalls", Spell(Syscalls)),
     ];
 
-    /// <summary>The legal values of a switch, or null for an unknown switch.</summary>
-    public static IReadOnlyList<string>? ValuesOf(string name) => name switch
+    /// <summary>
+    /// The values of a switch that belong to the NetBSD-derived lattice (SPEC §6), or null for
+    /// a switch outside it. Linux-only values (<c>flag</c>, <c>shmem</c>, <c>early</c>,
+    /// <c>vma</c>) are left out, so the lattice keeps its 384 combinations.
+    /// </summary>
+    public static IReadOnlyList<string>? ValuesOf(string name) =>
+        SwitchNames.Contains(name) ? AllValuesOf(name)!.Where(v => !IsLinuxOnly(name, v)).ToArray() : null;
+
+    /// <summary>Whether <paramref name="value"/> of switch <paramref name="name"/> is one SPEC §17 adds.</summary>
+    public static bool IsLinuxOnly(string name, string value) => (name, value) switch
+    {
+        ("wiring", "flag") or ("sysv", "shmem") or ("zero-length", "early") or ("relock-counts", "vma") => true,
+        ("privilege", "caps") or ("placement", "topdown") or ("syscalls", "linux") => true,
+        _ => false,
+    };
+
+    /// <summary>Every legal value of a switch, Linux ones included, or null for an unknown switch.</summary>
+    public static IReadOnlyList<string>? AllValuesOf(string name) => name switch
     {
         "wiring" => Names<WiringSwitch>(),
         "sysv" => Names<SysvSwitch>(),
@@ -56,6 +90,9 @@ public sealed record Policy(
         "relock-counts" => Names<RelockCountsSwitch>(),
         "unwire-by" => Names<UnwireBySwitch>(),
         "length-wrap" => Names<LengthWrapSwitch>(),
+        "privilege" => Names<PrivilegeSwitch>(),
+        "placement" => Names<PlacementSwitch>(),
+        "syscalls" => Names<SyscallsSwitch>(),
         _ => null,
     };
 
@@ -76,13 +113,16 @@ public sealed record Policy(
             "relock-counts" => Parse<RelockCountsSwitch>(value) is { } v ? this with { RelockCounts = v } : null,
             "unwire-by" => Parse<UnwireBySwitch>(value) is { } v ? this with { UnwireBy = v } : null,
             "length-wrap" => Parse<LengthWrapSwitch>(value) is { } v ? this with { LengthWrap = v } : null,
+            "privilege" => Parse<PrivilegeSwitch>(value) is { } v ? this with { Privilege = v } : null,
+            "placement" => Parse<PlacementSwitch>(value) is { } v ? this with { Placement = v } : null,
+            "syscalls" => Parse<SyscallsSwitch>(value) is { } v ? this with { Syscalls = v } : null,
             _ => null,
         };
         if (result is null)
         {
-            error = ValuesOf(name) is { } values
+            error = AllValuesOf(name) is { } values
                 ? $"switch '{name}' takes {string.Join(", ", values)}, not '{value}'"
-                : $"unknown switch '{name}' (expected one of {string.Join(", ", SwitchNames)})";
+                : $"unknown switch '{name}' (expected one of {string.Join(", ", AllSwitchNames)})";
         }
         return result;
     }

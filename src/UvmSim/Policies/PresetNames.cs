@@ -12,6 +12,12 @@ public static class PresetNames
     /// <summary>This project's complete design; the default.</summary>
     public const string Dual = "dual";
 
-    /// <summary>All presets in table order.</summary>
+    /// <summary>Linux 6.x (SPEC §17): named explicitly, never part of <see cref="All"/>.</summary>
+    public const string Linux = "linux";
+
+    /// <summary>The four NetBSD-derived presets in table order (<c>--policy all</c>).</summary>
     public static readonly IReadOnlyList<string> All = [NetBsd8, Thorpej2019, NetBsd9, Dual];
+
+    /// <summary>Every preset a name selects: <see cref="All"/> plus <see cref="Linux"/>.</summary>
+    public static readonly IReadOnlyList<string> Named = [NetBsd8, Thorpej2019, NetBsd9, Dual, Linux];
 }

@@ -24,6 +24,19 @@ public interface ISysvLock
     /// <summary>Which entries <c>shmdt</c> unmaps: null for whatever is mapped there now.</summary>
     Func<MapEntry, bool>? DetachFilter(Segment segment);
 
+    /// <summary>
+    /// Linux's segment model (SPEC §17.3): nattch counts attachment entries, there is no
+    /// attachment list (so no stale attachment), and a segment marked for removal keeps
+    /// answering by id until its last entry goes.
+    /// </summary>
+    bool CountsEntries { get; }
+
+    /// <summary>The segment is about to be freed (<c>shm_destroy</c>).</summary>
+    void Destroying(Segment segment);
+
+    /// <summary>Whether a page the segment holds is wired only while resident (Linux) rather than all pages at once.</summary>
+    bool WiresResidentOnly { get; }
+
     // ---- the promise the auditor checks (SPEC §10), so it needs no case per lock kind ----
 
     /// <summary>
@@ -50,6 +63,7 @@ public static class SysvLocks
         SysvSwitch.Legacy => new LegacySysvLock(kernel),
         SysvSwitch.Object => new ObjectSysvLock(kernel),
         SysvSwitch.Segment => new SegmentSysvLock(kernel),
+        SysvSwitch.Shmem => new ShmemSysvLock(kernel),
         _ => throw new NotSupportedException($"sysv={value} has no lock variant"),
     };
 }

@@ -79,6 +79,15 @@ public sealed class LegacySysvLock(IShmHost kernel) : ISysvLock
     }
 
     /// <inheritdoc/>
+    public void Destroying(Segment segment) { }
+
+    /// <inheritdoc/>
+    public bool CountsEntries => false;
+
+    /// <inheritdoc/>
+    public bool WiresResidentOnly => false;
+
+    /// <inheritdoc/>
     public bool WiresObject => true;
 
     /// <inheritdoc/>

@@ -44,6 +44,15 @@ public sealed class ObjectSysvLock(IShmHost kernel) : ISysvLock
     public Func<MapEntry, bool>? DetachFilter(Segment segment) => null;
 
     /// <inheritdoc/>
+    public void Destroying(Segment segment) { }
+
+    /// <inheritdoc/>
+    public bool CountsEntries => false;
+
+    /// <inheritdoc/>
+    public bool WiresResidentOnly => false;
+
+    /// <inheritdoc/>
     public bool WiresObject => true;
 
     /// <inheritdoc/>

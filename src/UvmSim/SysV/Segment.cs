@@ -51,8 +51,20 @@ public sealed partial class Segment
     /// <summary>Permission bits (0777).</summary>
     public uint Mode { get; internal set; }
 
-    /// <summary>Attachments in every process, stale ones included.</summary>
-    public int Nattch { get; internal set; }
+    private int _nattch;
+
+    /// <summary>
+    /// Attachments in every process, stale ones included; under <c>sysv=shmem</c> the number
+    /// of attachment entries in every process, counted when read (Linux counts VMAs, SPEC §17.3).
+    /// </summary>
+    public int Nattch
+    {
+        get => EntryCounter?.Invoke(this) ?? _nattch;
+        internal set => _nattch = value;
+    }
+
+    /// <summary>Set where nattch counts entries (<see cref="ISysvLock.CountsEntries"/>).</summary>
+    internal Func<Segment, int>? EntryCounter { get; set; }
 
     /// <summary>The locked mark (<c>SHMSEG_WIRED</c>).</summary>
     public bool Locked { get; internal set; }
@@ -62,6 +74,9 @@ public sealed partial class Segment
 
     /// <summary>Freed: gone from the table.</summary>
     public bool Freed { get; internal set; }
+
+    /// <summary>Under <c>sysv=shmem</c>: the uid charged for the lock (<c>mlock_ucounts</c>), or null.</summary>
+    public uint? ChargedUid { get; internal set; }
 
     /// <summary>The auditor's record of whether <c>ObjWire</c> holds the object now (§10).</summary>
     public bool ObjectWired { get; internal set; }

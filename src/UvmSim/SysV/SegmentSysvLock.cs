@@ -140,4 +140,13 @@ public sealed class SegmentSysvLock(IShmHost kernel) : ISysvLock, IShmProcessWal
 
     private void DropRecord(IShmProcess p, MapEntry e) =>
         kernel.Wiring.Unwire(p.Space, e.Start, e.End, WireFlags.Record);
+
+    /// <inheritdoc/>
+    public void Destroying(Segment segment) { }
+
+    /// <inheritdoc/>
+    public bool CountsEntries => false;
+
+    /// <inheritdoc/>
+    public bool WiresResidentOnly => false;
 }

@@ -1,5 +1,6 @@
 using UvmSim.Fault;
 using UvmSim.Map;
+using UvmSim.Policies;
 using UvmSim.Wiring;
 
 namespace UvmSim.SysV;
@@ -21,8 +22,12 @@ public interface IShmProcess
     /// <summary>Effective group id.</summary>
     uint Gid { get; }
 
-    /// <summary>Root, who passes the permission checks of <c>ipcperm</c>.</summary>
-    bool Privileged { get; }
+    /// <summary>
+    /// <c>RLIMIT_MEMLOCK</c> soft value in bytes: Linux's <c>user_shm_lock</c> charges
+    /// <c>SHM_LOCK</c> against it (SPEC §17.3). Who is privileged is the host's question
+    /// (<see cref="IShmHost.BypassesSysvPermissions"/>), since it depends on the <c>privilege</c> switch.
+    /// </summary>
+    ulong MemlockSoft { get; }
 
     /// <summary>SysV attachments, newest first (<c>shmmap_state</c>).</summary>
     List<Attachment> Attachments { get; }
@@ -38,6 +43,9 @@ public interface IShmHost
 {
     /// <summary>The machine.</summary>
     Vm Vm { get; }
+
+    /// <summary>The policy: SysV reads its <c>syscalls</c> switch (Linux's call order, SPEC §17).</summary>
+    Policy Policy { get; }
 
     /// <summary>The wiring semantics (<c>wiring</c> switch).</summary>
     IWiringSemantics Wiring { get; }
@@ -59,6 +67,29 @@ public interface IShmHost
     /// returns false. =&gt; false when the walk stopped early. Allocates nothing.
     /// </summary>
     bool WalkLiveProcesses(IShmProcessWalk walk);
+
+    /// <summary>Where <c>shmat</c> without an address puts <paramref name="size"/> bytes (the <c>placement</c> switch), or null.</summary>
+    ulong? FindSpace(VmMap map, ulong size, ulong hint);
+
+    /// <summary>Linux's <c>mlock_future_ok</c>: whether <paramref name="size"/> more locked bytes fit <paramref name="p"/>'s limit.</summary>
+    bool FutureOk(IShmProcess p, ulong size);
+
+    // ---- the privilege questions sysv_shm.c and ipc/shm.c ask (switch privilege, SPEC §17.5) ----
+
+    /// <summary>Bypasses the SysV permission bits (<c>ipcperm</c>, <c>ipcperms</c>).</summary>
+    bool BypassesSysvPermissions(IShmProcess p);
+
+    /// <summary>May IPC_SET and IPC_RMID a segment it neither owns nor created.</summary>
+    bool ControlsAnySegment(IShmProcess p);
+
+    /// <summary>May SHM_LOCK and SHM_UNLOCK a segment it neither owns nor created.</summary>
+    bool LocksAnySegment(IShmProcess p);
+
+    /// <summary>Whether an owner without that privilege may SHM_LOCK at all (Linux: yes, within its budget).</summary>
+    bool OwnersMayLock { get; }
+
+    /// <summary>Skips every memlock limit test (<c>CAP_IPC_LOCK</c>).</summary>
+    bool IgnoresMemlockLimit(IShmProcess p);
 }
 
 /// <summary>A step of <see cref="IShmHost.WalkLiveProcesses"/>: an object, so the walk allocates nothing per call.</summary>

@@ -1,5 +1,6 @@
 using UvmSim.Map;
 using UvmSim.Objects;
+using UvmSim.Policies;
 
 namespace UvmSim.SysV;
 
@@ -105,6 +106,13 @@ public sealed partial class ShmTable
                 {
                     return Errno.EEXIST;
                 }
+                // Linux's ipcget_public runs shm_more_checks (the size) before the permission
+                // test; NetBSD tests permission first (docs/linux.md).
+                bool sizeFirst = LinuxCalls;
+                if (sizeFirst && size > existing.RequestedSize)
+                {
+                    return Errno.EINVAL;
+                }
                 if (!Permitted(p, existing, (uint)(flags & 0x180)))
                 {
                     return Errno.EACCES;
@@ -134,11 +142,15 @@ public sealed partial class ShmTable
         ulong usedPages = _slots.Values.Aggregate(0UL, (acc, s) => acc + s.Size / page);
         if (usedPages + rounded / page > ShmAll)
         {
-            return Errno.ENOMEM;
+            return _kernel.SysvLock.CountsEntries ? Errno.ENOSPC : Errno.ENOMEM; // Linux: ENOSPC
         }
         var obj = _kernel.Vm.NewObject(new AnonObject((long)(rounded / page)));
         int seq = ((_seq.TryGetValue(slot, out int q) ? q : 0) + 1) & 0x7fff; // NetBSD: _seq = (_seq + 1) & 0x7fff
         var segment = new Segment(seq * 65536 + slot, slot, key ?? 0, size, rounded, obj, p.Uid, p.Gid, (uint)(flags & 0x1ff));
+        if (_kernel.SysvLock.CountsEntries)
+        {
+            segment.EntryCounter = CountEntries;
+        }
         if (UsePhys)
         {
             if (ObjectWiring.Wire(_kernel.Vm, segment) != Errno.None)
@@ -157,8 +169,14 @@ public sealed partial class ShmTable
     /// <summary>Attaches a segment (<c>sys_shmat</c>): maps the whole object shared, <c>NoMerge</c>.</summary>
     public SysResult Shmat(IShmProcess p, ulong id, ulong addr, ulong flags)
     {
+        ulong page = (ulong)_kernel.Vm.PageSize;
+        bool linux = LinuxCalls;
+        if (linux && addr != 0 && (addr & (page - 1)) != 0 && (flags & ShmRnd) == 0)
+        {
+            return Errno.EINVAL; // do_shmat checks the address before the id
+        }
         Segment? s = Find(id);
-        if (s is null || s.Removed)
+        if (s is null || (s.Removed && !_kernel.SysvLock.CountsEntries))
         {
             return Errno.EINVAL;
         }
@@ -167,11 +185,10 @@ public sealed partial class ShmTable
         {
             return Errno.EACCES;
         }
-        if (p.Attachments.Count >= ShmSeg)
+        if (!linux && p.Attachments.Count >= ShmSeg)
         {
-            return Errno.EMFILE;
+            return Errno.EMFILE; // Linux has no per-process attach limit (B8)
         }
-        ulong page = (ulong)_kernel.Vm.PageSize;
         if (addr != 0 && (addr & (page - 1)) != 0)
         {
             if ((flags & ShmRnd) == 0)
@@ -186,17 +203,22 @@ public sealed partial class ShmTable
         {
             if (addr + s.Size < addr || !map.IsFree(addr, addr + s.Size))
             {
-                return Errno.ENOMEM;
+                return linux ? Errno.EINVAL : Errno.ENOMEM; // Linux: an occupied address is EINVAL (B8)
             }
             va = addr;
         }
-        else if (map.FindSpace(s.Size, map.Min) is { } found)
+        else if (_kernel.FindSpace(map, s.Size, 0) is { } found)
         {
             va = found;
         }
         else
         {
             return Errno.ENOMEM;
+        }
+        bool lockNew = linux && map.WireFuture;
+        if (lockNew && !_kernel.FutureOk(p, s.Size))
+        {
+            return Errno.EAGAIN; // mlock_future_ok in do_mmap (B9)
         }
         Protection prot = rdonly ? Protection.Read : Protection.ReadWrite;
         s.Object.RefCount++;
@@ -219,12 +241,20 @@ public sealed partial class ShmTable
             _kernel.Unmap(p, va, va + s.Size, e => e.Object == s.Object);
             return err;
         }
+        if (lockNew)
+        {
+            _kernel.Wiring.WireNewEntry(p.Space, va, va + s.Size, map.FutureOnFault);
+        }
         return SysResult.Success(va);
     }
 
     /// <summary>Detaches (<c>sys_shmdt</c>): removes the attachment and unmaps its range.</summary>
     public SysResult Shmdt(IShmProcess p, ulong addr)
     {
+        if (_kernel.SysvLock.CountsEntries)
+        {
+            return ShmdtEntries(p, addr);
+        }
         Attachment? a = p.Attachments.FirstOrDefault(x => x.Va == addr);
         if (a is null)
         {
@@ -245,9 +275,126 @@ public sealed partial class ShmTable
         }
     }
 
+    /// <summary>
+    /// Linux's <c>shmdt</c> (<c>ksys_shmdt</c>, SPEC §17.3): the first attachment entry at or above
+    /// <paramref name="addr"/> whose distance from it equals its offset in the segment, then every
+    /// later fragment of the same segment that lines up with it and ends within the segment.
+    /// </summary>
+    private SysResult ShmdtEntries(IShmProcess p, ulong addr)
+    {
+        if ((addr & (ulong)(_kernel.Vm.PageSize - 1)) != 0)
+        {
+            return Errno.EINVAL;
+        }
+        VmMap map = p.Space.Map;
+        Segment? seg = null;
+        for (MapEntry? e = map.LookupAtOrAfter(addr); e is not null && seg is null; e = e.Next)
+        {
+            if (e.Start >= addr && SegmentOf(e) is { } s && e.Start - addr == e.Offset)
+            {
+                seg = s;
+            }
+        }
+        if (seg is null)
+        {
+            return Errno.EINVAL;
+        }
+        var doomed = new List<(ulong, ulong)>();
+        for (MapEntry? e = map.LookupAtOrAfter(addr); e is not null && e.Start - addr < seg.Size; e = e.Next)
+        {
+            if (SegmentOf(e) == seg && e.Start - addr == e.Offset && e.End - addr <= seg.Size)
+            {
+                doomed.Add((e.Start, e.End));
+            }
+        }
+        foreach (var (start, end) in doomed)
+        {
+            _kernel.Unmap(p, start, end, null);
+        }
+        p.Attachments.RemoveAll(a => a.Segment == seg && a.Va == addr);
+        return SysResult.Success();
+    }
+
+    /// <summary>The segment an attachment entry maps (a shared entry of its object), or null.</summary>
+    private Segment? SegmentOf(MapEntry e)
+    {
+        if (e.CopyOnWrite || e.Object is not AnonObject obj)
+        {
+            return null;
+        }
+        foreach (Segment s in _slots.Values)
+        {
+            if (ReferenceEquals(s.Object, obj))
+            {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Linux's nattch: attachment entries of <paramref name="s"/> in every live process.</summary>
+    private int CountEntries(Segment s)
+    {
+        _entryCount.Start(s.Object);
+        _kernel.WalkLiveProcesses(_entryCount);
+        return _entryCount.Count;
+    }
+
+    private readonly EntryCount _entryCount = new();
+
+    /// <summary>The walk behind <see cref="CountEntries"/>: one reused object, so counting allocates nothing.</summary>
+    private sealed class EntryCount : IShmProcessWalk
+    {
+        public UvmObject? Object { get; private set; }
+
+        public void Start(UvmObject obj)
+        {
+            Object = obj;
+            Count = 0;
+        }
+
+        public int Count { get; private set; }
+
+        public bool Visit(IShmProcess p)
+        {
+            for (MapEntry? e = p.Space.Map.First; e is not null; e = e.Next)
+            {
+                if (!e.CopyOnWrite && ReferenceEquals(e.Object, Object))
+                {
+                    Count++;
+                }
+            }
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// After entries went (unmap, shmdt, exec, exit): under <c>CountsEntries</c>, a segment
+    /// marked for removal whose last entry went is destroyed (<c>shm_close</c>).
+    /// </summary>
+    internal void Reap()
+    {
+        if (!_kernel.SysvLock.CountsEntries)
+        {
+            return;
+        }
+        foreach (Segment s in _slots.Values.Where(s => s.Removed && s.Nattch == 0).ToList())
+        {
+            Free(s);
+        }
+    }
+
+    /// <summary>Whether the call layer is Linux's (<c>syscalls=linux</c>).</summary>
+    private bool LinuxCalls => _kernel.Policy.Syscalls == SyscallsSwitch.Linux;
+
     /// <summary>Detaches everything (exec, exit).</summary>
     internal void DetachAll(IShmProcess p)
     {
+        if (_kernel.SysvLock.CountsEntries)
+        {
+            p.Attachments.Clear(); // the entries go with the unmap that follows, which reaps
+            return;
+        }
         foreach (Attachment a in p.Attachments.ToList())
         {
             Detach(p, a);
@@ -269,9 +416,9 @@ public sealed partial class ShmTable
     public SysResult Shmctl(IShmProcess p, ulong id, ShmCommand cmd, uint? uid = null, uint? gid = null, uint? mode = null)
     {
         Segment? s = Find(id);
-        if (s is null || s.Removed)
+        if (s is null || (s.Removed && !_kernel.SysvLock.CountsEntries))
         {
-            return Errno.EINVAL;
+            return Errno.EINVAL; // Linux: a segment marked for removal answers until destroyed (B6)
         }
         switch (cmd)
         {
@@ -299,14 +446,17 @@ public sealed partial class ShmTable
                 }
                 return SysResult.Success();
             case ShmCommand.ShmLock:
-                return p.Privileged ? _kernel.SysvLock.Lock(p, s) : Errno.EPERM;
+                return MayLock(p, s) ? _kernel.SysvLock.Lock(p, s) : Errno.EPERM;
+            case ShmCommand.ShmUnlock:
+                return MayLock(p, s) ? _kernel.SysvLock.Unlock(p, s) : Errno.EPERM;
             default:
-                return p.Privileged ? _kernel.SysvLock.Unlock(p, s) : Errno.EPERM;
+                throw new NotSupportedException($"shmctl command {cmd}");
         }
     }
 
     private void Free(Segment s)
     {
+        _kernel.SysvLock.Destroying(s);
         _slots.Remove(s.Slot);
         s.Freed = true;
         s.ObjectWired = false;
@@ -317,9 +467,9 @@ public sealed partial class ShmTable
     /// SysV permissions (SPEC §8.1): one class chosen first — owner, group, other — whose
     /// bits must include every requested read/write bit; root bypasses.
     /// </summary>
-    private static bool Permitted(IShmProcess p, Segment s, uint requested)
+    private bool Permitted(IShmProcess p, Segment s, uint requested)
     {
-        if (p.Privileged)
+        if (_kernel.BypassesSysvPermissions(p))
         {
             return true;
         }
@@ -329,5 +479,11 @@ public sealed partial class ShmTable
         return (requested & ~bits) == 0;
     }
 
-    private static bool OwnerOrRoot(IShmProcess p, Segment s) => p.Privileged || p.Uid == s.Uid || p.Uid == s.CreatorUid;
+    private bool OwnerOrRoot(IShmProcess p, Segment s) => _kernel.ControlsAnySegment(p) || IsOwner(p, s);
+
+    private static bool IsOwner(IShmProcess p, Segment s) => p.Uid == s.Uid || p.Uid == s.CreatorUid;
+
+    /// <summary>SHM_LOCK/SHM_UNLOCK permission: <c>ipc_lock</c> (or uid 0), else the owner where the privilege model lets owners lock.</summary>
+    private bool MayLock(IShmProcess p, Segment s) =>
+        _kernel.LocksAnySegment(p) || (_kernel.OwnersMayLock && IsOwner(p, s));
 }

@@ -23,8 +23,11 @@ public abstract class Pageable : IWiringSemantics
     /// <summary>Fault-wiring and unwiring.</summary>
     protected FaultHandler Faults { get; }
 
-    /// <summary>Whether zero-length calls return right after the lookup.</summary>
-    protected bool ZeroLengthNoop => Vm.Policy.ZeroLength == ZeroLengthSwitch.Noop;
+    /// <summary>
+    /// How a zero-length call ends: <c>noop</c> returns right after the lookup, <c>early</c>
+    /// before it (so an unmapped start is accepted), <c>unchecked</c> walks.
+    /// </summary>
+    protected ZeroLengthSwitch ZeroLengthNoop => Vm.Policy.ZeroLength;
 
     /// <summary>Whether a POSIX unwire skips entries that are not locked.</summary>
     protected bool MunlockUnlockedOk => Vm.Policy.MunlockUnlocked == MunlockUnlockedSwitch.Ok;
@@ -34,11 +37,34 @@ public abstract class Pageable : IWiringSemantics
     {
         WiringSwitch.Counter => new CounterWiring(vm, faults),
         WiringSwitch.Split => new SplitWiring(vm, faults),
+        WiringSwitch.Flag => new FlagWiring(vm, faults),
         _ => throw new NotSupportedException($"wiring={vm.Policy.Wiring} has no semantics"),
     };
 
     /// <inheritdoc/>
     public abstract bool IsPosixLocked(MapEntry entry);
+
+
+    /// <inheritdoc/>
+    public virtual bool FollowsTranslations => false;
+
+    /// <inheritdoc/>
+    public virtual bool WiresProtNone => false;
+
+    /// <inheritdoc/>
+    public virtual bool CopiesWiredAtFork => true;
+
+    /// <inheritdoc/>
+    public virtual Errno WireNewEntry(VmSpace space, ulong start, ulong end, bool onFault) => Wire(space, start, end, WireFlags.Posix);
+
+    /// <inheritdoc/>
+    public virtual void BeforeTranslationsRemoved(VmSpace space, MapEntry entry) { }
+
+    /// <inheritdoc/>
+    public virtual void Reprotected(VmSpace space, MapEntry entry, Protection old) { }
+
+    /// <summary>Releases the wirings a wired entry holds as it stops being wired (really-unwire).</summary>
+    protected virtual void UnwirePages(VmSpace space, MapEntry entry) => Faults.FaultUnwire(space, entry.Start, entry.End);
 
     /// <inheritdoc/>
     public abstract Errno Wire(VmSpace space, ulong start, ulong end, WireFlags flags);
@@ -54,8 +80,15 @@ public abstract class Pageable : IWiringSemantics
     /// =&gt; false with <paramref name="error"/> <c>EFAULT</c> for an unmapped start, or
     /// false with no error for a zero-length call under <c>zero-length=noop</c>.
     /// </summary>
-    protected static bool Begin(VmMap map, ref ulong start, ref ulong end, bool zeroNoop, out MapEntry? first, out Errno error)
+    protected static bool Begin(VmMap map, ref ulong start, ref ulong end, ZeroLengthSwitch zeroLength, out MapEntry? first, out Errno error)
     {
+        if (zeroLength == ZeroLengthSwitch.Early && start == end)
+        {
+            first = null;
+            error = Errno.None;
+            return false; // 0 before the lookup (Linux apply_vma_lock_flags)
+        }
+        bool zeroNoop = zeroLength == ZeroLengthSwitch.Noop;
         start = Math.Max(start, map.Min);
         end = Math.Min(end, map.Max);
         if (end < start)
@@ -108,10 +141,11 @@ public abstract class Pageable : IWiringSemantics
             bool was = e.IsWired;
             e.WiredCount = 0;
             e.Mlocked = false;
+            e.OnFault = false;
             e.SegmentRecord = false;
             if (was)
             {
-                Faults.FaultUnwire(space, e.Start, e.End);
+                UnwirePages(space, e);
             }
         }
     }

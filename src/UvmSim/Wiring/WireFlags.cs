@@ -10,4 +10,6 @@ public enum WireFlags
     Posix = 1,
     /// <summary>A §8.4 segment record: skips the <c>PROT_NONE</c> check.</summary>
     Record = 2,
+    /// <summary>With <see cref="Posix"/>: <c>MLOCK_ONFAULT</c>, lock without populating (SPEC §17.2).</summary>
+    OnFault = 4,
 }

@@ -65,7 +65,8 @@ public sealed class EmitCCleanupTests : IDisposable
         var j = Journal.Read(journal);
         Assert.True(Directory.Exists(j.Dir), "the files directory exists while the program runs");
         Assert.True(File.Exists(Path.Combine(j.Dir, "f0")));
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(j.Dir));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute,
+            File.GetUnixFileMode(j.Dir));
         Assert.True(j.Pids.All(Alive) && j.Pids.Count == 1);
         Assert.True(SegmentExists(j.Segment));
         return (program, j);

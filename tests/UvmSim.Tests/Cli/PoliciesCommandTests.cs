@@ -14,10 +14,10 @@ public class PoliciesCommandTests
         using var doc = JsonDocument.Parse(cli.Out.Output);
         Assert.Equal("dual", doc.RootElement.GetProperty("default").GetString());
         var presets = doc.RootElement.GetProperty("presets").EnumerateArray().ToList();
-        Assert.Equal(PresetNames.All, presets.Select(p => p.GetProperty("name").GetString()));
+        Assert.Equal(PresetNames.Named, presets.Select(p => p.GetProperty("name").GetString()));
         foreach (JsonElement preset in presets)
         {
-            Assert.Equal(Policy.SwitchNames, preset.GetProperty("switches").EnumerateObject().Select(p => p.Name));
+            Assert.Equal(Policy.AllSwitchNames, preset.GetProperty("switches").EnumerateObject().Select(p => p.Name));
         }
         Assert.Equal("counter", presets[0].GetProperty("switches").GetProperty("wiring").GetString());
     }
@@ -28,7 +28,8 @@ public class PoliciesCommandTests
         var cli = new CliHarness();
         Assert.Equal(ExitCodes.Ok, cli.Run("policies"));
         string[] lines = cli.Out.Output.Split('\n');
-        Assert.Matches(@"^switch\s+netbsd-8\s+thorpej-2019\s+netbsd-9\s+dual \(default\)\s+values$", lines[0]);
-        Assert.Matches(@"^wiring\s+counter\s+split\s+counter\s+split\s+counter\|split$", lines[1]);
+        Assert.Matches(@"^switch\s+netbsd-8\s+thorpej-2019\s+netbsd-9\s+dual \(default\)\s+linux\s+values$", lines[0]);
+        Assert.Matches(@"^wiring\s+counter\s+split\s+counter\s+split\s+flag\s+counter\|split\|flag$", lines[1]);
+        Assert.Matches(@"^syscalls\s+netbsd\s+netbsd\s+netbsd\s+netbsd\s+linux\s+netbsd\|linux$", lines[11]);
     }
 }

@@ -33,16 +33,20 @@ public interface IMemlockAccounting
     /// (exact), or replaces first so that failing leaves a hole (NetBSD, §15).
     /// </summary>
     bool TestsBeforeReplacing { get; }
+
+    /// <summary>Whether the global <c>wiredmax</c> test applies (NetBSD's <c>uvmexp.wiredmax</c>; Linux has none).</summary>
+    bool TestsWiredMax { get; }
 }
 
 /// <summary>Chooses the accounting for a switch value.</summary>
 public static class MemlockAccounting
 {
     /// <summary>The accounting for <paramref name="value"/> under the <paramref name="wiring"/> semantics.</summary>
-    public static IMemlockAccounting For(RelockCountsSwitch value, IWiringSemantics wiring, int pageSize) => value switch
+    public static IMemlockAccounting For(RelockCountsSwitch value, IWiringSemantics wiring, int pageSize, long imageLockable = 0, long imageTotal = 0) => value switch
     {
         RelockCountsSwitch.Yes => new WiredTranslationAccounting(pageSize),
         RelockCountsSwitch.No => new ExactAccounting(wiring),
+        RelockCountsSwitch.Vma => new VmaAccounting(wiring, pageSize, imageLockable, imageTotal),
         _ => throw new NotSupportedException($"relock-counts={value} has no accounting"),
     };
 }
@@ -82,6 +86,9 @@ public sealed class WiredTranslationAccounting(int pageSize) : IMemlockAccountin
 
     /// <inheritdoc/>
     public bool TestsBeforeReplacing => false;
+
+    /// <inheritdoc/>
+    public bool TestsWiredMax => true;
 }
 
 /// <summary>
@@ -145,4 +152,68 @@ public sealed class ExactAccounting(IWiringSemantics wiring) : IMemlockAccountin
 
     /// <inheritdoc/>
     public bool TestsBeforeReplacing => true;
+
+    /// <inheritdoc/>
+    public bool TestsWiredMax => true;
+}
+
+/// <summary>
+/// Linux's <c>locked_vm</c> (<c>relock-counts=vma</c>, SPEC §17.4): V is every page of every
+/// locked entry, <c>PROT_NONE</c>, absent and on-fault pages included, plus the image's lockable
+/// pages while <c>mlockall(MCL_CURRENT)</c> holds it. A range asks for its pages less those
+/// already locked (<c>count_mm_mlocked_page_nr</c>); <c>mlockall</c> asks for every mapped page
+/// plus the image's total (<c>total_vm</c>), subtracting nothing. There is no wiredmax.
+/// </summary>
+public sealed class VmaAccounting(IWiringSemantics wiring, int pageSize, long imageLockable, long imageTotal) : IMemlockAccounting
+{
+    /// <inheritdoc/>
+    public ulong Locked(Process p)
+    {
+        ulong bytes = p.ImageLocked ? (ulong)imageLockable * (ulong)pageSize : 0;
+        for (MapEntry? e = p.Space.Map.First; e is not null; e = e.Next)
+        {
+            if (wiring.IsPosixLocked(e))
+            {
+                bytes += e.Size;
+            }
+        }
+        return bytes;
+    }
+
+    /// <inheritdoc/>
+    public (ulong Request, ulong Locked) ForRange(Process p, ulong start, ulong end)
+    {
+        ulong lockedInRange = 0;
+        for (MapEntry? e = p.Space.Map.LookupAtOrAfter(start); e is not null && e.Start < end; e = e.Next)
+        {
+            if (wiring.IsPosixLocked(e))
+            {
+                lockedInRange += Math.Min(e.End, end) - Math.Max(e.Start, start);
+            }
+        }
+        return (end - start - lockedInRange, Locked(p));
+    }
+
+    /// <inheritdoc/>
+    public ulong ForAll(Process p)
+    {
+        ulong total = (ulong)imageTotal * (ulong)pageSize;
+        for (MapEntry? e = p.Space.Map.First; e is not null; e = e.Next)
+        {
+            total += e.Size;
+        }
+        return total;
+    }
+
+    /// <inheritdoc/>
+    public bool ZeroLimitDisables => false;
+
+    /// <inheritdoc/>
+    public bool EmptyRequestPasses => false;
+
+    /// <inheritdoc/>
+    public bool TestsBeforeReplacing => true;
+
+    /// <inheritdoc/>
+    public bool TestsWiredMax => false;
 }

@@ -77,7 +77,8 @@ internal sealed class CheckEvaluator(
         {
             PwCheck pw => [pw.Address, pw.Length],
             EcCheck ec => [ec.Address],
-            MlockedCheck m => [m.Address],
+            MlockedCheck m => [m.Address, m.Length],
+            OnFaultCheck o => [o.Address, o.Length],
             ResidentCheck r => [r.Address, r.Length],
             SegmentCheck s => [s.Id],
             _ => [],
@@ -94,7 +95,9 @@ internal sealed class CheckEvaluator(
         PwCheck pw => new Nums(Pages(p!, pw.Address, pw.Length).Select(va => (long)WireCountAt(p!, va)).ToList()),
         ResidentCheck r => new Words(Pages(p!, r.Address, r.Length).Select(va => PageAt(p!, va) >= 0 ? CheckWord.Yes : CheckWord.No).ToList()),
         EcCheck ec => new Num(EntryAt(p!, Eval(ec.Address)).WiredCount),
-        MlockedCheck m => new Word(EntryAt(p!, Eval(m.Address)).Mlocked ? CheckWord.Yes : CheckWord.No),
+        MlockedCheck { Length: null } m => new Word(EntryAt(p!, Eval(m.Address)).Mlocked ? CheckWord.Yes : CheckWord.No),
+        MlockedCheck m => new Words(Pages(p!, m.Address, m.Length).Select(va => EntryAt(p!, va).Mlocked ? CheckWord.Yes : CheckWord.No).ToList()),
+        OnFaultCheck o => new Words(Pages(p!, o.Address, o.Length).Select(va => EntryAt(p!, va).OnFault ? CheckWord.Yes : CheckWord.No).ToList()),
         EntriesCheck => new Num(p!.Space.Map.EntryCount),
         LockedCheck => new Num((long)kernel.Locked(p!)),
         WireFutureCheck => new Word(p!.Space.Map.WireFuture ? CheckWord.Yes : CheckWord.No),
@@ -115,9 +118,13 @@ internal sealed class CheckEvaluator(
         {
             throw new CheckError($"segment {id} has been freed");
         }
-        return s.Property == SegmentProperty.Locked
-            ? new Word(seg.Locked ? CheckWord.Yes : CheckWord.No)
-            : new Num(seg.Nattch);
+        return s.Property switch
+        {
+            SegmentProperty.Locked => new Word(seg.Locked ? CheckWord.Yes : CheckWord.No),
+            SegmentProperty.Dest => new Word(seg.Removed ? CheckWord.Yes : CheckWord.No),
+            SegmentProperty.Nattch => new Num(seg.Nattch),
+            _ => throw new CheckError($"unknown segment property {s.Property}"),
+        };
     }
 
     private IEnumerable<ulong> Pages(Process p, Expr addr, Expr? len)

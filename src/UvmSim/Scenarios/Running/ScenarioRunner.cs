@@ -29,6 +29,12 @@ public sealed class ScenarioRunner
     private MachineConfig _config = new();
     private (int, string)? _panic;
 
+    /// <summary>
+    /// The machine before the scenario's own <c>machine</c> lines apply: SPEC's defaults unless
+    /// a caller configures it (<c>uvmsim kernel</c> configures it from the host, SPEC §17.1).
+    /// </summary>
+    public MachineConfig? BaseConfig { get; init; }
+
     /// <summary>When set, the auditor runs after every call and its findings are kept here by line.</summary>
     public Dictionary<int, List<Violation>>? StepAudits { get; init; }
 
@@ -49,6 +55,7 @@ public sealed class ScenarioRunner
     {
         // The machine is configured before anything runs: machine lines come before the
         // first proc, but a sysctl or file line may precede them.
+        _config = BaseConfig ?? _config;
         foreach (MachineStatement m in _scenario.Statements.OfType<MachineStatement>())
         {
             _config = Configure(_config, m);
@@ -63,7 +70,8 @@ public sealed class ScenarioRunner
                     Sysctl(sc);
                     break;
                 case ProcStatement p:
-                    _procs[p.Name] = Kernel.CreateProcess((uint)(p.Uid ?? 0), (uint)(p.Gid ?? p.Uid ?? 0));
+                    _procs[p.Name] = Kernel.CreateProcess((uint)(p.Uid ?? 0), (uint)(p.Gid ?? p.Uid ?? 0),
+                        p.Caps is null ? null : UvmSim.Kernel.Privilege.CapabilityNames.Parse(p.Caps));
                     break;
                 case CallStatement c:
                     _lines.Add(RunCall(c));
@@ -97,6 +105,9 @@ public sealed class ScenarioRunner
         if (m.Swap is { } sw) c = c with { Swap = (long)Math.Min(sw, long.MaxValue) };
         if (m.FreeTarget is { } ft) c = c with { FreeTarget = Clamp(ft, int.MaxValue) };
         if (m.MaxProc is { } mp) c = c with { MaxProc = Clamp(mp, int.MaxValue) };
+        if (m.RootCaps is { } rc) c = c with { RootCaps = (int)UvmSim.Kernel.Privilege.CapabilityNames.Parse(rc)! };
+        if (m.ImageLockable is { } il) c = c with { ImageLockable = (long)Math.Min(il, 1UL << 40), ImageTotal = (long)Math.Min(m.ImageTotal ?? il, 1UL << 40) };
+        if (m.Top is { } top) c = c with { Top = top };
         return c;
     }
 
@@ -250,6 +261,8 @@ public sealed class ScenarioRunner
         public SysResult VisitMinherit(MinheritCall m) => In(p => K.Minherit(p, V(m.Address), V(m.Length), m.Inheritance));
 
         public SysResult VisitMlock(MlockCall m) => In(p => K.Mlock(p, V(m.Address), V(m.Length)));
+
+        public SysResult VisitMlock2(Mlock2Call m) => In(p => K.Mlock2(p, V(m.Address), V(m.Length), m.OnFault ? UvmSim.Kernel.Kernel.MlockOnFault : 0));
 
         public SysResult VisitMunlock(MunlockCall m) => In(p => K.Munlock(p, V(m.Address), V(m.Length)));
 

@@ -68,6 +68,9 @@ public interface ICallVisitor<out T>
     T VisitMinherit(MinheritCall call);
     /// <summary><c>mlock</c>.</summary>
     T VisitMlock(MlockCall call);
+
+    /// <summary><c>mlock2</c>.</summary>
+    T VisitMlock2(Mlock2Call call);
     /// <summary><c>munlock</c>.</summary>
     T VisitMunlock(MunlockCall call);
     /// <summary><c>mlockall</c>.</summary>
@@ -167,6 +170,19 @@ public sealed record MlockCall(Expr Address, Expr Length) : Call
 
     /// <inheritdoc/>
     public override T Accept<T>(ICallVisitor<T> visitor) => visitor.VisitMlock(this);
+}
+
+/// <summary><c>mlock2 ADDR LEN [onfault]</c> (Linux, SPEC §17): <see cref="OnFault"/> is <c>MLOCK_ONFAULT</c>.</summary>
+public sealed record Mlock2Call(Expr Address, Expr Length, bool OnFault) : Call
+{
+    /// <inheritdoc/>
+    public override string Keyword => "mlock2";
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<Expr?> Arguments => [Address, Length];
+
+    /// <inheritdoc/>
+    public override T Accept<T>(ICallVisitor<T> visitor) => visitor.VisitMlock2(this);
 }
 
 /// <summary><c>munlock ADDR LEN</c>.</summary>

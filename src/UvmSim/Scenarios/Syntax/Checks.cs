@@ -132,8 +132,18 @@ public sealed record EcCheck(Expr Address, Comparison Op, CheckExpectation Expec
     public override bool PerProcess => true;
 }
 
-/// <summary><c>PROC: check mlocked ADDR OP yes|no</c>: the entry's POSIX-lock bit.</summary>
-public sealed record MlockedCheck(Expr Address, Comparison Op, CheckExpectation Expected) : ComparisonCheck(Op, Expected)
+/// <summary><c>PROC: check mlocked ADDR[..LEN] OP yes|no</c>: the POSIX-lock bit of the entry at each page.</summary>
+public sealed record MlockedCheck(Expr Address, Comparison Op, CheckExpectation Expected, Expr? Length = null) : ComparisonCheck(Op, Expected)
+{
+    /// <inheritdoc/>
+    public override bool PerProcess => true;
+
+    /// <inheritdoc/>
+    public override CheckValueKind ValueKind => CheckValueKind.YesNo;
+}
+
+/// <summary><c>PROC: check onfault ADDR[..LEN] OP yes|no</c>: Linux's <c>VM_LOCKONFAULT</c> at each page (SPEC §17).</summary>
+public sealed record OnFaultCheck(Expr Address, Expr? Length, Comparison Op, CheckExpectation Expected) : ComparisonCheck(Op, Expected)
 {
     /// <inheritdoc/>
     public override bool PerProcess => true;
@@ -185,6 +195,8 @@ public enum SegmentProperty
     Exists,
     /// <summary><c>nattch</c>: the attach count.</summary>
     Nattch,
+    /// <summary>Marked for removal while attached (Linux's <c>SHM_DEST</c>, SPEC §17).</summary>
+    Dest,
 }
 
 /// <summary><c>check segment ID locked|exists|nattch OP …</c>.</summary>
@@ -194,7 +206,12 @@ public sealed record SegmentCheck(Expr Id, SegmentProperty Property, Comparison 
     public override bool PerProcess => false;
 
     /// <inheritdoc/>
-    public override CheckValueKind ValueKind => Property == SegmentProperty.Nattch ? CheckValueKind.Number : CheckValueKind.YesNo;
+    public override CheckValueKind ValueKind => Property switch
+    {
+        SegmentProperty.Nattch => CheckValueKind.Number,
+        SegmentProperty.Locked or SegmentProperty.Exists or SegmentProperty.Dest => CheckValueKind.YesNo,
+        _ => throw new NotSupportedException($"segment property {Property}"),
+    };
 }
 
 /// <summary><c>check audit OP clean|dirty</c>.</summary>

@@ -26,6 +26,8 @@ public static class Flags
     public const ulong McCurrent = 0x1;
     /// <summary><c>MCL_FUTURE</c>.</summary>
     public const ulong McFuture = 0x2;
+    /// <summary>Linux's <c>MCL_ONFAULT</c> (SPEC §17); NetBSD answers EINVAL.</summary>
+    public const ulong McOnFault = 0x4;
     /// <summary><c>IPC_CREAT</c> (01000).</summary>
     public const ulong IpcCreate = 0x200;
     /// <summary><c>IPC_EXCL</c> (02000).</summary>

@@ -45,6 +45,7 @@ public static class Keywords
         {
             ["current"] = Flags.McCurrent, ["MCL_CURRENT"] = Flags.McCurrent,
             ["future"] = Flags.McFuture, ["MCL_FUTURE"] = Flags.McFuture,
+            ["onfault"] = Flags.McOnFault, ["MCL_ONFAULT"] = Flags.McOnFault,
         },
         [FlagContext.Shmget] = new(StringComparer.Ordinal)
         {
@@ -122,7 +123,7 @@ public static class Keywords
     /// <summary>The call names of SPEC §12.3.</summary>
     public static readonly IReadOnlySet<string> CallNames = new HashSet<string>(StringComparer.Ordinal)
     {
-        "mmap", "munmap", "mprotect", "minherit", "mlock", "munlock", "mlockall", "munlockall", "brk",
+        "mmap", "munmap", "mprotect", "minherit", "mlock", "mlock2", "munlock", "mlockall", "munlockall", "brk",
         "touch", "fork", "exec", "exit", "setrlimit", "shmget", "shmat", "shmdt", "shmctl", "vslock",
         "vsunlock", "pagedaemon", "file",
     };

@@ -31,6 +31,19 @@ internal sealed partial class Parser
                 }
                 call = new MlockCall(a, b);
                 return true;
+            case "mlock2":
+                if (!NextExpr("ADDR", out a) || !NextExpr("LEN", out b))
+                {
+                    return false;
+                }
+                bool onFault = false;
+                if (!AtEnd && Peek.IsWord("onfault"))
+                {
+                    _pos++;
+                    onFault = true;
+                }
+                call = new Mlock2Call(a, b, onFault);
+                return true;
             case "munlock":
                 if (!NextExpr("ADDR", out a) || !NextExpr("LEN", out b))
                 {

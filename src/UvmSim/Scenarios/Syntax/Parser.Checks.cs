@@ -6,7 +6,7 @@ namespace UvmSim.Scenarios.Syntax;
 internal sealed partial class Parser
 {
     private static readonly HashSet<string> PerProcessForms =
-        ["pw", "ec", "mlocked", "resident", "entries", "locked", "wirefuture"];
+        ["pw", "ec", "mlocked", "onfault", "resident", "entries", "locked", "wirefuture"];
 
     private static readonly HashSet<string> GlobalForms = ["wired", "free", "segment", "audit"];
 
@@ -39,25 +39,25 @@ internal sealed partial class Parser
         var property = SegmentProperty.Nattch;
         switch (form.Text)
         {
-            case "pw" or "resident":
+            case "pw" or "resident" or "mlocked" or "onfault":
                 if (!NextRange("ADDR[..LEN]", out address, out length))
                 {
                     return false;
                 }
                 kind = form.Text == "pw" ? CheckValueKind.Number : CheckValueKind.YesNo;
                 break;
-            case "ec" or "mlocked":
+            case "ec":
                 if (!NextExpr("ADDR", out address))
                 {
                     return false;
                 }
-                kind = form.Text == "ec" ? CheckValueKind.Number : CheckValueKind.YesNo;
+                kind = CheckValueKind.Number;
                 break;
             case "wirefuture":
                 kind = CheckValueKind.YesNo;
                 break;
             case "segment":
-                if (!NextExpr("ID", out address) || !NextWord("locked, exists or nattch", out var what))
+                if (!NextExpr("ID", out address) || !NextWord("locked, exists, nattch or dest", out var what))
                 {
                     return false;
                 }
@@ -66,11 +66,12 @@ internal sealed partial class Parser
                     "locked" => (true, SegmentProperty.Locked, CheckValueKind.YesNo),
                     "exists" => (true, SegmentProperty.Exists, CheckValueKind.YesNo),
                     "nattch" => (true, SegmentProperty.Nattch, CheckValueKind.Number),
+                    "dest" => (true, SegmentProperty.Dest, CheckValueKind.YesNo),
                     _ => (false, SegmentProperty.Nattch, CheckValueKind.Number),
                 };
                 if (!known)
                 {
-                    return Fail(what.Column, $"unknown segment property '{what.Text}' (locked, exists or nattch)");
+                    return Fail(what.Column, $"unknown segment property '{what.Text}' (locked, exists, nattch or dest)");
                 }
                 break;
             case "audit":
@@ -143,7 +144,8 @@ internal sealed partial class Parser
             "free" => new FreeCheck(op.Value, expected),
             "pw" => new PwCheck(address!, length, op.Value, expected),
             "ec" => new EcCheck(address!, op.Value, expected),
-            "mlocked" => new MlockedCheck(address!, op.Value, expected),
+            "mlocked" => new MlockedCheck(address!, op.Value, expected, length),
+            "onfault" => new OnFaultCheck(address!, length, op.Value, expected),
             "resident" => new ResidentCheck(address!, length, op.Value, expected),
             "entries" => new EntriesCheck(op.Value, expected),
             "locked" => new LockedCheck(op.Value, expected),

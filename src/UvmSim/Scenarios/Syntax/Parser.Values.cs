@@ -370,7 +370,7 @@ internal sealed partial class Parser
             {
                 return Fail(preset.Column, "a condition names presets or one switch, not both");
             }
-            if (!PresetNames.All.Contains(preset.Text))
+            if (!PresetNames.Named.Contains(preset.Text))
             {
                 return Fail(preset.Column, $"unknown policy '{preset.Text}'");
             }
@@ -401,9 +401,9 @@ internal sealed partial class Parser
         }
         int equals = first.Text.IndexOf('=', StringComparison.Ordinal);
         string name = first.Text[..equals];
-        if (Policy.ValuesOf(name) is not { } legal)
+        if (Policy.AllValuesOf(name) is not { } legal)
         {
-            return Fail(first.Column, $"unknown switch '{name}' (expected one of {string.Join(", ", Policy.SwitchNames)})");
+            return Fail(first.Column, $"unknown switch '{name}' (expected one of {string.Join(", ", Policy.AllSwitchNames)})");
         }
         var values = new List<string>();
         string value = first.Text[(equals + 1)..];

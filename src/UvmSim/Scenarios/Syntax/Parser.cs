@@ -206,7 +206,35 @@ internal sealed partial class Parser
                 result = result with { Diagnostics = value == "on" };
                 continue;
             }
-            if (key is not ("pages" or "page" or "wiredmax" or "swap" or "freetarg" or "maxproc"))
+            if (key == "rootcaps")
+            {
+                if (UvmSim.Kernel.Privilege.CapabilityNames.Parse(value) is null)
+                {
+                    return Fail(valueColumn, $"unknown capabilities '{value}' ({CapsWords} or none)");
+                }
+                result = result with { RootCaps = value };
+                continue;
+            }
+            if (key == "image")
+            {
+                string[] parts = value.Split(':');
+                if (parts.Length > 2 || !ParsePlainNumber(parts[0], valueColumn, out ulong lockable))
+                {
+                    return parts.Length > 2 ? Fail(valueColumn, "image takes LOCKABLE[:TOTAL] pages") : false;
+                }
+                ulong total = lockable;
+                if (parts.Length == 2 && !ParsePlainNumber(parts[1], valueColumn + parts[0].Length + 1, out total))
+                {
+                    return false;
+                }
+                if (total < lockable)
+                {
+                    return Fail(valueColumn, "image TOTAL must be at least LOCKABLE");
+                }
+                result = result with { ImageLockable = lockable, ImageTotal = total };
+                continue;
+            }
+            if (key is not ("pages" or "page" or "wiredmax" or "swap" or "freetarg" or "maxproc" or "top"))
             {
                 return Fail(token.Column, $"unknown machine key '{key}'");
             }
@@ -240,6 +268,7 @@ internal sealed partial class Parser
                 case "wiredmax": result = result with { WiredMax = number }; break;
                 case "swap": result = result with { Swap = number }; break;
                 case "freetarg": result = result with { FreeTarget = number }; break;
+                case "top": result = result with { Top = number }; break;
                 default: result = result with { MaxProc = number }; break;
             }
         }
@@ -292,15 +321,29 @@ internal sealed partial class Parser
             return false;
         }
         ulong? uid = null, gid = null;
+        string? caps = null;
         while (!AtEnd)
         {
-            if (!NextWord("uid=N or gid=N", out var token) || !SplitKeyValue(token, out var key, out var value, out int valueColumn))
+            if (!NextWord("uid=N, gid=N or caps=FLAGS", out var token) || !SplitKeyValue(token, out var key, out var value, out int valueColumn))
             {
                 return false;
             }
+            if (key == "caps")
+            {
+                if (caps is not null)
+                {
+                    return Fail(token.Column, "duplicate 'caps'");
+                }
+                if (UvmSim.Kernel.Privilege.CapabilityNames.Parse(value) is null)
+                {
+                    return Fail(valueColumn, $"unknown capabilities '{value}' ({CapsWords} or none)");
+                }
+                caps = value;
+                continue;
+            }
             if (key is not ("uid" or "gid"))
             {
-                return Fail(token.Column, $"unknown proc option '{key}' (uid or gid)");
+                return Fail(token.Column, $"unknown proc option '{key}' (uid, gid or caps)");
             }
             if ((key == "uid" ? uid : gid) is not null)
             {
@@ -321,9 +364,11 @@ internal sealed partial class Parser
         }
         _procs.Add(name.Text);
         _sawProc = true;
-        statement = new ProcStatement(name.Text, uid, gid);
+        statement = new ProcStatement(name.Text, uid, gid, caps);
         return true;
     }
+
+    private static string CapsWords => string.Join("|", UvmSim.Kernel.Privilege.CapabilityNames.All.Select(c => c.Name));
 
     // ---- token helpers ----
 

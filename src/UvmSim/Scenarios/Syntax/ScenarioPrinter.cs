@@ -29,7 +29,8 @@ public static class ScenarioPrinter
         SysctlStatement s => $"sysctl {SysctlWord(s.Key)} {Format(s.Value)}",
         ProcStatement p => "proc " + p.Name
             + (p.Uid is { } uid ? $" uid={Number(uid)}" : "")
-            + (p.Gid is { } gid ? $" gid={Number(gid)}" : ""),
+            + (p.Gid is { } gid ? $" gid={Number(gid)}" : "")
+            + (p.Caps is { } caps ? $" caps={caps}" : ""),
         CallStatement c => (c.Proc is null ? "" : c.Proc + ": ")
             + (c.BindName is null ? "" : c.BindName + " = ")
             + Format(c.Call)
@@ -61,6 +62,8 @@ public static class ScenarioPrinter
             $"minherit {Format(c.Address)} {Format(c.Length)} {Keywords.InheritanceWord(c.Inheritance)}";
 
         public string VisitMlock(MlockCall c) => $"mlock {Format(c.Address)} {Format(c.Length)}";
+
+        public string VisitMlock2(Mlock2Call c) => $"mlock2 {Format(c.Address)} {Format(c.Length)}{(c.OnFault ? " onfault" : "")}";
 
         public string VisitMunlock(MunlockCall c) => $"munlock {Format(c.Address)} {Format(c.Length)}";
 
@@ -176,6 +179,15 @@ public static class ScenarioPrinter
         Add("swap", m.Swap);
         Add("freetarg", m.FreeTarget);
         Add("maxproc", m.MaxProc);
+        if (m.RootCaps is { } rc)
+        {
+            parts.Add($"rootcaps={rc}");
+        }
+        if (m.ImageLockable is { } il)
+        {
+            parts.Add(m.ImageTotal is { } it && it != il ? $"image={Number(il)}:{Number(it)}" : $"image={Number(il)}");
+        }
+        Add("top", m.Top);
         return string.Join(' ', parts);
     }
 
@@ -198,7 +210,8 @@ public static class ScenarioPrinter
         FreeCheck => "free",
         PwCheck c => "pw " + Format(c.Address) + (c.Length is null ? "" : ".." + Format(c.Length)),
         EcCheck c => "ec " + Format(c.Address),
-        MlockedCheck c => "mlocked " + Format(c.Address),
+        MlockedCheck c => "mlocked " + Format(c.Address) + (c.Length is null ? "" : ".." + Format(c.Length)),
+        OnFaultCheck c => "onfault " + Format(c.Address) + (c.Length is null ? "" : ".." + Format(c.Length)),
         ResidentCheck c => "resident " + Format(c.Address) + (c.Length is null ? "" : ".." + Format(c.Length)),
         EntriesCheck => "entries",
         LockedCheck => "locked",

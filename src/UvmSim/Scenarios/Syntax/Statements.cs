@@ -37,7 +37,11 @@ public sealed record MachineStatement(
     bool? Diagnostics = null,
     ulong? Swap = null,
     ulong? FreeTarget = null,
-    ulong? MaxProc = null) : Statement;
+    ulong? MaxProc = null,
+    string? RootCaps = null,
+    ulong? ImageLockable = null,
+    ulong? ImageTotal = null,
+    ulong? Top = null) : Statement;
 
 /// <summary>The SysV tunables a <c>sysctl</c> line may set (SPEC §8.1).</summary>
 public enum SysctlKey
@@ -59,8 +63,11 @@ public enum SysctlKey
 /// <summary><c>sysctl KEY VALUE</c>: sets a tunable for the lines after it.</summary>
 public sealed record SysctlStatement(SysctlKey Key, Expr Value) : Statement;
 
-/// <summary><c>proc NAME [uid=N] [gid=N]</c>: a process with an empty address space (gid defaults to uid).</summary>
-public sealed record ProcStatement(string Name, ulong? Uid = null, ulong? Gid = null) : Statement;
+/// <summary>
+/// <c>proc NAME [uid=N] [gid=N] [caps=FLAGS|none]</c>: a process with an empty address space
+/// (gid defaults to uid; <see cref="Caps"/>, SPEC §17.5, defaults by uid under <c>privilege=caps</c>).
+/// </summary>
+public sealed record ProcStatement(string Name, ulong? Uid = null, ulong? Gid = null, string? Caps = null) : Statement;
 
 /// <summary>
 /// <c>PROC: [NAME =] CALL ARGS… [=&gt; OUTCOME]</c>, or a top-level <c>file</c> line
