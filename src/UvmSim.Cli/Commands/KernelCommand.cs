@@ -100,7 +100,7 @@ internal static class KernelCommand
             SharedOptions.Set,
             Compiler,
             Keep,
-            SharedOptions.Format,
+            SharedOptions.FormatWithJunit,
             Strict,
             As,
             Info,
@@ -109,7 +109,7 @@ internal static class KernelCommand
         };
         command.SetAction(parse => CliApp.Guard(terminal, () =>
             parse.GetValue(Clean) ? CleanUp(terminal)
-            : parse.GetValue(Info) ? PrintInfo(terminal, parse.GetValue(SharedOptions.Format) == SharedOptions.Json)
+            : parse.GetValue(Info) ? PrintInfo(terminal, parse.GetValue(SharedOptions.FormatWithJunit) == SharedOptions.Json)
             : Execute(
                 terminal,
                 parse.GetValue(Files) ?? [],
@@ -117,10 +117,11 @@ internal static class KernelCommand
                 parse.GetValue(SharedOptions.Set),
                 parse.GetValue(Compiler),
                 parse.GetValue(Keep),
-                parse.GetValue(SharedOptions.Format) == SharedOptions.Json,
+                parse.GetValue(SharedOptions.FormatWithJunit) == SharedOptions.Json,
                 parse.GetValue(Strict),
                 parse.GetValue(As) ?? "declared",
-                TimeSpan.FromSeconds(parse.GetValue(RunTimeout) ?? 300))));
+                TimeSpan.FromSeconds(parse.GetValue(RunTimeout) ?? 300),
+                parse.GetValue(SharedOptions.FormatWithJunit) == SharedOptions.Junit)));
         return command;
     }
 
@@ -134,7 +135,7 @@ internal static class KernelCommand
 
     /// <summary>Checks the arguments, then compares each file; returns the exit status.</summary>
     public static int Execute(Terminal terminal, IReadOnlyList<string> files, string[]? policyNames, string[]? sets,
-        string? cc, string? keep, bool json, bool strict = false, string users = "declared", TimeSpan? timeout = null)
+        string? cc, string? keep, bool json, bool strict = false, string users = "declared", TimeSpan? timeout = null, bool junit = false)
     {
         if (ScenarioFiles.UnknownOption(files) is { } unknown)
         {
@@ -205,7 +206,7 @@ internal static class KernelCommand
         using var interruption = Interruption.Listen();
         try
         {
-            var run = new Comparer(terminal, policies[0], target, compiler, directory, json, strict, host) { Cancel = interruption.Token, Timeout = timeout };
+            var run = new Comparer(terminal, policies[0], target, compiler, directory, json, strict, host) { Cancel = interruption.Token, Timeout = timeout, Junit = junit };
             foreach (ScenarioSource source in ScenarioFiles.FromPaths(files, directories: true))
             {
                 if (interruption.Requested)
@@ -359,13 +360,18 @@ internal static class KernelCommand
         /// <summary>How long one program may run (null: <see cref="EmittedProgram"/>'s default).</summary>
         public TimeSpan? Timeout { get; init; }
 
+        /// <summary><c>--format junit</c>: one test case per file and user, failing with its differing lines.</summary>
+        public bool Junit { get; init; }
+
+        private readonly List<Rendering.Junit.Case> _errors = [];
+
         /// <summary>Parses, runs the model and the kernel, and compares one file; errors go to stderr.</summary>
         public void Compare(ScenarioSource source, string users)
         {
             (Scenario? parsed, string? parseError) = ScenarioFiles.Parse(source);
             if (parsed is null)
             {
-                Fail(parseError!);
+                Fail(parseError!, source.Name);
                 return;
             }
             Scenario scenario = users == "nobody" ? AsNobody(parsed) : parsed;
@@ -374,7 +380,7 @@ internal static class KernelCommand
             terminal.Progress(null);
             if (kernel is null)
             {
-                Fail("uvmsim: " + error);
+                Fail("uvmsim: " + error, source.Name);
                 return;
             }
             // The model runs second, without the lines the kernel skipped (SPEC §17.1).
@@ -385,7 +391,7 @@ internal static class KernelCommand
             {
                 _status = ExitCodes.Worst(_status, ExitCodes.ExpectationFailed);
             }
-            if (!json)
+            if (!json && !Junit)
             {
                 WriteText(file);
             }
@@ -398,6 +404,10 @@ internal static class KernelCommand
             {
                 terminal.Line(RenderJson(_files, _status));
             }
+            else if (Junit)
+            {
+                terminal.Line(Rendering.Junit.Write("uvmsim kernel", [.. _files.Select(JunitCase), .. _errors]));
+            }
             else if (_files.Count > 1)
             {
                 terminal.Line($"total over {_files.Count} files: {Summary(_files.Sum(f => f.Same), _files.Sum(f => f.Differs), _files.Sum(f => f.NotApplicable))}");
@@ -405,11 +415,20 @@ internal static class KernelCommand
             return _status;
         }
 
-        private void Fail(string message)
+        private void Fail(string message, string file)
         {
             terminal.ErrorLine(message);
+            _errors.Add(new Rendering.Junit.Case(file, "build and run", null, message));
             _status = ExitCodes.Worst(_status, ExitCodes.UsageError);
         }
+
+        /// <summary>A file's test case: it fails with its differing lines, each as the text output shows it.</summary>
+        private static Rendering.Junit.Case JunitCase(FileComparison file) => new(
+            file.File, $"{file.Policy} vs {file.TargetName} as {file.As}",
+            file.Differs == 0 ? null : $"{file.Differs} line(s) differ ({Summary(file.Same, file.Differs, file.NotApplicable)})\n" + string.Join("\n",
+                file.Lines.Where(l => l.Status == Agreement.Differs)
+                    .Select(l => $"{l.Line}: {l.Text}  => model {l.Model}, kernel {l.Kernel ?? "(no result)"}")),
+            null);
 
         private void WriteText(FileComparison file)
         {

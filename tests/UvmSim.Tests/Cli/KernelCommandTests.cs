@@ -75,6 +75,26 @@ public class KernelCommandTests
     }
 
     [Fact]
+    public void Junit_has_a_case_per_file_failing_with_its_differing_lines()
+    {
+        if (Kernel(AllAgree, KnownDifference, "--format", "junit", "--policy", "dual") is not { } run)
+        {
+            return;
+        }
+        Assert.Equal(ExitCodes.ExpectationFailed, run.Exit);
+        var doc = System.Xml.Linq.XDocument.Parse(run.Out);
+        var suite = Assert.Single(doc.Root!.Elements("testsuite"));
+        Assert.Equal("2", suite.Attribute("tests")!.Value);
+        Assert.Equal("1", suite.Attribute("failures")!.Value);
+        var cases = suite.Elements("testcase").ToList();
+        Assert.Equal([AllAgree, KnownDifference], cases.Select(c => c.Attribute("classname")!.Value));
+        Assert.Null(cases[0].Element("failure"));
+        string failure = cases[1].Element("failure")!.Value;
+        Assert.Contains("6: A: mlock b+1p 3p", failure, StringComparison.Ordinal);
+        Assert.Contains("model EINVAL, kernel ENOMEM", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Json_has_the_documented_shape()
     {
         if (Kernel(KnownDifference, "--format", "json", "--policy", "dual") is not { } run)
