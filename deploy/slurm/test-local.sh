@@ -159,25 +159,20 @@ compare() {
   echo "$what: the same answer"
 }
 
-status=0
-say "explore --policy $policy --depth $depth"
-sharded "$work/explore" explore --policy "$policy" --depth "$depth"
-"$uvmsim" explore --policy "$policy" --depth "$depth" --format json --out "$work/single-explore" >"$work/single-explore.json" || status=$?
-[ "$status" -le 1 ] || fail "single explore failed ($status)"
-compare "explore $policy" "$work/explore/merged.json" "$work/single-explore.json"
+# Runs COMMAND ARGS sharded through Slurm into DIR and once in one process, and compares.
+check() {
+  local what=$1 name=$2
+  shift 2
+  say "$*"
+  sharded "$work/$name" "$@"
+  local status=0
+  "$uvmsim" "$@" --format json --out "$work/single-$name" >"$work/single-$name.json" || status=$?
+  [ "$status" -le 1 ] || fail "single $1 failed ($status)"
+  compare "$what" "$work/$name/merged.json" "$work/single-$name.json"
+}
 
-status=0
-say "explore --policy $clean_policy --depth $depth"
-sharded "$work/explore-clean" explore --policy "$clean_policy" --depth "$depth"
-"$uvmsim" explore --policy "$clean_policy" --depth "$depth" --format json --out "$work/single-clean" >"$work/single-clean.json" || status=$?
-[ "$status" -le 1 ] || fail "single explore failed ($status)"
-compare "explore $clean_policy" "$work/explore-clean/merged.json" "$work/single-clean.json"
-
-status=0
-say "design --base netbsd-8 --vary all --depth $design_depth"
-sharded "$work/design" design --base netbsd-8 --vary all --depth "$design_depth"
-"$uvmsim" design --base netbsd-8 --vary all --depth "$design_depth" --format json --out "$work/single-design" >"$work/single-design.json" || status=$?
-[ "$status" -le 1 ] || fail "single design failed ($status)"
-compare "design" "$work/design/merged.json" "$work/single-design.json"
+check "explore $policy" explore explore --policy "$policy" --depth "$depth"
+check "explore $clean_policy" explore-clean explore --policy "$clean_policy" --depth "$depth"
+check "design" design design --base netbsd-8 --vary all --depth "$design_depth"
 
 say "all merged answers equal the single-process answers"

@@ -90,7 +90,7 @@ internal static class ExploreCommand
             }
             progress.Done();
             var repro = r.Finding is { } f
-                ? FindingReport.Write(f, universe, policy, outDir, $"uvmsim explore --policy {policy.Preset} --depth {depth} --procs {procs} --pages {pages} --frames {frames}: a shortest counterexample ({f.Ops.Count} calls)", $"depth{f.Ops.Count}")
+                ? FindingReport.Write(f, universe, policy, outDir, FindingReport.ExploreOrigin(policy, depth, procs, pages, frames, f.Ops.Count), $"depth{f.Ops.Count}")
                 : null;
             if (r.Finding is null && !json)
             {

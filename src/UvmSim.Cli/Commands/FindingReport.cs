@@ -31,6 +31,14 @@ internal static class FindingReport
     public static string? CheckOut(string outDir) =>
         AtomicFile.CheckWritable(outDir) is { } why ? $"--out {TextSafety.OneLine(outDir)}: cannot write a reproducer there: {why}" : null;
 
+    /// <summary>Where an explore finding came from: the command that finds it again (explore and merge write the same header).</summary>
+    public static string ExploreOrigin(Policy policy, int depth, int procs, int pages, int frames, int calls) =>
+        $"uvmsim explore --policy {policy.Preset} --depth {depth} --procs {procs} --pages {pages} --frames {frames}: a shortest counterexample ({calls} calls)";
+
+    /// <summary>Where a fuzz finding came from: the command that finds it again (fuzz and merge write the same header).</summary>
+    public static string FuzzOrigin(Policy policy, int? seed, int procs, int frames) =>
+        $"uvmsim fuzz --policy {policy.Preset} --seed {seed} --procs {procs} --frames {frames}";
+
     /// <summary>Shrinks and writes the finding; never throws for an unwritable folder.</summary>
     public static Reproduction Write(Finding finding, Universe universe, Policy policy, string outDir, string origin, string tag)
     {

@@ -88,7 +88,7 @@ internal static class FuzzCommand
                 interruption.Token);
             progress.Done();
             var repro = r.Finding is { } f
-                ? FindingReport.Write(f, universe, policy, outDir, $"uvmsim fuzz --policy {policy.Preset} --seed {r.Seed} --procs {procs} --frames {pages}", $"seed{r.Seed}")
+                ? FindingReport.Write(f, universe, policy, outDir, FindingReport.FuzzOrigin(policy, r.Seed, procs, pages), $"seed{r.Seed}")
                 : null;
             int status = FindingReport.Print(terminal, json, policy, r.Calls, r.Seconds, r.States, r.Seed ?? seed, r.Finding, repro, interruption.Requested);
             return interruption.Requested && r.Finding is null ? interruption.ExitCode : status;

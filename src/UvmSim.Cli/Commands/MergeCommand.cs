@@ -63,8 +63,8 @@ internal static class MergeCommand
             var universe = new Universe(policy, Int(s["frames"]), Int(s["procs"]), s["diagnostics"] == "false" ? false : null);
             FindingReport.Reproduction? repro = merged.Finding is { } f
                 ? merged.Command == "explore"
-                    ? FindingReport.Write(f, universe, policy, dir, $"uvmsim explore --policy {policy.Label} --depth {s["depth"]}: a shortest counterexample ({f.Ops.Count} calls)", $"depth{f.Ops.Count}")
-                    : FindingReport.Write(f, universe, policy, dir, $"uvmsim fuzz --policy {policy.Label} --seed {merged.Seed}", $"seed{merged.Seed}")
+                    ? FindingReport.Write(f, universe, policy, dir, FindingReport.ExploreOrigin(policy, Int(s["depth"]), Int(s["procs"]), Int(s["pages"]), Int(s["frames"]), f.Ops.Count), $"depth{f.Ops.Count}")
+                    : FindingReport.Write(f, universe, policy, dir, FindingReport.FuzzOrigin(policy, merged.Seed, Int(s["procs"]), Int(s["frames"])), $"seed{merged.Seed}")
                 : null;
             if (!json)
             {
