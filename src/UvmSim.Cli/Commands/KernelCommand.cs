@@ -107,9 +107,15 @@ internal static class KernelCommand
             RunTimeout,
             Clean,
         };
+        foreach (Option option in KernelFuzzCommand.Options)
+        {
+            command.Options.Add(option);
+        }
         command.SetAction(parse => CliApp.Guard(terminal, () =>
             parse.GetValue(Clean) ? CleanUp(terminal)
             : parse.GetValue(Info) ? PrintInfo(terminal, parse.GetValue(SharedOptions.FormatWithJunit) == SharedOptions.Json)
+            : KernelFuzzCommand.Read(parse, parse.GetValue(Policy), parse.GetValue(SharedOptions.Set), out string? fuzzError) is var fuzz && fuzzError is not null
+                ? terminal.Usage(fuzzError)
             : Execute(
                 terminal,
                 parse.GetValue(Files) ?? [],
@@ -121,7 +127,8 @@ internal static class KernelCommand
                 parse.GetValue(Strict),
                 parse.GetValue(As) ?? "declared",
                 TimeSpan.FromSeconds(parse.GetValue(RunTimeout) ?? 300),
-                parse.GetValue(SharedOptions.FormatWithJunit) == SharedOptions.Junit)));
+                parse.GetValue(SharedOptions.FormatWithJunit) == SharedOptions.Junit,
+                fuzz)));
         return command;
     }
 
@@ -135,15 +142,20 @@ internal static class KernelCommand
 
     /// <summary>Checks the arguments, then compares each file; returns the exit status.</summary>
     public static int Execute(Terminal terminal, IReadOnlyList<string> files, string[]? policyNames, string[]? sets,
-        string? cc, string? keep, bool json, bool strict = false, string users = "declared", TimeSpan? timeout = null, bool junit = false)
+        string? cc, string? keep, bool json, bool strict = false, string users = "declared", TimeSpan? timeout = null, bool junit = false,
+        KernelFuzzCommand.Settings? fuzz = null)
     {
         if (ScenarioFiles.UnknownOption(files) is { } unknown)
         {
             return terminal.Usage(unknown);
         }
-        if (files.Count == 0)
+        if (fuzz is not null && (files.Count > 0 || junit))
         {
-            return terminal.Usage("kernel needs FILE... (scenario files or directories), or --clean or --info");
+            return terminal.Usage(files.Count > 0 ? "kernel --fuzz generates its scenarios: give no FILE" : "kernel --fuzz writes text or json, not junit");
+        }
+        if (files.Count == 0 && fuzz is null)
+        {
+            return terminal.Usage("kernel needs FILE... (scenario files or directories), or --fuzz, --clean or --info");
         }
         if (users is not ("declared" or "nobody" or "both"))
         {
@@ -202,10 +214,21 @@ internal static class KernelCommand
         {
             terminal.ErrorLine("uvmsim: warning: --as declared needs root to run uid= processes; they run as this user");
         }
-        MachineConfig? host = target == CTarget.Linux ? HostConfig.Read([0, Nobody]).Machine : null;
+        HostConfig? hostConfig = target == CTarget.Linux ? HostConfig.Read([0, Nobody]) : null;
+        MachineConfig? host = hostConfig?.Machine;
         using var interruption = Interruption.Listen();
         try
         {
+            if (fuzz is not null)
+            {
+                if (!Environment.IsPrivilegedProcess || hostConfig is { SysvWorks: false })
+                {
+                    terminal.ErrorLine("uvmsim: kernel --fuzz needs root (its scenarios run processes as root and as nobody) and SysV IPC");
+                    return ExitCodes.HostUnavailable;
+                }
+                var comparison = new HostComparison(policies[0], target, compiler, directory, host, strict) { Timeout = timeout, Cancel = interruption.Token };
+                return KernelFuzzCommand.Run(terminal, comparison, fuzz, users == "both" ? ["declared", "nobody"] : [users], json);
+            }
             var run = new Comparer(terminal, policies[0], target, compiler, directory, json, strict, host) { Cancel = interruption.Token, Timeout = timeout, Junit = junit };
             foreach (ScenarioSource source in ScenarioFiles.FromPaths(files, directories: true))
             {
@@ -353,6 +376,10 @@ internal static class KernelCommand
         private readonly List<FileComparison> _files = [];
         private readonly HashSet<string> _names = [];
         private int _status = ExitCodes.Ok;
+        private HostComparison? _hostComparison;
+
+        /// <summary>The differential's one path for a scenario (shared with <c>--fuzz</c>).</summary>
+        private HostComparison HostRun => _hostComparison ??= new HostComparison(policy, target, compiler, directory, host, strict) { Timeout = Timeout, Cancel = Cancel };
 
         /// <summary>Fires on Ctrl-C or SIGTERM: the running program is stopped and cleaned up.</summary>
         public CancellationToken Cancel { get; init; }
@@ -374,18 +401,14 @@ internal static class KernelCommand
                 Fail(parseError!, source.Name);
                 return;
             }
-            Scenario scenario = users == "nobody" ? AsNobody(parsed) : parsed;
             terminal.Progress($"{source.Name}: building and running on the kernel");
-            IReadOnlyDictionary<int, string>? kernel = EmittedProgram.Run(scenario, target, compiler, directory, UniqueName(source), out string? error, Timeout, Cancel);
+            FileComparison? file = HostRun.Compare(parsed, users, UniqueName(source), out string? error);
             terminal.Progress(null);
-            if (kernel is null)
+            if (file is null)
             {
                 Fail("uvmsim: " + error, source.Name);
                 return;
             }
-            // The model runs second, without the lines the kernel skipped (SPEC §17.1).
-            RunResult model = new ScenarioRunner(FileComparison.ForModel(scenario, kernel), policy) { BaseConfig = host }.Run();
-            FileComparison file = FileComparison.Of(scenario, model, kernel, target, strict, users);
             _files.Add(file);
             if (file.Differs > 0)
             {
@@ -440,13 +463,6 @@ internal static class KernelCommand
             }
             terminal.Line($"{file.File}: {Summary(file.Same, file.Differs, file.NotApplicable)}");
         }
-
-        /// <summary><c>--as nobody</c>: every <c>proc</c> runs as uid and gid 65534, on both sides.</summary>
-        private static Scenario AsNobody(Scenario s) => s with
-        {
-            Statements = EquatableList.Create<Statement>(s.Statements
-                .Select(st => st is ProcStatement p ? p with { Uid = Nobody, Gid = Nobody } : st).ToArray()),
-        };
 
         /// <summary>The source's short name, made safe as a file name and unique in this run.</summary>
         private string UniqueName(ScenarioSource source)

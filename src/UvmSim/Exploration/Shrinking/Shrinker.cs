@@ -12,11 +12,15 @@ namespace UvmSim.Exploration.Shrinking;
 /// repeated until nothing more goes. The result has its outcomes filled in, ends with the
 /// audit checks it fails, and parses (lines left referring to names or processes whose
 /// binding was removed are pruned, since they never run).
+/// The oracle that says how a candidate fails is the model under a policy by default; another
+/// oracle (the host kernel compared with the model, <c>uvmsim kernel --fuzz</c>) can be given,
+/// so the same algorithm shrinks either kind of failure.
 /// </summary>
 public sealed class Shrinker
 {
-    private readonly Policy _policy;
+    private readonly Policy? _policy;
     private readonly bool? _diagnostics;
+    private readonly Func<Scenario, string?> _oracle;
     private string _signature = "";
 
     /// <summary>A shrinker for runs under <paramref name="policy"/>.</summary>
@@ -24,6 +28,18 @@ public sealed class Shrinker
     {
         _policy = policy;
         _diagnostics = diagnostics;
+        _oracle = s => Signature(RunModel(s));
+    }
+
+    /// <summary>
+    /// A shrinker whose <paramref name="oracle"/> says how a candidate fails (a signature
+    /// string, equal for the same failure) or null when it does not. The result keeps the
+    /// statements as shrunk: no outcomes filled in, no audit checks appended (those are the
+    /// model's; another oracle has its own notion of failing).
+    /// </summary>
+    public Shrinker(Func<Scenario, string?> oracle)
+    {
+        _oracle = oracle;
     }
 
     /// <summary>Candidate runs so far.</summary>
@@ -39,8 +55,7 @@ public sealed class Shrinker
     public Scenario? Shrink(Scenario scenario)
     {
         var calls = scenario.Statements.Where(s => s is not CheckStatement).ToList();
-        RunResult first = Run(scenario with { Statements = [.. calls] });
-        if (Signature(first) is not { } sig)
+        if (Oracle(scenario with { Statements = [.. calls] }) is not { } sig)
         {
             return null;
         }
@@ -54,17 +69,21 @@ public sealed class Shrinker
             changed = current.Count < before;
             changed |= SimplifyArguments(scenario, current);
         }
-        return Finish(scenario with { Statements = [.. current] });
+        Scenario shrunk = scenario with { Statements = [.. current] };
+        return _policy is null ? shrunk : Finish(shrunk);
     }
 
-    private RunResult Run(Scenario s)
+    private string? Oracle(Scenario s)
     {
         Runs++;
-        return new ScenarioRunner(s, _policy, _diagnostics).Run();
+        return _oracle(s);
     }
 
+    private RunResult RunModel(Scenario s) =>
+        new ScenarioRunner(s, _policy ?? throw new InvalidOperationException("the model oracle needs a policy"), _diagnostics).Run();
+
     private bool Fails(Scenario template, List<Statement> statements) =>
-        Signature(Run(template with { Statements = [.. statements] })) == _signature;
+        Oracle(template with { Statements = [.. statements] }) == _signature;
 
     /// <summary>Zeller's ddmin over the call lines; declarations stay.</summary>
     private List<Statement> DeltaDebug(Scenario template, List<Statement> current)
@@ -232,7 +251,8 @@ public sealed class Shrinker
     /// <summary>Fills every call's outcome with what it did, and appends the audit checks.</summary>
     private Scenario Finish(Scenario s)
     {
-        RunResult r = Run(s);
+        Runs++;
+        RunResult r = RunModel(s);
         var outcomes = r.Lines.ToDictionary(l => l.Line, l => l.Actual);
         var statements = new List<Statement>();
         foreach (Statement st in s.Statements)
