@@ -227,7 +227,7 @@ internal static class KernelCommand
                     return ExitCodes.HostUnavailable;
                 }
                 var comparison = new HostComparison(policies[0], target, compiler, directory, host, strict) { Timeout = timeout, Cancel = interruption.Token };
-                return KernelFuzzCommand.Run(terminal, comparison, fuzz, users == "both" ? ["declared", "nobody"] : [users], json);
+                return KernelFuzzCommand.Run(terminal, comparison, fuzz with { Keep = keep is not null }, users == "both" ? ["declared", "nobody"] : [users], json);
             }
             var run = new Comparer(terminal, policies[0], target, compiler, directory, json, strict, host) { Cancel = interruption.Token, Timeout = timeout, Junit = junit };
             foreach (ScenarioSource source in ScenarioFiles.FromPaths(files, directories: true))

@@ -9,7 +9,7 @@ namespace UvmSim.Exploration;
 /// <param name="MinCalls">Fewest call lines in a scenario.</param>
 /// <param name="MaxCalls">Most call lines in a scenario.</param>
 /// <param name="MemlockSoft">The memlock limit processes start with (the host's), null if unknown.</param>
-public sealed record HostSafeOptions(int Procs = 3, int MinCalls = 8, int MaxCalls = 24, ulong? MemlockSoft = null);
+public sealed record HostSafeOptions(int Procs = 3, int MinCalls = 16, int MaxCalls = 40, ulong? MemlockSoft = null);
 
 /// <summary>
 /// Random scenarios that are safe to run on a real kernel (<c>uvmsim kernel --fuzz</c>, SPEC

@@ -19,14 +19,17 @@ public sealed class ShmemSysvLock(IShmHost kernel) : ISysvLock
     /// <inheritdoc/>
     public Errno Lock(IShmProcess caller, Segment segment)
     {
-        if (segment.Locked)
-        {
-            return Errno.None; // no charge, no nesting (E5)
-        }
+        // shmctl_do_lock refuses a caller without CAP_IPC_LOCK whose limit is 0 before
+        // shmem_lock looks at the segment, so locking a locked segment is EPERM too (found by
+        // kernel --fuzz, docs/linux.md).
         bool exempt = kernel.IgnoresMemlockLimit(caller);
         if (!exempt && caller.MemlockSoft == 0)
         {
             return Errno.EPERM;
+        }
+        if (segment.Locked)
+        {
+            return Errno.None; // no charge, no nesting (E5)
         }
         ulong pages = segment.Size / (ulong)kernel.Vm.PageSize;
         ulong limit = caller.MemlockSoft / (ulong)kernel.Vm.PageSize;

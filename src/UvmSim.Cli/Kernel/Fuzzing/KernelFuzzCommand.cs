@@ -34,7 +34,11 @@ internal static class KernelFuzzCommand
     public static IEnumerable<Option> Options => [Fuzz, Seconds, Steps, Seed, Procs, ExplorerOptions.Out];
 
     /// <summary>What <c>--fuzz</c> was given; null (with <paramref name="error"/> null) without <c>--fuzz</c>.</summary>
-    public sealed record Settings(long? Steps, double? Seconds, int Seed, int Procs, string OutDir, string Replay);
+    public sealed record Settings(long? Steps, double? Seconds, int Seed, int Procs, string OutDir, string Replay)
+    {
+        /// <summary><c>--keep DIR</c> was given: the programs stay.</summary>
+        public bool Keep { get; init; }
+    }
 
     /// <summary>Reads the <c>--fuzz</c> options; a usage error when they are wrong or given without it.</summary>
     public static Settings? Read(ParseResult parse, string[]? policyNames, string[]? sets, out string? error)
@@ -71,7 +75,7 @@ internal static class KernelFuzzCommand
     public static int Run(Terminal terminal, HostComparison host, Settings settings, IReadOnlyList<string> users, bool json)
     {
         var fuzzer = new KernelFuzzer(host, new KernelFuzzOptions(settings.Steps, settings.Seconds, settings.Seed, settings.Procs, users,
-            settings.OutDir, settings.Replay), host.Host?.PageSize ?? Environment.SystemPageSize, host.Host?.MemlockSoft)
+            settings.OutDir, settings.Replay, settings.Keep), host.Host?.PageSize ?? Environment.SystemPageSize, host.Host?.MemlockSoft)
         {
             Progress = terminal.Progress,
         };

@@ -11,7 +11,9 @@ namespace UvmSim.Cli.KernelComparison;
 /// <param name="Seconds">Stop after this long (checked between scenarios).</param>
 /// <param name="Users">The <c>--as</c> modes each scenario runs under: <c>declared</c>, <c>nobody</c>, or both.</param>
 /// <param name="Replay">The <c>--policy</c>/<c>--set</c> words a replay needs, as given (shell-quoted).</param>
-internal sealed record KernelFuzzOptions(long? Steps, double? Seconds, int Seed, int Procs, IReadOnlyList<string> Users, string OutDir, string Replay);
+/// <param name="KeepPrograms"><c>--keep DIR</c>: every program stays there; else each is removed after its run.</param>
+internal sealed record KernelFuzzOptions(long? Steps, double? Seconds, int Seed, int Procs, IReadOnlyList<string> Users, string OutDir, string Replay,
+    bool KeepPrograms = false);
 
 /// <summary>The first difference found, shrunk.</summary>
 /// <param name="Users">The <c>--as</c> mode it was found under; the reproducer has its uids written in.</param>
@@ -37,7 +39,7 @@ internal sealed record KernelFuzzResult(long Scenarios, long Runs, long Calls, l
 /// </summary>
 /// <remarks>
 /// Each scenario is one C program (built, run, compared). A build costs more than a run, so
-/// scenarios are long (8 to 24 calls), which spreads a build over many compared lines; see
+/// scenarios are long (16 to 40 calls), which spreads a build over many compared lines; see
 /// docs/linux.md for the measured rates.
 /// </remarks>
 internal sealed class KernelFuzzer(HostComparison host, KernelFuzzOptions options, int pageSize, ulong? memlockSoft)
@@ -147,7 +149,7 @@ internal sealed class KernelFuzzer(HostComparison host, KernelFuzzOptions option
             $"a difference between this kernel and the model (as {users}): {first.Text} => model {first.Model}, kernel {first.Kernel ?? "(no result)"}",
             $"found by: uvmsim kernel --fuzz --seed {options.Seed} --procs {options.Procs} --as {string.Join(",", options.Users) switch { "declared,nobody" => "both", var u => u }}{replay}",
             $"replay:   uvmsim kernel {TextSafety.ShellWord(path)}{replay}",
-            "exit status 1 from that command means the difference happened again (shrunk: the first differing line may be another).",
+            "exit status 1 from that command means the difference happened again.",
         }.Select(l => "# " + TextSafety.OneLine(l) + "\n")) + body;
         string stem = Path.Combine(options.OutDir, $"kernel-difference-seed{options.Seed}");
         try
@@ -188,7 +190,7 @@ internal sealed class KernelFuzzer(HostComparison host, KernelFuzzOptions option
         }
         finally
         {
-            foreach (string file in new[] { name, name + ".c", name + ".journal" })
+            foreach (string file in options.KeepPrograms ? [] : new[] { name, name + ".c", name + ".journal" })
             {
                 try
                 {
