@@ -30,7 +30,23 @@ public class KernelFuzzCommandTests
         return new Outcome(exit, cli.Out.Output.Replace("\r\n", "\n", StringComparison.Ordinal), cli.Error.Output);
     }
 
-    private static string TempDir() => Directory.CreateTempSubdirectory("uvmsim-kfuzz-test-").FullName;
+    /// <summary>Runs <paramref name="test"/> with a fresh directory, removed after; not at all where the host cannot run programs.</summary>
+    private static void OnTheHost(Action<string> test)
+    {
+        if (!CanRun())
+        {
+            return;
+        }
+        string dir = Directory.CreateTempSubdirectory("uvmsim-kfuzz-test-").FullName;
+        try
+        {
+            test(dir);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 
     [Theory]
     [InlineData("--steps", "10")]
@@ -86,68 +102,50 @@ public class KernelFuzzCommandTests
     [Fact]
     public void A_planted_model_change_is_found_shrunk_and_replays()
     {
-        if (!CanRun())
+        OnTheHost(dir =>
         {
-            return;
-        }
-        string dir = TempDir();
-        try
-        {
-            Outcome run = Run("--fuzz", "--seconds", "300", "--seed", "5", "--set", "munlock-unlocked=enomem",
-                "--out", Path.Combine(dir, "found"), "--keep", Path.Combine(dir, "build"), "--format", "json");
-            Assert.Equal(ExitCodes.ExpectationFailed, run.Exit);
-            using JsonDocument doc = JsonDocument.Parse(run.Out);
-            JsonElement root = doc.RootElement;
-            Assert.True(root.GetProperty("found").GetBoolean());
-            Assert.Equal("difference", root.GetProperty("kind").GetString());
-            Assert.Equal(5, root.GetProperty("seed").GetInt32());
-            Assert.Contains("munlock", root.GetProperty("message").GetString(), StringComparison.Ordinal);
-            string path = root.GetProperty("reproducer").GetString()!;
-            Scenario shrunk = ScenarioParser.Parse(path, File.ReadAllText(path)).Scenario!;
-            int calls = shrunk.Statements.OfType<CallStatement>().Count();
-            Assert.InRange(calls, 1, 6);
-            Assert.Equal(calls, root.GetProperty("reproducerCalls").GetInt32());
+        Outcome run = Run("--fuzz", "--seconds", "300", "--seed", "5", "--set", "munlock-unlocked=enomem",
+            "--out", Path.Combine(dir, "found"), "--keep", Path.Combine(dir, "build"), "--format", "json");
+        Assert.Equal(ExitCodes.ExpectationFailed, run.Exit);
+        using JsonDocument doc = JsonDocument.Parse(run.Out);
+        JsonElement root = doc.RootElement;
+        Assert.True(root.GetProperty("found").GetBoolean());
+        Assert.Equal("difference", root.GetProperty("kind").GetString());
+        Assert.Equal(5, root.GetProperty("seed").GetInt32());
+        Assert.Contains("munlock", root.GetProperty("message").GetString(), StringComparison.Ordinal);
+        string path = root.GetProperty("reproducer").GetString()!;
+        Scenario shrunk = ScenarioParser.Parse(path, File.ReadAllText(path)).Scenario!;
+        int calls = shrunk.Statements.OfType<CallStatement>().Count();
+        Assert.InRange(calls, 1, 6);
+        Assert.Equal(calls, root.GetProperty("reproducerCalls").GetInt32());
 
-            Outcome replay = Run(path, "--set", "munlock-unlocked=enomem", "--keep", Path.Combine(dir, "replay"));
-            Assert.Equal(ExitCodes.ExpectationFailed, replay.Exit);
-            Assert.Matches(@"  differs  \d+: A: munlock .* => model ENOMEM, kernel ok", replay.Out);
+        Outcome replay = Run(path, "--set", "munlock-unlocked=enomem", "--keep", Path.Combine(dir, "replay"));
+        Assert.Equal(ExitCodes.ExpectationFailed, replay.Exit);
+        Assert.Matches(@"  differs  \d+: A: munlock .* => model ENOMEM, kernel ok", replay.Out);
 
-            Outcome unplanted = Run(path, "--keep", Path.Combine(dir, "replay2"));
-            Assert.Equal(ExitCodes.Ok, unplanted.Exit);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        Outcome unplanted = Run(path, "--keep", Path.Combine(dir, "replay2"));
+        Assert.Equal(ExitCodes.Ok, unplanted.Exit);
+        });
     }
 
     [Fact]
     public void The_linux_preset_agrees_with_this_kernel_on_a_short_run_as_both_users()
     {
-        if (!CanRun())
+        OnTheHost(dir =>
         {
-            return;
-        }
-        string dir = TempDir();
-        try
-        {
-            Outcome run = Run("--fuzz", "--steps", "60", "--seed", "11", "--as", "both",
-                "--out", Path.Combine(dir, "found"), "--keep", Path.Combine(dir, "build"), "--format", "json");
-            using JsonDocument doc = JsonDocument.Parse(run.Out);
-            JsonElement root = doc.RootElement;
-            Assert.False(root.GetProperty("found").GetBoolean(), root.GetProperty("message").GetString());
-            Assert.Equal(ExitCodes.Ok, run.Exit);
-            Assert.Equal("both", root.GetProperty("as").GetString());
-            Assert.True(root.GetProperty("calls").GetInt64() >= 60);
-            Assert.Equal(2 * root.GetProperty("scenarios").GetInt64(), root.GetProperty("runs").GetInt64());
-            Assert.True(root.GetProperty("lines").GetInt64() >= 2 * 60);
-            Assert.True(root.GetProperty("scenariosPerSecond").GetDouble() > 0);
-            Assert.Equal(JsonValueKind.Null, root.GetProperty("reproducer").ValueKind);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        Outcome run = Run("--fuzz", "--steps", "60", "--seed", "11", "--as", "both",
+            "--out", Path.Combine(dir, "found"), "--keep", Path.Combine(dir, "build"), "--format", "json");
+        using JsonDocument doc = JsonDocument.Parse(run.Out);
+        JsonElement root = doc.RootElement;
+        Assert.False(root.GetProperty("found").GetBoolean(), root.GetProperty("message").GetString());
+        Assert.Equal(ExitCodes.Ok, run.Exit);
+        Assert.Equal("both", root.GetProperty("as").GetString());
+        Assert.True(root.GetProperty("calls").GetInt64() >= 60);
+        Assert.Equal(2 * root.GetProperty("scenarios").GetInt64(), root.GetProperty("runs").GetInt64());
+        Assert.True(root.GetProperty("lines").GetInt64() >= 2 * 60);
+        Assert.True(root.GetProperty("scenariosPerSecond").GetDouble() > 0);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("reproducer").ValueKind);
+        });
     }
 
     private static readonly string Found = Path.Combine(RepoPaths.Root, "tests", "UvmSim.Tests", "KernelFuzz", "Found");
@@ -166,20 +164,11 @@ public class KernelFuzzCommandTests
     [Fact]
     public void Found_differences_agree_with_this_kernel()
     {
-        if (!CanRun())
+        OnTheHost(dir =>
         {
-            return;
-        }
-        string dir = TempDir();
-        try
-        {
-            Outcome run = Run(Found, "--as", "both", "--keep", dir);
-            Assert.Equal(ExitCodes.Ok, run.Exit);
-            Assert.DoesNotContain("differs", run.Out, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        Outcome run = Run(Found, "--as", "both", "--keep", dir);
+        Assert.Equal(ExitCodes.Ok, run.Exit);
+        Assert.DoesNotContain("differs", run.Out, StringComparison.Ordinal);
+        });
     }
 }
