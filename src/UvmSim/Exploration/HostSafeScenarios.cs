@@ -84,6 +84,7 @@ public sealed class HostSafeScenarios
             public bool Lowered { get; set; }
             public bool LockedAll { get; set; }
             public bool Exited { get; set; }
+            public ulong? Hard { get; set; }
         }
 
         private readonly StringBuilder _text = new();
@@ -101,7 +102,8 @@ public sealed class HostSafeScenarios
                 // Root or unprivileged (nobody): --as nobody makes every one unprivileged anyway.
                 bool root = i == 0 || rng.Next(2) == 0;
                 _text.Append("proc ").Append(Names[i]).Append(root ? "" : " uid=65534 gid=65534").Append('\n');
-                _procs.Add(new Proc(Names[i]) { Lowered = startsLowered });
+                // A host limit below RoomyLimit: any raise may be refused, so it stays lowered.
+                _procs.Add(new Proc(Names[i]) { Lowered = startsLowered, Hard = startsLowered ? 0 : null });
             }
             // Something to work on first.
             Map(_procs[0]);
@@ -237,7 +239,12 @@ public sealed class HostSafeScenarios
                 soft = 0; // the image rule: 0 keeps mlockall out (EPERM on both sides)
             }
             Line(p, $"setrlimit memlock {soft} {hard}");
-            p.Lowered = soft is > 0 and < RoomyLimit;
+            bool lowers = soft is > 0 and < RoomyLimit;
+            // Raising the hard limit above one set before is EPERM unprivileged (and --as nobody
+            // makes every process so): the old limit may stay, so it stays lowered if it was.
+            bool mayFail = p.Hard is { } before && hard > before;
+            p.Lowered = mayFail ? p.Lowered || lowers : lowers;
+            p.Hard = mayFail ? p.Hard : hard;
         }
 
         private void Shmget(Proc p)
@@ -287,7 +294,7 @@ public sealed class HostSafeScenarios
                 Range(p, "mlock");
                 return;
             }
-            var child = new Proc(Names[_procs.Count]) { Lowered = p.Lowered }; // limits inherit, MCL_FUTURE does not
+            var child = new Proc(Names[_procs.Count]) { Lowered = p.Lowered, Hard = p.Hard }; // limits inherit, MCL_FUTURE does not
             Line(p, "fork " + child.Name);
             _procs.Add(child);
         }
