@@ -89,9 +89,9 @@ public sealed class HostSafeScenarios
 
         private readonly StringBuilder _text = new();
         private readonly List<Proc> _procs = [];
-        private readonly List<(string Name, int Pages)> _maps = [];
+        private readonly List<(string Name, int Pages, HashSet<string> Holders)> _maps = [];
         private readonly List<string> _segments = [];
-        private readonly List<string> _attached = [];
+        private readonly List<(string Name, HashSet<string> Holders)> _attached = [];
         private int _names;
 
         public string Write(int procs, int calls)
@@ -156,7 +156,7 @@ public sealed class HostSafeScenarios
             string flags = rng.Next(4) == 0 ? "shared|anon" : "private|anon";
             string prot = rng.Next(6) == 0 ? "none" : rng.Next(5) == 0 ? "r" : "rw";
             Line(p, $"{name} = mmap {pages}p {prot} {flags}");
-            _maps.Add((name, pages));
+            _maps.Add((name, pages, [p.Name]));
         }
 
         private string Prot() => rng.Next(4) switch { 0 => "none", 1 => "r", 2 => "rw", _ => "rw" };
@@ -164,7 +164,7 @@ public sealed class HostSafeScenarios
         /// <summary>A range from a mapping (or a segment's attachment): inside, across its end, over a hole, zero or sub-page.</summary>
         private void Range(Proc p, string call, string suffix = "")
         {
-            string? name = PickRange(out int pages);
+            string? name = PickRange(p, out int pages);
             if (name is null)
             {
                 Map(p);
@@ -190,22 +190,23 @@ public sealed class HostSafeScenarios
             Line(p, $"{call} {start} {length}{suffix}");
         }
 
-        private string? PickRange(out int pages)
+        /// <summary>
+        /// Mostly a mapping or attachment <paramref name="p"/> holds (made or inherited), now and
+        /// then any (a hole in <paramref name="p"/>'s map, or someone else's range).
+        /// </summary>
+        private string? PickRange(Proc p, out int pages)
         {
+            var ranges = _maps.Select(m => (m.Name, m.Pages, m.Holders)).Concat(_attached.Select(a => (a.Name, Pages: 1, a.Holders))).ToList();
+            var own = ranges.Where(r => r.Holders.Contains(p.Name)).ToList();
+            var from = own.Count > 0 && rng.Next(5) != 0 ? own : ranges;
             pages = 0;
-            int choices = _maps.Count + _attached.Count;
-            if (choices == 0)
+            if (from.Count == 0)
             {
                 return null;
             }
-            int k = rng.Next(choices);
-            if (k < _maps.Count)
-            {
-                pages = _maps[k].Pages;
-                return _maps[k].Name;
-            }
-            pages = 1;
-            return _attached[k - _maps.Count];
+            var pick = from[rng.Next(from.Count)];
+            pages = pick.Pages;
+            return pick.Name;
         }
 
         private void MlockAll(Proc p)
@@ -263,7 +264,7 @@ public sealed class HostSafeScenarios
             }
             string name = Fresh("a");
             Line(p, $"{name} = shmat {_segments[rng.Next(_segments.Count)]}" + (rng.Next(6) == 0 ? " rdonly" : ""));
-            _attached.Add(name);
+            _attached.Add((name, [p.Name]));
         }
 
         private void Shmdt(Proc p)
@@ -273,7 +274,7 @@ public sealed class HostSafeScenarios
                 Shmat(p);
                 return;
             }
-            Line(p, $"shmdt {_attached[rng.Next(_attached.Count)]}");
+            Line(p, $"shmdt {_attached[rng.Next(_attached.Count)].Name}");
         }
 
         private void Shmctl(Proc p)
@@ -297,6 +298,10 @@ public sealed class HostSafeScenarios
             var child = new Proc(Names[_procs.Count]) { Lowered = p.Lowered, Hard = p.Hard }; // limits inherit, MCL_FUTURE does not
             Line(p, "fork " + child.Name);
             _procs.Add(child);
+            foreach (var holders in _maps.Select(m => m.Holders).Concat(_attached.Select(a => a.Holders)).Where(h => h.Contains(p.Name)))
+            {
+                holders.Add(child.Name); // the child's map is a copy of its parent's
+            }
         }
 
         private void Exit(Proc p)
