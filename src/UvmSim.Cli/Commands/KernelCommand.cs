@@ -310,6 +310,8 @@ internal static class KernelCommand
                 w.WriteString("model", line.Model);
                 w.StringOrNull("kernel", line.Kernel);
                 w.WriteString("status", StatusName(line.Status));
+                ObservedJson.Write(w, "modelObserved", line.ModelObserved);
+                ObservedJson.Write(w, "kernelObserved", line.KernelObserved);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -376,16 +378,17 @@ internal static class KernelCommand
             }
             Scenario scenario = users == "nobody" ? AsNobody(parsed) : parsed;
             terminal.Progress($"{source.Name}: building and running on the kernel");
-            IReadOnlyDictionary<int, string>? kernel = EmittedProgram.Run(scenario, target, compiler, directory, UniqueName(source), out string? error, Timeout, Cancel);
+            KernelRun? run = EmittedProgram.RunObserved(scenario, target, compiler, directory, UniqueName(source), out string? error, Timeout, Cancel);
             terminal.Progress(null);
-            if (kernel is null)
+            if (run is null)
             {
                 Fail("uvmsim: " + error, source.Name);
                 return;
             }
-            // The model runs second, without the lines the kernel skipped (SPEC §17.1).
-            RunResult model = new ScenarioRunner(FileComparison.ForModel(scenario, kernel), policy) { BaseConfig = host }.Run();
-            FileComparison file = FileComparison.Of(scenario, model, kernel, target, strict, users);
+            // The model runs second, without the lines the kernel skipped, on the worker's measured image (SPEC §17.1).
+            var observed = new Dictionary<int, ObservedDigest>();
+            RunResult model = new ScenarioRunner(FileComparison.ForModel(scenario, run.Results), policy) { BaseConfig = run.Machine(host), Observed = observed }.Run();
+            FileComparison file = FileComparison.Of(scenario, model, run.Results, target, strict, users, observed, run.Observed);
             _files.Add(file);
             if (file.Differs > 0)
             {
@@ -437,8 +440,27 @@ internal static class KernelCommand
             {
                 string results = line.Status == Agreement.Same ? line.Model : $"model {line.Model}, kernel {line.Kernel ?? "(no result)"}";
                 terminal.Line($"  {StatusName(line.Status),-7}  {line.Line}: {line.Text}  => {results}");
+                if (line.Status == Agreement.Differs && line.ObservedDiffers)
+                {
+                    WriteDigests(line);
+                }
             }
             terminal.Line($"{file.File}: {Summary(file.Same, file.Differs, file.NotApplicable)}");
+        }
+
+        /// <summary>A differing digest, both sides, one part a line (SPEC §17.8 codes: - . r l L f F).</summary>
+        private void WriteDigests(ComparedLine line)
+        {
+            terminal.Line("           observed, model:");
+            foreach (string part in line.ModelObserved!.Describe())
+            {
+                terminal.Line("             " + part);
+            }
+            terminal.Line("           observed, kernel:");
+            foreach (string part in line.KernelObserved?.Describe() ?? [$"(unreadable: {line.KernelObservedText})"])
+            {
+                terminal.Line("             " + part);
+            }
         }
 
         /// <summary><c>--as nobody</c>: every <c>proc</c> runs as uid and gid 65534, on both sides.</summary>

@@ -111,4 +111,41 @@ public static partial class CEmitOutput
 
     [GeneratedRegex(@"^  ([0-9]+): .*  => ([^\n]*?)\r?$", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
     private static partial Regex ResultLine();
+
+    /// <summary>
+    /// The observed digests (SPEC §17.8) an emitted program printed with <c>UVMSIM_OBSERVE</c> set,
+    /// by line: the text after <c>@ LINE: </c>, in <see cref="ObservedDigest.Format"/>'s form.
+    /// </summary>
+    public static IReadOnlyDictionary<int, string> ReadObserved(string stdout)
+    {
+        ArgumentNullException.ThrowIfNull(stdout);
+        var results = new Dictionary<int, string>();
+        foreach (Match m in ObservedLine().Matches(stdout))
+        {
+            if (int.TryParse(m.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out int line))
+            {
+                results.TryAdd(line, m.Groups[2].Value);
+            }
+        }
+        return results;
+    }
+
+    /// <summary>
+    /// The worker image the program's first worker measured (<c># image NAME LOCKABLE:TOTAL</c>,
+    /// SPEC §17.1), or null when it printed none (not Linux, smaps unreadable, no process).
+    /// </summary>
+    public static (ulong Lockable, ulong Total)? ReadImage(string stdout)
+    {
+        ArgumentNullException.ThrowIfNull(stdout);
+        Match m = ImageLine().Match(stdout);
+        return m.Success && ulong.TryParse(m.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out ulong lockable)
+            && ulong.TryParse(m.Groups[2].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out ulong total)
+            ? (lockable, total) : null;
+    }
+
+    [GeneratedRegex(@"^@ ([0-9]+): ([^\n]*?)\r?$", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    private static partial Regex ObservedLine();
+
+    [GeneratedRegex(@"^# image \S+ ([0-9]+):([0-9]+)\r?$", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    private static partial Regex ImageLine();
 }
