@@ -243,6 +243,7 @@ internal static class KernelCommand
             return ExitCodes.HostUnavailable;
         }
         HostConfig h = HostConfig.Read([0, Nobody]);
+        (ulong Lockable, ulong Total, ulong Break)? image = WorkerImage(out string? imageError);
         static string N(ulong? v) => v is { } n ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : "unknown";
         if (json)
         {
@@ -260,6 +261,8 @@ internal static class KernelCommand
                 w.WriteString("shmall", N(h.ShmAll));
                 w.WriteString("shmmni", N(h.ShmMni));
                 w.WriteBoolean("sysv", h.SysvWorks);
+                w.WriteString("imageLockable", N(image?.Lockable));
+                w.WriteString("imageTotal", N(image?.Total));
                 w.WriteBoolean("onfaultObservable", h.Version is { } v && (v.Major > 6 || (v.Major == 6 && v.Minor >= 2)));
                 w.WriteStartArray("hazards");
                 foreach (string hazard in h.Hazards)
@@ -279,12 +282,33 @@ internal static class KernelCommand
         terminal.Line($"mmap_min_addr    {N(h.MmapMinAddr)}");
         terminal.Line($"shm tunables     shmmax {N(h.ShmMax)}, shmall {N(h.ShmAll)} pages, shmmni {N(h.ShmMni)}");
         terminal.Line($"SysV IPC         {(h.SysvWorks ? "available" : "unavailable")}");
+        terminal.Line(image is { } im ? $"worker image     {im.Lockable} lockable of {im.Total} pages (machine image={im.Lockable}:{im.Total}), break 0x{im.Break:x}"
+            : $"worker image     unknown: {imageError}");
         terminal.Line($"model policy     {DefaultPolicy}{(DefaultSets.Length > 0 ? " + " + string.Join(", ", DefaultSets) : "")}");
         foreach (string hazard in h.Hazards)
         {
             terminal.Line($"hazard           {hazard}");
         }
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The worker image measured by a one-process program (SPEC §17.1), or null with <paramref name="error"/>.</summary>
+    private static (ulong Lockable, ulong Total, ulong Break)? WorkerImage(out string? error)
+    {
+        if (CCompiler.Find(null, Environment.GetEnvironmentVariable("CC"), out error) is not { } compiler)
+        {
+            return null;
+        }
+        string directory = Directory.CreateTempSubdirectory(Leftovers.BuildPrefix).FullName;
+        try
+        {
+            Leftovers.Own(directory);
+            return EmittedProgram.MeasureImage(compiler, directory, out error);
+        }
+        finally
+        {
+            TryDelete(directory);
+        }
     }
 
     /// <summary>The §13-style document: <c>{"version": 1, "files": [...], "exitCode"}</c> (docs/json.md).</summary>

@@ -74,6 +74,7 @@ internal sealed record FileComparison(string File, string Policy, CTarget Target
         string? unsafeReason = HostUnsafe(scenario);
         HashSet<string> beyond = BeyondMaxproc(scenario);
         var hostOnly = new HashSet<string>(beyond, StringComparer.Ordinal);
+        var hostOnlyNames = new HashSet<string>(StringComparer.Ordinal);
         var lines = new List<ComparedLine>();
         foreach (Statement statement in scenario.Statements.Where(CEmitOutput.AsksKernel))
         {
@@ -95,9 +96,23 @@ internal sealed record FileComparison(string File, string Policy, CTarget Target
                 : kernelText == modelText ? Agreement.Same
                 : !strict && statement is CallStatement c && KernelChooses(c.Call) && IsOk(kernelText) && IsOk(modelText) ? Agreement.Same
                 : Agreement.Differs;
-            ObservedDigest? mine = modelObserved?.GetValueOrDefault(statement.Line);
+
             string? theirsText = kernelObserved?.GetValueOrDefault(statement.Line);
-            ObservedDigest? theirs = theirsText is null ? null : Without(ObservedDigest.Parse(theirsText, out _), hostOnly);
+            // A name only the kernel bound (its line is n/a: an emulated limit, a skip) is the
+            // kernel's alone until a compared line binds it again.
+            if (statement is CallStatement { BindName: { } bound })
+            {
+                if (status == Agreement.NotApplicable && kernelText is not null && IsOk(kernelText))
+                {
+                    hostOnlyNames.Add(bound);
+                }
+                else
+                {
+                    hostOnlyNames.Remove(bound);
+                }
+            }
+            ObservedDigest? theirs = theirsText is null ? null : Without(ObservedDigest.Parse(theirsText, out _), hostOnly, hostOnlyNames);
+            ObservedDigest? mine = Without(modelObserved?.GetValueOrDefault(statement.Line), hostOnly, hostOnlyNames);
             var compared = new ComparedLine(line.Line, line.Proc, line.Text, modelText, kernelText, status, mine, theirs, theirsText);
             if (status == Agreement.Same && compared.ObservedDiffers)
             {
@@ -131,19 +146,21 @@ internal sealed record FileComparison(string File, string Policy, CTarget Target
         CallStatement { Call: ShmatCall c } => IsLiteral(c.Id),
         CheckStatement { Check: SegmentCheck c } => IsLiteral(c.Id),
         CallStatement { Call: ForkCall } => model == nameof(Errno.EAGAIN) && IsOk(kernel),
-        // The host's heap is the worker's own, outside the arena; the model's shares the map
-        // with the scenario's mappings, so a brk refused because a mapping took its place
-        // meets the worker's own memory on the host (docs/linux.md).
-        CallStatement { Call: BrkCall } => model == nameof(Errno.ENOMEM) && IsOk(kernel),
         CallStatement { Call: MinheritCall { Inheritance: Map.Inheritance.Share or Map.Inheritance.Copy } } =>
             model == nameof(Errno.EINVAL) && IsOk(kernel),
         _ => false,
     };
 
-    /// <summary>The digest without the processes in <paramref name="left"/>.</summary>
-    private static ObservedDigest? Without(ObservedDigest? digest, HashSet<string> left) =>
-        digest is null || left.Count == 0 ? digest
-        : digest with { Procs = digest.Procs.Where(kv => !left.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal) };
+    /// <summary>The digest without the processes in <paramref name="procs"/> and the names in <paramref name="names"/>.</summary>
+    private static ObservedDigest? Without(ObservedDigest? digest, HashSet<string> procs, HashSet<string> names) =>
+        digest is null || procs.Count == 0 && names.Count == 0 ? digest
+        : digest with
+        {
+            Procs = digest.Procs.Where(kv => !procs.Contains(kv.Key)).ToDictionary(kv => kv.Key,
+                kv => kv.Value with { Ranges = kv.Value.Ranges.Where(r => !names.Contains(r.Key)).ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal) },
+                StringComparer.Ordinal),
+            Segments = digest.Segments.Where(kv => !names.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),
+        };
 
     /// <summary>Processes declared beyond <c>machine maxproc</c>: the model has none, the host does (an emulated limit).</summary>
     private static HashSet<string> BeyondMaxproc(Scenario scenario)

@@ -90,6 +90,21 @@ internal static class EmittedProgram
             : null;
     }
 
+    /// <summary>
+    /// The worker image on this host (SPEC §17.1, <c>--info</c>): what the worker of a one-process
+    /// scenario measures at start; null with <paramref name="error"/> when it cannot be run.
+    /// </summary>
+    public static (ulong Lockable, ulong Total, ulong Break)? MeasureImage(CCompiler compiler, string directory, out string? error)
+    {
+        ParseResult parsed = ScenarioParser.Parse("image.scn", "proc A\nA: munlockall\n");
+        KernelRun? run = RunObserved(parsed.Scenario!, CTarget.Linux, compiler, directory, "image", out error);
+        if (run is not null && run.Image is null)
+        {
+            error = "the worker measured no image (is /proc/self/smaps readable?)";
+        }
+        return run?.Image;
+    }
+
     /// <summary>The signal a status above 128 stands for, as .NET reports a child killed by one.</summary>
     private static string Signal(int status) => status is > 128 and < 160 ? $", signal {status - 128}" : "";
 
@@ -105,13 +120,22 @@ internal static class EmittedProgram
 internal sealed record KernelRun(
     IReadOnlyDictionary<int, string> Results,
     IReadOnlyDictionary<int, string> Observed,
-    (ulong Lockable, ulong Total)? Image)
+    (ulong Lockable, ulong Total, ulong Break)? Image)
 {
     /// <summary>
     /// The machine the model runs on beside this run: <paramref name="host"/> with the measured
-    /// image (<c>machine image=LOCKABLE:TOTAL</c>, SPEC §17.6).
+    /// image (<c>machine image=LOCKABLE:TOTAL</c>, SPEC §17.6) and the heap starting where the
+    /// worker's does, in model coordinates (<see cref="MachineConfig.HeapStart"/>; docs/linux.md):
+    /// the worker's break lies in the arena's span, so a model mapping can never take its place
+    /// without the emitted program's placement seeing it too.
     /// </summary>
     public MachineConfig? Machine(MachineConfig? host) =>
         host is null || Image is not { } image ? host
-        : host with { ImageLockable = (long)Math.Min(image.Lockable, 1UL << 40), ImageTotal = (long)Math.Min(image.Total, 1UL << 40) };
+        : host with
+        {
+            ImageLockable = (long)Math.Min(image.Lockable, 1UL << 40),
+            ImageTotal = (long)Math.Min(image.Total, 1UL << 40),
+            HeapStart = image.Break >= CEmitOutput.ArenaBase + Map.VmMap.DefaultMin && image.Break - CEmitOutput.ArenaBase < Map.VmMap.DefaultMax
+                ? image.Break - CEmitOutput.ArenaBase : null,
+        };
 }

@@ -43,6 +43,12 @@ public static partial class CEmitOutput
     /// <summary>What precedes a successful call's value in hex, on both sides: <c>ok = 0x1000</c>.</summary>
     public const string OkPrefix = "ok = 0x";
 
+    /// <summary>
+    /// Where the emitted program's arena starts (the runtime's default <c>UVMSIM_BASE</c>, 1 TiB):
+    /// real address <c>ArenaBase + m</c> stands for model address m.
+    /// </summary>
+    public const ulong ArenaBase = 0x10000000000;
+
     /// <summary>The program's last line when it ran every line.</summary>
     public const string RanToTheEnd = "# ran to the end";
 
@@ -131,21 +137,22 @@ public static partial class CEmitOutput
     }
 
     /// <summary>
-    /// The worker image the program's first worker measured (<c># image NAME LOCKABLE:TOTAL</c>,
-    /// SPEC §17.1), or null when it printed none (not Linux, smaps unreadable, no process).
+    /// The worker image the program's first worker measured (<c># image NAME LOCKABLE:TOTAL
+    /// brk=0xADDR</c>, SPEC §17.1) with its initial break (a real address), or null when it printed none (not Linux, smaps unreadable, no process).
     /// </summary>
-    public static (ulong Lockable, ulong Total)? ReadImage(string stdout)
+    public static (ulong Lockable, ulong Total, ulong Break)? ReadImage(string stdout)
     {
         ArgumentNullException.ThrowIfNull(stdout);
         Match m = ImageLine().Match(stdout);
         return m.Success && ulong.TryParse(m.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out ulong lockable)
             && ulong.TryParse(m.Groups[2].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out ulong total)
-            ? (lockable, total) : null;
+            && ulong.TryParse(m.Groups[3].ValueSpan, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong brk)
+            ? (lockable, total, brk) : null;
     }
 
     [GeneratedRegex(@"^@ ([0-9]+): ([^\n]*?)\r?$", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
     private static partial Regex ObservedLine();
 
-    [GeneratedRegex(@"^# image \S+ ([0-9]+):([0-9]+)\r?$", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^# image \S+ ([0-9]+):([0-9]+) brk=0x([0-9a-f]+)\r?$", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
     private static partial Regex ImageLine();
 }

@@ -136,6 +136,7 @@ static const char *const uvmsim_val_name[UVMSIM_NVALS] = { "?" };
  * are never translated: a wrapping length wraps from the same place in the arena.
  */
 #ifndef UVMSIM_BASE
+/* CEmitOutput.ArenaBase: `uvmsim kernel` translates the workers' break with it */
 #define UVMSIM_BASE UINT64_C(0x10000000000)
 #endif
 #if UVMSIM_BASE > UINT64_MAX - UVMSIM_MAP_MAX
@@ -178,6 +179,7 @@ struct uvmsim_ack {
 	uint64_t value;  /* B_ADDR: the model's address, real - UVMSIM_BASE */
 	int32_t ekind;   /* what value names for the digest: E_NONE, E_MAP or E_SEG */
 	uint64_t extent; /* E_MAP: the length the call mapped */
+	uint64_t heap_start; /* the start-up report (line -1): the worker's initial break */
 };
 
 static uint64_t val[UVMSIM_NVALS];
@@ -405,6 +407,23 @@ static void uvmsim_on_fault(int sig, siginfo_t *si, void *ctx)
 }
 
 /*
+ * A write access to *q that leaves it unchanged and faults as a write only: a locked
+ * read-modify-write (x86's `lock or $0`, else an atomic fetch-or of 0). `*q = *q` would read
+ * first, and that read fault maps a page (the zero page, a file page) even where the write
+ * then fails with EACCES, which the model's write fault does not (docs/linux.md).
+ */
+static void uvmsim_write_fault(volatile unsigned char *q)
+{
+#if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
+	__asm__ __volatile__("lock; orb $0, %0" : "+m"(*q) : : "memory");
+#elif defined(__GNUC__) || defined(__clang__)
+	(void)__atomic_fetch_or((unsigned char *)(uintptr_t)q, 0, __ATOMIC_SEQ_CST);
+#else
+	*q = *q;
+#endif
+}
+
+/*
  * touch: a one-byte user access to each page of [addr, addr+len), normalised as the
  * model does (SPEC 5.1); a range that wraps is EFAULT, a fault the errno uvmsim_on_fault chose.
  */
@@ -428,7 +447,7 @@ static UVMSIM_UNUSED int uvmsim_touch(uint64_t addr, uint64_t len, int write)
 	for (touch_at = start; touch_at < end; touch_at += pg) {
 		volatile unsigned char *q = (volatile unsigned char *)(uintptr_t)touch_at;
 		if (write)
-			*q = *q;
+			uvmsim_write_fault(q);
 		else
 			(void)*q;
 	}
@@ -1438,6 +1457,7 @@ static UVMSIM_UNUSED void uvmsim_start_proc(int p, const char *name, long uid, l
 			a.kind = A_OK;
 			a.value = lockable;
 			a.extent = total;
+			a.heap_start = (uint64_t)(uintptr_t)sbrk(0);  /* where brk's heap starts */
 		} else
 			a.kind = A_NOTE;
 		if (uvmsim_write(ack_fd[me][1], &a, sizeof a) != 0)
@@ -1455,7 +1475,7 @@ static UVMSIM_UNUSED void uvmsim_start_proc(int p, const char *name, long uid, l
 			kill(pid, SIGKILL);
 			pstate[p] = ST_GONE;
 		} else if (a.kind == A_OK)
-			printf("# image %s %" PRIu64 ":%" PRIu64 "\n", name, a.value, a.extent);
+			printf("# image %s %" PRIu64 ":%" PRIu64 " brk=0x%" PRIx64 "\n", name, a.value, a.extent, (uint64_t)a.heap_start);
 		fflush(stdout);
 	}
 	if (uid >= 0 && geteuid() != 0) {
@@ -1675,6 +1695,12 @@ static int uvmsim_main(void)
 		(void)prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
 	}
 #endif
+	/* stdout's buffer is static: the coordinator never grows its heap, so every worker it
+	   forks starts with the same break (the model's heap starts there, docs/linux.md). */
+	{
+		static char outbuf[BUFSIZ];
+		setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+	}
 	observing = getenv("UVMSIM_OBSERVE") != NULL;
 	coord_pid = getpid();
 	signal(SIGPIPE, SIG_IGN);
