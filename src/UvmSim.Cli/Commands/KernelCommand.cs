@@ -129,6 +129,10 @@ internal static class KernelCommand
     private static int CleanUp(Terminal terminal)
     {
         Leftovers.Removed removed = Leftovers.CleanAll(Path.GetTempPath());
+        if (Directory.Exists(Leftovers.ShmRoot))
+        {
+            removed += Leftovers.CleanAll(Leftovers.ShmRoot);  // files directories (docs/linux.md)
+        }
         terminal.Line($"removed {removed}");
         return ExitCodes.Ok;
     }

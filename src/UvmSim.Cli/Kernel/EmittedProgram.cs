@@ -77,8 +77,14 @@ internal static class EmittedProgram
         }
         string journal = Leftovers.JournalOf(directory, name);
         var environment = new Dictionary<string, string> { ["TMPDIR"] = directory, ["UVMSIM_JOURNAL"] = journal, ["UVMSIM_OBSERVE"] = "1" };
+        string? shm = Leftovers.MakeShmFilesDirectory();
+        if (shm is not null)
+        {
+            environment["UVMSIM_FILES_DIR"] = shm;
+        }
         ChildResult? run = ChildProcess.Run(executable, [], timeout ?? Timeout, out string? startError, environment, cancel);
         Leftovers.Sweep(journal, directory);
+        Leftovers.RemoveShmFilesDirectory(shm);
         error = run is null ? $"{scenario.FileName}: cannot run {executable}: {startError}"
             : run.Interrupted ? $"{scenario.FileName}: {executable} stopped: interrupted"
             : run.TimedOut ? $"{scenario.FileName}: {executable} did not finish within {(timeout ?? Timeout).TotalSeconds:0} s: stopped, and what it made removed"

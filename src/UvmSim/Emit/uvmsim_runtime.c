@@ -314,10 +314,17 @@ static void uvmsim_journal(const char *kind, long value, const char *text)
 		(void)write(journal_fd, line, (size_t)n);
 }
 
-/* Makes files_dir (TMPDIR, else /tmp) and opens the journal; 0 on success. */
+/*
+ * Makes files_dir (in UVMSIM_FILES_DIR, else TMPDIR, else /tmp) and opens the journal; 0 on
+ * success. `uvmsim kernel` points UVMSIM_FILES_DIR at a tmpfs: shmem has no readahead, so a
+ * file page is in the page cache (mincore, the digest) only once touched, as in the model.
+ */
 static int uvmsim_own_files(void)
 {
-	const char *tmp = getenv("TMPDIR"), *journal = getenv("UVMSIM_JOURNAL");
+	const char *tmp = getenv("UVMSIM_FILES_DIR"), *journal = getenv("UVMSIM_JOURNAL");
+
+	if (tmp == NULL || tmp[0] == '\0')
+		tmp = getenv("TMPDIR");
 
 	if (journal != NULL && journal[0] != '\0') {
 		journal_fd = open(journal, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0600);
