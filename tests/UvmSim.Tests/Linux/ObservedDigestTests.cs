@@ -48,14 +48,14 @@ public class ObservedDigestTests
             A: munmap a+2p 1p
             A: munlock a 1p
             """, out _);
-        Assert.Equal("proc A locked 0 a=....", d[3]);
-        Assert.Equal("proc A locked 8192 a=LL..", d[4]);     // mlock populates (LINUX.md A.2)
-        Assert.Equal("proc A locked 8192 a=LL.r", d[5]);
-        Assert.Equal("proc A locked 8192 a=LL.r b=..", d[6]);
-        Assert.Equal("proc A locked 16384 a=LL.r b=ff", d[7]); // on-fault: locked, nothing faulted in
-        Assert.Equal("proc A locked 16384 a=LL.r b=Ff", d[8]);
-        Assert.Equal("proc A locked 16384 a=LL-r b=Ff", d[9]);
-        Assert.Equal("proc A locked 12288 a=rL-r b=Ff", d[10]);
+        Assert.Equal("proc A locked 0 a=....", d[2]);
+        Assert.Equal("proc A locked 8192 a=LL..", d[3]);     // mlock populates (LINUX.md A.2)
+        Assert.Equal("proc A locked 8192 a=LL.r", d[4]);
+        Assert.Equal("proc A locked 8192 a=LL.r b=..", d[5]);
+        Assert.Equal("proc A locked 16384 a=LL.r b=ff", d[6]); // on-fault: locked, nothing faulted in
+        Assert.Equal("proc A locked 16384 a=LL.r b=Ff", d[7]);
+        Assert.Equal("proc A locked 16384 a=LL-r b=Ff", d[8]);
+        Assert.Equal("proc A locked 12288 a=rL-r b=Ff", d[9]);
     }
 
     [Fact]
@@ -69,9 +69,9 @@ public class ObservedDigestTests
             B: c = mmap 1p rw private|anon
             A: exit
             """, out _);
-        Assert.Equal("proc A locked 0 a=r | proc B locked 0 a=r", d[5]);
-        Assert.Equal("proc A locked 0 a=r c=- | proc B locked 0 a=r c=.", d[6]);
-        Assert.Equal("proc B locked 0 a=r c=.", d[7]);
+        Assert.Equal("proc A locked 0 a=r | proc B locked 0 a=r", d[4]);
+        Assert.Equal("proc A locked 0 a=r c=- | proc B locked 0 a=r c=.", d[5]);
+        Assert.Equal("proc B locked 0 a=r c=.", d[6]);
     }
 
     [Fact]
@@ -82,8 +82,8 @@ public class ObservedDigestTests
             A: a = mmap 1p rw private|anon
             A: a = mmap 0 rw private|anon
             """, out _);
-        Assert.Equal("proc A locked 0 a=.", d[3]);
-        Assert.Equal("proc A locked 0", d[4]);
+        Assert.Equal("proc A locked 0 a=.", d[2]);
+        Assert.Equal("proc A locked 0", d[3]);
     }
 
     [Fact]
@@ -97,11 +97,11 @@ public class ObservedDigestTests
             A: shmctl s IPC_RMID
             A: shmdt p
             """, out _);
-        Assert.Equal("proc A locked 0 | segment s yes locked=no dest=no nattch=0", d[3]);
-        Assert.Equal("proc A locked 0 p=.. | segment s yes locked=no dest=no nattch=1", d[4]);
-        Assert.Equal("proc A locked 0 p=.. | segment s yes locked=yes dest=no nattch=1", d[5]);  // SHM_LOCK faults nothing in (§17.3)
-        Assert.Equal("proc A locked 0 p=.. | segment s yes locked=yes dest=yes nattch=1", d[6]);
-        Assert.Equal("proc A locked 0 p=-- | segment s no", d[7]);
+        Assert.Equal("proc A locked 0 | segment s yes locked=no dest=no nattch=0", d[2]);
+        Assert.Equal("proc A locked 0 p=.. | segment s yes locked=no dest=no nattch=1", d[3]);
+        Assert.Equal("proc A locked 0 p=.. | segment s yes locked=yes dest=no nattch=1", d[4]);  // SHM_LOCK faults nothing in (§17.3)
+        Assert.Equal("proc A locked 0 p=.. | segment s yes locked=yes dest=yes nattch=1", d[5]);
+        Assert.Equal("proc A locked 0 p=-- | segment s no", d[6]);
     }
 
     [Fact]
