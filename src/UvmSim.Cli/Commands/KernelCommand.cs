@@ -458,7 +458,8 @@ internal static class KernelCommand
             file.File, $"{file.Policy} vs {file.TargetName} as {file.As}",
             file.Differs == 0 ? null : $"{file.Differs} line(s) differ ({Summary(file.Same, file.Differs, file.NotApplicable)})\n" + string.Join("\n",
                 file.Lines.Where(l => l.Status == Agreement.Differs)
-                    .Select(l => $"{l.Line}: {l.Text}  => model {l.Model}, kernel {l.Kernel ?? "(no result)"}")),
+                    .Select(l => $"{l.Line}: {l.Text}  => model {l.Model}, kernel {l.Kernel ?? "(no result)"}"
+                        + (l.ObservedDiffers ? $"; observed: model {l.ModelObserved!.Format()}, kernel {l.KernelObserved?.Format() ?? l.KernelObservedText}" : ""))),
             null);
 
         private void WriteText(FileComparison file)
