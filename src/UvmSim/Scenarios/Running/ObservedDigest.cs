@@ -243,22 +243,22 @@ public sealed class ObservedNames
         ArgumentNullException.ThrowIfNull(eval);
         ArgumentNullException.ThrowIfNull(kernel);
         Unbound(name);
-        switch (call)
+        // Only these calls name something observable; any other binding (a fork's pid) names nothing.
+        if (call is MmapCall m)
         {
-            case MmapCall m:
-                _extents[name] = (value, eval(m.Length));
-                break;
-            case BrkCall b:
-                _extents[name] = (value, eval(b.Length));
-                break;
-            case ShmatCall s:
-                _extents[name] = (value, kernel.Shm.FindEver(eval(s.Id))?.RequestedSize ?? 0);
-                break;
-            case ShmgetCall:
-                _segments[name] = value;
-                break;
-            default:
-                break; // fork's pid, a count: nothing observable by name
+            _extents[name] = (value, eval(m.Length));
+        }
+        else if (call is BrkCall b)
+        {
+            _extents[name] = (value, eval(b.Length));
+        }
+        else if (call is ShmatCall s)
+        {
+            _extents[name] = (value, kernel.Shm.FindEver(eval(s.Id))?.RequestedSize ?? 0);
+        }
+        else if (call is ShmgetCall)
+        {
+            _segments[name] = value;
         }
     }
 
