@@ -104,8 +104,14 @@ public static partial class CEmitOutput
     public static IReadOnlyDictionary<int, string> Read(string stdout)
     {
         ArgumentNullException.ThrowIfNull(stdout);
+        return ByLine(ResultLine(), stdout);
+    }
+
+    /// <summary>Group 2 of each match of <paramref name="pattern"/> by the line number in group 1 (the first wins).</summary>
+    private static Dictionary<int, string> ByLine(Regex pattern, string stdout)
+    {
         var results = new Dictionary<int, string>();
-        foreach (Match m in ResultLine().Matches(stdout))
+        foreach (Match m in pattern.Matches(stdout))
         {
             if (int.TryParse(m.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out int line))
             {
@@ -125,15 +131,7 @@ public static partial class CEmitOutput
     public static IReadOnlyDictionary<int, string> ReadObserved(string stdout)
     {
         ArgumentNullException.ThrowIfNull(stdout);
-        var results = new Dictionary<int, string>();
-        foreach (Match m in ObservedLine().Matches(stdout))
-        {
-            if (int.TryParse(m.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out int line))
-            {
-                results.TryAdd(line, m.Groups[2].Value);
-            }
-        }
-        return results;
+        return ByLine(ObservedLine(), stdout);
     }
 
     /// <summary>

@@ -1025,13 +1025,7 @@ static int uvmsim_write(int fd, const void *buf, size_t n)
 #ifndef UVMSIM_OBS_PAGES
 #define UVMSIM_OBS_PAGES 4096        /* pages observed per name (ObservedDigest.MaxPages) */
 #endif
-#define UVMSIM_MAX_VMAS 1024
 #define UVMSIM_OBS_SIZE (64 + (size_t)UVMSIM_NVALS * (UVMSIM_OBS_PAGES + 72))
-
-struct uvmsim_vma {
-	uint64_t start, end;
-	unsigned char lo, lf, special;
-};
 
 /* The reply to an observe command: this header, then len bytes of text. */
 struct uvmsim_obs_hdr {
@@ -1039,9 +1033,18 @@ struct uvmsim_obs_hdr {
 	int32_t len;
 };
 
+static char uvmsim_obs_text[UVMSIM_OBS_SIZE];
+
+#if defined(__linux__)
+#define UVMSIM_MAX_VMAS 1024
+
+struct uvmsim_vma {
+	uint64_t start, end;
+	unsigned char lo, lf, special;
+};
+
 static struct uvmsim_vma uvmsim_vmas[UVMSIM_MAX_VMAS];
 static int nvmas;
-static char uvmsim_obs_text[UVMSIM_OBS_SIZE];
 static char uvmsim_file_buf[1 << 16];
 
 /* Appends s to buf (of cap bytes, *n used), truncating; keeps it NUL-terminated. */
@@ -1066,7 +1069,6 @@ static void uvmsim_put_u64(char *buf, size_t cap, size_t *n, uint64_t v)
 	uvmsim_put(buf, cap, n, d + i);
 }
 
-#if defined(__linux__)
 /* One line of /proc/self/smaps: a VMA's header line, or its VmFlags line. */
 static void uvmsim_smaps_line(const char *l, int *overflow)
 {
@@ -1269,10 +1271,10 @@ static int uvmsim_image(uint64_t *lockable, uint64_t *total)
 
 static size_t uvmsim_observe_self(void)
 {
-	size_t n = 0;
+	static const char unreadable[] = "unreadable";
 
-	uvmsim_put(uvmsim_obs_text, sizeof uvmsim_obs_text, &n, "unreadable");
-	return n;
+	memcpy(uvmsim_obs_text, unreadable, sizeof unreadable);
+	return sizeof unreadable - 1;
 }
 #endif
 
