@@ -30,14 +30,16 @@ internal sealed record HostComparison(Policy Policy, CTarget Target, CCompiler C
     public FileComparison? Compare(Scenario scenario, string users, string name, out string? error)
     {
         Scenario run = users == "nobody" ? AsNobody(scenario) : scenario;
-        IReadOnlyDictionary<int, string>? kernel = EmittedProgram.Run(run, Target, Compiler, Directory, name, out error, Timeout, Cancel);
+        KernelRun? kernel = EmittedProgram.RunObserved(run, Target, Compiler, Directory, name, out error, Timeout, Cancel);
         if (kernel is null)
         {
             return null;
         }
-        // The model runs second, without the lines the kernel skipped (SPEC §17.1).
-        RunResult model = new ScenarioRunner(FileComparison.ForModel(run, kernel), Policy) { BaseConfig = Host }.Run();
-        return FileComparison.Of(run, model, kernel, Target, Strict, users);
+        // The model runs second, without the lines the kernel skipped, on the worker's measured
+        // image (SPEC §17.1); both sides' observed digests after every line are compared (§17.8).
+        var observed = new Dictionary<int, ObservedDigest>();
+        RunResult model = new ScenarioRunner(FileComparison.ForModel(run, kernel.Results), Policy) { BaseConfig = kernel.Machine(Host), Observed = observed }.Run();
+        return FileComparison.Of(run, model, kernel.Results, Target, Strict, users, observed, kernel.Observed);
     }
 
     /// <summary><c>--as nobody</c>: every <c>proc</c> runs as uid and gid 65534, on both sides.</summary>

@@ -155,5 +155,6 @@ internal static class KernelFuzzCommand
     }
 
     private static string Message(KernelFuzzDifference d) =>
-        TextSafety.OneLine($"{d.Line.Text} => model {d.Line.Model}, kernel {d.Line.Kernel ?? "(no result)"}");
+        TextSafety.OneLine($"{d.Line.Text} => model {d.Line.Model}, kernel {d.Line.Kernel ?? "(no result)"}"
+            + (d.Line.ObservedDiffers ? $"; observed: model {d.Line.ModelObserved?.Format()}, kernel {d.Line.KernelObservedText}" : ""));
 }

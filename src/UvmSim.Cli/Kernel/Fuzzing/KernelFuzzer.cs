@@ -91,8 +91,8 @@ internal sealed class KernelFuzzer(HostComparison host, KernelFuzzOptions option
     }
 
     /// <summary>
-    /// How a comparison fails: the first differing line's call and both results (a value the
-    /// kernel chooses counts as <c>ok</c>), or null when every line agrees. Line numbers are left
+    /// How a comparison fails: the first differing line's call, both results (a value the
+    /// kernel chooses counts as <c>ok</c>) and whether the digests differ, or null when every line agrees. Line numbers are left
     /// out: they change as the shrinker removes lines.
     /// </summary>
     public static string? Signature(Scenario scenario, FileComparison file)
@@ -105,7 +105,9 @@ internal sealed class KernelFuzzer(HostComparison host, KernelFuzzOptions option
         string what = statement is CallStatement c ? ScenarioPrinter.Format(c.Call).Split(' ')[0] : "check";
         bool chosen = statement is CallStatement { Call: var call } && FileComparison.KernelChooses(call);
         string Result(string? text) => text is null ? "(no result)" : chosen && text.StartsWith(Emit.CEmitOutput.OkPrefix, StringComparison.Ordinal) ? "ok" : text;
-        return $"{what}: model {Result(line.Model)}, kernel {Result(line.Kernel)}";
+        // A line whose results agree differs in its observed digest (SPEC §17.8).
+        string digest = line.ObservedDiffers ? ", observed digests differ" : "";
+        return $"{what}: model {Result(line.Model)}, kernel {Result(line.Kernel)}{digest}";
     }
 
     /// <summary>
