@@ -69,6 +69,13 @@ public sealed class FlagWiring : Pageable
             {
                 return Errno.ENOMEM;
             }
+            if (e.Mlocked == lockIt && e.OnFault == (lockIt && onFault))
+            {
+                // mlock_fixup: flags that do not change leave the VMA whole (no split, nothing
+                // counted), which a SysV attachment's nattch shows (found by kernel --fuzz).
+                reached = e.End;
+                continue;
+            }
             e = map.ClipStart(e, start);
             map.ClipEnd(e, end);
             Change(space, e, lockIt, lockIt && onFault, e.WiredCount);
