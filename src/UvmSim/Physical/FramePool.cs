@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace UvmSim.Physical;
 
@@ -177,17 +179,20 @@ public sealed partial class FramePool
     /// </summary>
     public int WireRun(ReadOnlySpan<int> frames)
     {
-        Frame[] all = _frames;
+        // Indexed without bounds checks: a frame outside the pool (negative: a missing page)
+        // ends the run, and the caller's one-page call meets it.
+        ref Frame all = ref MemoryMarshal.GetArrayDataReference(_frames);
+        uint size = (uint)_frames.Length;
         long wired = 0;
         int i = 0;
         for (; i < frames.Length; i++)
         {
             int frame = frames[i];
-            if (frame < 0)
+            if ((uint)frame >= size)
             {
                 break;
             }
-            ref Frame fr = ref all[frame];
+            ref Frame fr = ref Unsafe.Add(ref all, frame);
             ushort count = fr.WireCount;
             if (count == ushort.MaxValue)
             {
@@ -196,7 +201,11 @@ public sealed partial class FramePool
             if (count == 0)
             {
                 wired++;
-                Index(frame);
+                if (fr.Indexed == 0)
+                {
+                    fr.Indexed = 1;
+                    _counted.Add(frame);
+                }
             }
             fr.WireCount = (ushort)(count + 1);
         }
@@ -213,18 +222,19 @@ public sealed partial class FramePool
     /// </summary>
     public int UnwireRun(ReadOnlySpan<int> frames)
     {
-        Frame[] all = _frames;
+        ref Frame all = ref MemoryMarshal.GetArrayDataReference(_frames);
+        uint size = (uint)_frames.Length;
         long wired = Stats.Wired;
         uint clock = _clock;
         int i = 0;
         for (; i < frames.Length; i++)
         {
             int frame = frames[i];
-            if (frame < 0)
+            if ((uint)frame >= size)
             {
                 break;
             }
-            ref Frame fr = ref all[frame];
+            ref Frame fr = ref Unsafe.Add(ref all, frame);
             ushort count = fr.WireCount;
             if (count == 0 || (count == 1 && wired == 0))
             {
