@@ -193,13 +193,14 @@ public sealed partial class FramePool
                 break;
             }
             ref Frame fr = ref Unsafe.Add(ref all, frame);
-            ushort count = fr.WireCount;
-            if (count == ushort.MaxValue)
+            ushort next = (ushort)(fr.WireCount + 1);
+            if (next <= 1)
             {
-                break;
-            }
-            if (count == 0)
-            {
+                // One test for both rare cases: a count about to wrap, and a first wiring.
+                if (next == 0)
+                {
+                    break;
+                }
                 wired++;
                 if (fr.Indexed == 0)
                 {
@@ -207,7 +208,7 @@ public sealed partial class FramePool
                     _counted.Add(frame);
                 }
             }
-            fr.WireCount = (ushort)(count + 1);
+            fr.WireCount = next;
         }
         Stats.Wired += wired;
         return i;
@@ -236,16 +237,18 @@ public sealed partial class FramePool
             }
             ref Frame fr = ref Unsafe.Add(ref all, frame);
             ushort count = fr.WireCount;
-            if (count == 0 || (count == 1 && wired == 0))
+            if (count <= 1)
             {
-                break;
-            }
-            fr.WireCount = (ushort)(count - 1);
-            if (count == 1)
-            {
+                // One test for the rare cases: a count already at 0, the last wiring, and
+                // the global counter at 0.
+                if (count == 0 || wired == 0)
+                {
+                    break;
+                }
                 fr.Stamp = ++clock;
                 wired--;
             }
+            fr.WireCount = (ushort)(count - 1);
         }
         Stats.Wired = wired;
         _clock = clock;
