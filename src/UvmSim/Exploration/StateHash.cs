@@ -24,8 +24,7 @@ public sealed class StateHash
     private readonly object?[] _objects = new object?[ScanLimit + 1];
     private readonly Dictionary<object, int> _many = new(ReferenceEqualityComparer.Instance);
     private int _objectCount;
-    private ulong[] _words = new ulong[256];
-    private int _count;
+    private ulong _h;
 
     /// <summary>Hashes the kernel's state.</summary>
     public ulong Of(Kernel.Kernel k)
@@ -43,7 +42,7 @@ public sealed class StateHash
         }
         Array.Clear(_objects, 0, Math.Min(_objectCount, _objects.Length));
         _objectCount = 0;
-        _count = 0;
+        _h = Offset;
         Mix((ulong)k.Vm.Stats.Wired);
         Mix((ulong)k.Vm.Stats.Free);
         _procs.Clear();
@@ -115,41 +114,8 @@ public sealed class StateHash
                 MixFrame(k, f);
             }
         }
-        return Digest(_words.AsSpan(0, _count));
+        return _h;
     }
-
-    /// <summary>
-    /// The hash of the words the walk wrote, in order, through four independent lanes (as
-    /// xxHash does): one chain of multiplications over every word made the walk wait on each
-    /// product, and that wait was most of the hash's time.
-    /// </summary>
-    private static ulong Digest(ReadOnlySpan<ulong> words)
-    {
-        ulong a = Offset, b = Offset ^ Lane, c = unchecked(Offset + Lane), d = unchecked(Offset - Lane);
-        int i = 0;
-        for (; i + 4 <= words.Length; i += 4)
-        {
-            a = Round(a, words[i]);
-            b = Round(b, words[i + 1]);
-            c = Round(c, words[i + 2]);
-            d = Round(d, words[i + 3]);
-        }
-        ulong h = BitOperations.RotateLeft(a, 1) + BitOperations.RotateLeft(b, 7) + BitOperations.RotateLeft(c, 12) + BitOperations.RotateLeft(d, 18);
-        for (; i < words.Length; i++)
-        {
-            h = Round(h, words[i]);
-        }
-        h = Round(h, (ulong)words.Length);
-        h ^= h >> 33;
-        h *= 0xFF51AFD7ED558CCDUL;
-        h ^= h >> 33;
-        return h;
-    }
-
-    private const ulong Lane = 0xC2B2AE3D27D4EB4FUL;
-
-    private static ulong Round(ulong acc, ulong v) =>
-        BitOperations.RotateLeft(acc ^ (v * 0x9E3779B97F4A7C15UL), 31) * Prime;
 
     /// <summary>Whether <paramref name="procs"/> are sorted already (the usual order of the kernel's table).</summary>
     private static bool InPidOrder(List<Process> procs)
@@ -216,13 +182,6 @@ public sealed class StateHash
         Mix((ulong)k.Vm.Frames[f].State);
     }
 
-    /// <summary>Appends one word of the state to what <see cref="Digest"/> hashes.</summary>
-    private void Mix(ulong v)
-    {
-        if (_count == _words.Length)
-        {
-            Array.Resize(ref _words, _count * 2);
-        }
-        _words[_count++] = v;
-    }
+    private void Mix(ulong v) =>
+        _h = BitOperations.RotateLeft(_h ^ (v * 0x9E3779B97F4A7C15UL), 31) * Prime;
 }
