@@ -126,6 +126,7 @@ public sealed class ScenarioRunner
             case SysctlKey.ShmMin: shm.ShmMin = v; break;
             case SysctlKey.ShmSeg: shm.ShmSeg = (int)Math.Min(v, int.MaxValue); break;
             case SysctlKey.ShmMni: shm.ShmMni = (int)Math.Min(v, 32768); break;
+            default: throw new UnreachableException($"sysctl {s.Key}");
         }
     }
 
@@ -322,7 +323,8 @@ public sealed class ScenarioRunner
         ErrnoOutcome e => e.Errno.ToString(),
         PanicOutcome p => $"panic \"{p.Text}\"",
         DeadOutcome => "dead",
-        _ => "unbound",
+        UnboundOutcome => "unbound",
+        _ => throw new UnreachableException($"outcome {o.GetType().Name}"),
     };
 
     private LineResult RunCheck(CheckStatement c)
