@@ -251,7 +251,8 @@ public sealed partial class Kernel
             return Errno.ENOMEM;
         }
         ulong reached = addr;
-        for (MapEntry? e = map.ClipAt(addr); e is not null && e.Start < end; e = e.Next)
+        FlagChangeMerge merge = FlagChangeMerge.For(Policy.Syscalls);
+        for (MapEntry? e = map.LookupAtOrAfter(addr); e is not null && e.Start < end; e = e.Next)
         {
             if (e.Start > reached)
             {
@@ -259,10 +260,18 @@ public sealed partial class Kernel
             }
             if ((prot & ~e.MaxProtection) != 0)
             {
-                return Errno.EACCES;
+                return Errno.EACCES; // checked before mprotect_fixup splits anything
             }
-            map.ClipEnd(e, end);
-            SetProtection(p, e, prot);
+            if (e.Protection == prot)
+            {
+                reached = e.End; // mprotect_fixup: unchanged flags leave the VMA whole
+                continue;
+            }
+            MapEntry c = map.ClipStart(e, addr);
+            bool whole = ReferenceEquals(c, e) && c.End <= end;
+            map.ClipEnd(c, end);
+            SetProtection(p, c, prot);
+            e = merge.AfterChange(map, c, whole);
             reached = e.End;
         }
         return reached < end ? Errno.ENOMEM : SysResult.Success();

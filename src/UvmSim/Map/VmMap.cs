@@ -283,6 +283,53 @@ public sealed partial class VmMap
         return (a.Amap is null || a.Amap.RefCount == 1) && (b.Amap is null || b.Amap.RefCount == 1);
     }
 
+    /// <summary>
+    /// Whether the adjacent <paramref name="a"/> and <paramref name="b"/> may become one entry
+    /// after a flag change under Linux's rules (<c>is_mergeable_vma</c>,
+    /// <c>is_mergeable_anon_vma</c>, <see cref="FlagChangeMerge"/>): every attribute equal,
+    /// the lock state and wiring count included, the same backing at contiguous offsets, and
+    /// amaps the model can join exactly: none, one amap at contiguous slots (the halves of a
+    /// clip), or one side's amap with no other user. Two different amaps never merge, as two
+    /// different <c>anon_vma</c>s do not.
+    /// </summary>
+    public bool CanRemerge(MapEntry a, MapEntry b)
+    {
+        if (a.End != b.Start || a.NoMerge != b.NoMerge || a.Mlocked != b.Mlocked || a.OnFault != b.OnFault
+            || a.WiredCount != b.WiredCount || a.SegmentRecord != b.SegmentRecord)
+        {
+            return false;
+        }
+        if (!ReferenceEquals(a.Object, b.Object) || (a.Object is not null && a.Offset + a.Size != b.Offset))
+        {
+            return false;
+        }
+        if (a.Protection != b.Protection || a.MaxProtection != b.MaxProtection || a.Inheritance != b.Inheritance
+            || a.Advice != b.Advice || a.CopyOnWrite != b.CopyOnWrite || a.NeedsCopy != b.NeedsCopy)
+        {
+            return false;
+        }
+        return (a.Amap, b.Amap) switch
+        {
+            (null, null) => true,
+            (null, { } bm) => bm.RefCount == 1,
+            ({ } am, null) => am.RefCount == 1,
+            ({ } am, { } bm) => ReferenceEquals(am, bm) && a.AmapOffset + Pages(a.Size) == b.AmapOffset,
+        };
+    }
+
+    /// <summary>
+    /// Joins <paramref name="entry"/> with the next entry, which <see cref="CanRemerge"/>
+    /// allowed: the next one leaves the map and its references go with it.
+    /// </summary>
+    public void JoinNext(MapEntry entry)
+    {
+        MapEntry next = entry.Next ?? throw new InvalidOperationException("no entry to join");
+        Debug.Assert(CanRemerge(entry, next), "joining entries that may not merge");
+        _tree.Remove(next);
+        // the halves of a clip share one amap: AbsorbForward puts each anon back in its own slot
+        AbsorbForward(entry, next);
+    }
+
     /// <summary>Structural problems of the index (rule 1 of the auditor).</summary>
     public IReadOnlyList<string> VerifyIndex() => _tree.Verify();
 

@@ -15,6 +15,9 @@ public sealed class FlagWiring : Pageable
     /// <summary>Creates flag semantics over a machine.</summary>
     public FlagWiring(Vm vm, FaultHandler faults) : base(vm, faults) { }
 
+    /// <summary>Whether an entry whose lock state changed re-merges (Linux) or stays clipped (NetBSD).</summary>
+    private FlagChangeMerge Merge => FlagChangeMerge.For(Vm.Policy.Syscalls);
+
     /// <inheritdoc/>
     public override bool IsPosixLocked(MapEntry entry) => entry.Mlocked;
 
@@ -76,9 +79,11 @@ public sealed class FlagWiring : Pageable
                 reached = e.End;
                 continue;
             }
-            e = map.ClipStart(e, start);
-            map.ClipEnd(e, end);
-            Change(space, e, lockIt, lockIt && onFault, e.WiredCount);
+            MapEntry c = map.ClipStart(e, start);
+            bool whole = ReferenceEquals(c, e) && c.End <= end;
+            map.ClipEnd(c, end);
+            Change(space, c, lockIt, lockIt && onFault, c.WiredCount);
+            e = Merge.AfterChange(map, c, whole);
             reached = e.End;
         }
         if (reached < end)
@@ -175,9 +180,14 @@ public sealed class FlagWiring : Pageable
         {
             return Errno.None;
         }
-        foreach (MapEntry e in map.Entries)
+        for (MapEntry? e = map.First; e is not null; e = e.Next)
         {
+            if (e.Mlocked == current && e.OnFault == (current && onFault))
+            {
+                continue; // mlock_fixup: nothing changes, nothing merges
+            }
             Change(space, e, current, current && onFault, e.WiredCount);
+            e = Merge.AfterChange(map, e, whole: true);
         }
         if (current)
         {
