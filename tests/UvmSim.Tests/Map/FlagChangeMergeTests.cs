@@ -1,0 +1,141 @@
+using UvmSim.Map;
+using UvmSim.Objects;
+using UvmSim.Policies;
+
+namespace UvmSim.Tests.Map;
+
+/// <summary>
+/// <see cref="FlagChangeMerge"/>: under <c>syscalls=linux</c> an entry whose flags changed
+/// joins matching neighbours (<c>vma_merge_existing_range</c>) without losing an anon or a
+/// reference; under <c>netbsd</c> nothing merges; a SysV attachment (a VMA with a close hook)
+/// may shrink but is never removed.
+/// </summary>
+public class FlagChangeMergeTests
+{
+    private const ulong P = 4096;
+
+    /// <summary>A private anonymous entry over pages [s, e) whose amap holds an anon per page.</summary>
+    private static (VmMap Map, MapEntry Entry, Anon[] Anons) PrivateWithAnons(ulong s, ulong e)
+    {
+        var map = new VmMap((int)P);
+        var amap = new Amap(12);
+        var entry = new MapEntry(s * P, e * P)
+        {
+            CopyOnWrite = true,
+            Protection = Protection.ReadWrite,
+            MaxProtection = Protection.All,
+            Inheritance = Inheritance.Copy,
+            Amap = amap,
+        };
+        amap.AddUser(entry);
+        var anons = new Anon[e - s];
+        for (int i = 0; i < anons.Length; i++)
+        {
+            anons[i] = new Anon();
+            amap[i] = anons[i];
+        }
+        map.Insert(entry);
+        return (map, entry, anons);
+    }
+
+    /// <summary>Locks pages [s, e) of the entry holding page s as a flag change does: clip, set, merge.</summary>
+    private static MapEntry Lock(VmMap map, FlagChangeMerge merge, ulong s, ulong e)
+    {
+        MapEntry old = map.Lookup(s * P)!;
+        MapEntry c = map.ClipStart(old, s * P);
+        bool whole = ReferenceEquals(c, old) && c.End <= e * P;
+        map.ClipEnd(c, e * P);
+        c.Mlocked = true;
+        return merge.AfterChange(map, c, whole);
+    }
+
+    private static void AssertAnonsInPlace(VmMap map, Anon[] anons, ulong firstPage)
+    {
+        for (int i = 0; i < anons.Length; i++)
+        {
+            MapEntry e = map.Lookup((firstPage + (ulong)i) * P)!;
+            long slot = e.AmapOffset + (long)(((firstPage + (ulong)i) * P - e.Start) / P);
+            Assert.Same(anons[i], e.Amap![slot]);
+        }
+    }
+
+    [Fact]
+    public void Adjacent_locks_of_one_entry_rejoin_under_linux_and_stay_apart_under_netbsd()
+    {
+        foreach (var (syscalls, expected) in new[] { (SyscallsSwitch.Linux, 2), (SyscallsSwitch.Netbsd, 3) })
+        {
+            var (map, _, anons) = PrivateWithAnons(1, 4);
+            FlagChangeMerge merge = FlagChangeMerge.For(syscalls);
+            Lock(map, merge, 1, 2);
+            MapEntry got = Lock(map, merge, 2, 3);
+            Assert.Equal(expected, map.EntryCount);
+            Assert.Equal(syscalls == SyscallsSwitch.Linux ? 1 * P : 2 * P, got.Start);
+            Assert.Equal(expected, got.Amap!.RefCount);
+            Assert.Empty(map.VerifyIndex());
+            AssertAnonsInPlace(map, anons, 1);
+        }
+    }
+
+    [Fact]
+    public void Locking_the_middle_of_three_pieces_rejoins_all_three()
+    {
+        var (map, entry, anons) = PrivateWithAnons(1, 4);
+        map.ClipEnd(entry, 2 * P);
+        map.ClipEnd(entry.Next!, 3 * P);
+        entry.Mlocked = true;
+        entry.Next!.Next!.Mlocked = true;
+        MapEntry got = Lock(map, FlagChangeMerge.Linux, 2, 3);
+        Assert.Equal(1, map.EntryCount);
+        Assert.Equal((1 * P, 4 * P), (got.Start, got.End));
+        Assert.Equal(1, got.Amap!.RefCount);
+        AssertAnonsInPlace(map, anons, 1);
+    }
+
+    [Fact]
+    public void Entries_with_different_amaps_or_attributes_do_not_merge()
+    {
+        var (map, entry, _) = PrivateWithAnons(1, 3);
+        var other = new Amap(12);
+        var next = new MapEntry(3 * P, 4 * P)
+        {
+            CopyOnWrite = true,
+            Protection = Protection.ReadWrite,
+            MaxProtection = Protection.All,
+            Inheritance = Inheritance.Copy,
+            Amap = other,
+            Mlocked = true,
+        };
+        other.AddUser(next);
+        other.AddUser(new MapEntry(0, P)); // a second user: it cannot be re-based
+        map.Insert(next);
+        Lock(map, FlagChangeMerge.Linux, 2, 3);
+        Assert.Equal(3, map.EntryCount); // [1,2) unlocked, [2,3) locked, [3,4) another amap
+        Assert.False(map.CanRemerge(entry, entry.Next!)); // lock state differs
+        Assert.False(map.CanRemerge(entry.Next!, next)); // two amaps
+    }
+
+    [Fact]
+    public void A_whole_attachment_entry_is_never_removed_by_a_merge_but_a_part_joins()
+    {
+        var obj = new AnonObject(4); // its one reference is the entry's
+        var map = new VmMap((int)P);
+        var att = new MapEntry(1 * P, 5 * P)
+        {
+            Object = obj,
+            Protection = Protection.ReadWrite,
+            MaxProtection = Protection.ReadWrite,
+            Inheritance = Inheritance.Share,
+            NoMerge = true,
+        };
+        map.Insert(att);
+        Lock(map, FlagChangeMerge.Linux, 1, 2);
+        Lock(map, FlagChangeMerge.Linux, 2, 3); // part of [2,5): joins [1,2), the rest shrinks
+        Assert.Equal(2, map.EntryCount);
+        Assert.Equal(2, obj.RefCount); // one per entry
+        Lock(map, FlagChangeMerge.Linux, 3, 5); // the whole of [3,5): shm_close forbids removing it
+        Assert.Equal(2, map.EntryCount);
+        Assert.True(map.Lookup(4 * P)!.Mlocked);
+        Assert.Equal((1 * P, 3 * P), (map.First!.Start, map.First!.End));
+        Assert.Equal(2 * P, map.First.Next!.Offset);
+    }
+}
