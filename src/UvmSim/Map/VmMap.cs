@@ -267,21 +267,18 @@ public sealed partial class VmMap
     /// </summary>
     public bool CanMerge(MapEntry a, MapEntry b)
     {
-        if (a.IsWired || b.IsWired || a.NoMerge || b.NoMerge)
-        {
-            return false;
-        }
-        if (!ReferenceEquals(a.Object, b.Object) || (a.Object is not null && a.Offset + a.Size != b.Offset))
-        {
-            return false;
-        }
-        if (a.Protection != b.Protection || a.MaxProtection != b.MaxProtection || a.Inheritance != b.Inheritance
-            || a.Advice != b.Advice || a.CopyOnWrite != b.CopyOnWrite || a.NeedsCopy != b.NeedsCopy)
+        if (a.IsWired || b.IsWired || a.NoMerge || b.NoMerge || !SameBackingAndAttributes(a, b))
         {
             return false;
         }
         return (a.Amap is null || a.Amap.RefCount == 1) && (b.Amap is null || b.Amap.RefCount == 1);
     }
+
+    /// <summary>The same backing at contiguous offsets and equal attributes: what every merge needs.</summary>
+    private static bool SameBackingAndAttributes(MapEntry a, MapEntry b) =>
+        ReferenceEquals(a.Object, b.Object) && (a.Object is null || a.Offset + a.Size == b.Offset)
+        && a.Protection == b.Protection && a.MaxProtection == b.MaxProtection && a.Inheritance == b.Inheritance
+        && a.Advice == b.Advice && a.CopyOnWrite == b.CopyOnWrite && a.NeedsCopy == b.NeedsCopy;
 
     /// <summary>
     /// Whether the adjacent <paramref name="a"/> and <paramref name="b"/> may become one entry
@@ -295,16 +292,7 @@ public sealed partial class VmMap
     public bool CanRemerge(MapEntry a, MapEntry b)
     {
         if (a.End != b.Start || a.NoMerge != b.NoMerge || a.Mlocked != b.Mlocked || a.OnFault != b.OnFault
-            || a.WiredCount != b.WiredCount || a.SegmentRecord != b.SegmentRecord)
-        {
-            return false;
-        }
-        if (!ReferenceEquals(a.Object, b.Object) || (a.Object is not null && a.Offset + a.Size != b.Offset))
-        {
-            return false;
-        }
-        if (a.Protection != b.Protection || a.MaxProtection != b.MaxProtection || a.Inheritance != b.Inheritance
-            || a.Advice != b.Advice || a.CopyOnWrite != b.CopyOnWrite || a.NeedsCopy != b.NeedsCopy)
+            || a.WiredCount != b.WiredCount || a.SegmentRecord != b.SegmentRecord || !SameBackingAndAttributes(a, b))
         {
             return false;
         }

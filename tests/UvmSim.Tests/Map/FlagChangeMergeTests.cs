@@ -14,19 +14,21 @@ public class FlagChangeMergeTests
 {
     private const ulong P = 4096;
 
+    private static MapEntry Private(ulong s, ulong e, Amap amap) => new(s * P, e * P)
+    {
+        CopyOnWrite = true,
+        Protection = Protection.ReadWrite,
+        MaxProtection = Protection.All,
+        Inheritance = Inheritance.Copy,
+        Amap = amap,
+    };
+
     /// <summary>A private anonymous entry over pages [s, e) whose amap holds an anon per page.</summary>
     private static (VmMap Map, MapEntry Entry, Anon[] Anons) PrivateWithAnons(ulong s, ulong e)
     {
         var map = new VmMap((int)P);
         var amap = new Amap(12);
-        var entry = new MapEntry(s * P, e * P)
-        {
-            CopyOnWrite = true,
-            Protection = Protection.ReadWrite,
-            MaxProtection = Protection.All,
-            Inheritance = Inheritance.Copy,
-            Amap = amap,
-        };
+        MapEntry entry = Private(s, e, amap);
         amap.AddUser(entry);
         var anons = new Anon[e - s];
         for (int i = 0; i < anons.Length; i++)
@@ -96,15 +98,8 @@ public class FlagChangeMergeTests
     {
         var (map, entry, _) = PrivateWithAnons(1, 3);
         var other = new Amap(12);
-        var next = new MapEntry(3 * P, 4 * P)
-        {
-            CopyOnWrite = true,
-            Protection = Protection.ReadWrite,
-            MaxProtection = Protection.All,
-            Inheritance = Inheritance.Copy,
-            Amap = other,
-            Mlocked = true,
-        };
+        MapEntry next = Private(3, 4, other);
+        next.Mlocked = true;
         other.AddUser(next);
         other.AddUser(new MapEntry(0, P)); // a second user: it cannot be re-based
         map.Insert(next);
