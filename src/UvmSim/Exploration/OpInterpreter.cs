@@ -1,3 +1,4 @@
+using UvmSim.Undo;
 using UvmSim.Kernel;
 using UvmSim.Map;
 using UvmSim.Scenarios.Syntax;
@@ -127,6 +128,7 @@ public sealed partial class OpInterpreter
     /// <summary>Performs one op.</summary>
     public SysResult Apply(Op op)
     {
+        UndoLog.Touch(this);
         if (_procs.Count == 0)
         {
             return Errno.EINVAL;

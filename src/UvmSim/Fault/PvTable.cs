@@ -1,3 +1,4 @@
+using UvmSim.Undo;
 namespace UvmSim.Fault;
 
 /// <summary>
@@ -17,9 +18,11 @@ public sealed partial class PvTable
     {
         if (!_byFrame.TryGetValue(frame, out var list))
         {
+            UndoLog.Touch(this);
             list = _spare.Count > 0 ? _spare.Pop() : [];
             _byFrame[frame] = list;
         }
+        UndoLog.Touch(list);
         list.Add((pmap, vpn));
     }
 
@@ -30,10 +33,12 @@ public sealed partial class PvTable
             int i = list.IndexOf((pmap, vpn));
             if (i >= 0)
             {
+                UndoLog.Touch(list);
                 list.RemoveAt(i);
             }
             if (list.Count == 0)
             {
+                UndoLog.Touch(this);
                 _byFrame.Remove(frame);
                 _spare.Push(list);
             }
@@ -43,8 +48,10 @@ public sealed partial class PvTable
     /// <summary>Removes every translation of <paramref name="frame"/>.</summary>
     public void RemoveAll(int frame)
     {
+        UndoLog.Touch(this);
         if (_byFrame.Remove(frame, out var list))
         {
+            UndoLog.Touch(list);
             foreach (var (pmap, vpn) in list)
             {
                 pmap.RemoveForFrame(vpn);

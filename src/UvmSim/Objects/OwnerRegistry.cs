@@ -1,3 +1,4 @@
+using UvmSim.Undo;
 namespace UvmSim.Objects;
 
 /// <summary>
@@ -26,6 +27,7 @@ public sealed partial class OwnerRegistry
 
     private int Take(object owner)
     {
+        UndoLog.Touch(this);
         if (_freeIds.TryPop(out int id))
         {
             _owners[id] = owner;
@@ -39,6 +41,7 @@ public sealed partial class OwnerRegistry
     {
         if (id >= 0 && id < _owners.Count && _owners[id] is not null)
         {
+            UndoLog.Touch(this);
             _owners[id] = null;
             _freeIds.Push(id);
         }

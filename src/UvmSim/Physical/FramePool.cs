@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using UvmSim.Undo;
 
 namespace UvmSim.Physical;
 
@@ -14,6 +15,7 @@ namespace UvmSim.Physical;
 public sealed partial class FramePool
 {
     private const string PageFile = "uvm_page.c";
+    [LoggedByElement]
     private readonly Frame[] _frames;
     private readonly List<int> _counted = [];
     private int _freeHead;
@@ -56,6 +58,7 @@ public sealed partial class FramePool
     /// </summary>
     public List<int> NonZero()
     {
+        UndoLog.Touch(this);
         int kept = 0;
         for (int i = 0; i < _counted.Count; i++)
         {
@@ -66,6 +69,7 @@ public sealed partial class FramePool
             }
             else
             {
+                UndoLog.Element(_frames, f);
                 _frames[f].Indexed = 0;
             }
         }
@@ -78,6 +82,8 @@ public sealed partial class FramePool
         ref Frame fr = ref _frames[frame];
         if (fr.Indexed == 0)
         {
+            UndoLog.Touch(this);
+            UndoLog.Element(_frames, frame);
             fr.Indexed = 1;
             _counted.Add(frame);
         }
@@ -94,6 +100,8 @@ public sealed partial class FramePool
         {
             return -1;
         }
+        UndoLog.Touch(this);
+        UndoLog.Element(_frames, f);
         ref Frame fr = ref _frames[f];
         _freeHead = fr.Owner;
         fr.State = FrameState.InUse;
@@ -108,6 +116,7 @@ public sealed partial class FramePool
     /// <summary>Records a new owner for a frame (an anon taking over an object page).</summary>
     public void SetOwner(int frame, int owner, int offset)
     {
+        UndoLog.Element(_frames, frame);
         _frames[frame].Owner = owner;
         _frames[frame].Offset = offset;
     }
@@ -120,6 +129,7 @@ public sealed partial class FramePool
     /// </summary>
     public bool Release(int frame, int holds)
     {
+        UndoLog.Element(_frames, frame);
         ref Frame fr = ref _frames[frame];
         Debug.Assert(fr.State == FrameState.InUse, "releasing a frame that is not in use");
         if (fr.WireCount > 0 && holds > 0)
@@ -151,6 +161,7 @@ public sealed partial class FramePool
     /// </summary>
     public void Wire(int frame)
     {
+        UndoLog.Element(_frames, frame);
         ref Frame fr = ref _frames[frame];
         if (fr.WireCount == 0)
         {
@@ -193,6 +204,7 @@ public sealed partial class FramePool
             {
                 break;
             }
+            UndoLog.Element(all, frame);
             if (count == 0)
             {
                 wired++;
@@ -230,6 +242,7 @@ public sealed partial class FramePool
             {
                 break;
             }
+            UndoLog.Element(all, frame);
             fr.WireCount = (ushort)(count - 1);
             if (count == 1)
             {
@@ -238,6 +251,7 @@ public sealed partial class FramePool
             }
         }
         Stats.Wired = wired;
+        UndoLog.Touch(this);
         _clock = clock;
         return i;
     }
@@ -250,6 +264,8 @@ public sealed partial class FramePool
     /// </summary>
     public bool Unwire(int frame)
     {
+        UndoLog.Touch(this);
+        UndoLog.Element(_frames, frame);
         ref Frame fr = ref _frames[frame];
         if (fr.WireCount == 0)
         {
@@ -282,6 +298,8 @@ public sealed partial class FramePool
 
     private void PushFree(int frame)
     {
+        UndoLog.Touch(this);
+        UndoLog.Element(_frames, frame);
         ref Frame fr = ref _frames[frame];
         fr.State = FrameState.Free;
         fr.WireCount = 0;

@@ -1,3 +1,4 @@
+using UvmSim.Undo;
 using UvmSim.Map;
 
 namespace UvmSim.SysV;
@@ -34,6 +35,7 @@ public sealed class ShmemSysvLock(IShmHost kernel) : ISysvLock
         {
             return Errno.ENOMEM;
         }
+        UndoLog.Touch(this);
         _charged[caller.Uid] = ChargedTo(caller.Uid) + pages;
         segment.ChargedUid = caller.Uid;
         foreach (var (_, frame) in segment.Object.Pages)
@@ -65,6 +67,7 @@ public sealed class ShmemSysvLock(IShmHost kernel) : ISysvLock
         segment.Object.WiresNewPages = false;
         if (segment.ChargedUid is { } uid)
         {
+            UndoLog.Touch(this);
             _charged[uid] = ChargedTo(uid) - segment.Size / (ulong)kernel.Vm.PageSize;
             segment.ChargedUid = null;
         }
