@@ -12,6 +12,7 @@ public sealed partial class VmMap
         Min = source.Min;
         Max = source.Max;
         WireFuture = source.WireFuture;
+        FutureOnFault = source.FutureOnFault;
         _tree = source._tree.Copy(map);
         _verifiedVersion = source._verifiedVersion;
         _verified = source._verified;

@@ -351,7 +351,7 @@ public sealed partial class ShmTable
     /// <summary>The walk behind <see cref="CountEntries"/>: one reused object, so counting allocates nothing.</summary>
     private sealed class EntryCount : IShmProcessWalk
     {
-        public UvmObject? Object { get; private set { UndoLog.Touch(this); field = value; } }
+        public UvmObject? Object { get; private set; }
 
         public void Start(UvmObject obj)
         {
@@ -359,7 +359,7 @@ public sealed partial class ShmTable
             Count = 0;
         }
 
-        public int Count { get; private set { UndoLog.Touch(this); field = value; } }
+        public int Count { get; private set; }
 
         public bool Visit(IShmProcess p)
         {

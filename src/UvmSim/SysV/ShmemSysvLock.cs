@@ -10,9 +10,9 @@ namespace UvmSim.SysV;
 /// faulted in; the segment holds one wiring on each resident page of its object, and pages
 /// created while it is locked are wired as they are created.
 /// </summary>
-public sealed class ShmemSysvLock(IShmHost kernel) : ISysvLock
+public sealed partial class ShmemSysvLock(IShmHost kernel) : ISysvLock
 {
-    private readonly Dictionary<uint, ulong> _charged = [];
+    private Dictionary<uint, ulong> _charged = []; // replaced whole by a snapshot copy (ShmemSysvLock.Snapshot.cs)
 
     /// <summary>Pages charged to <paramref name="uid"/> by all its locked segments.</summary>
     public ulong ChargedTo(uint uid) => _charged.GetValueOrDefault(uid);
