@@ -23,6 +23,7 @@ public sealed partial class Pmap
     private const int LeafSize = 1 << LeafBits;
     private const ulong LeafMask = LeafSize - 1;
 
+    [LoggedApart]
     private readonly Dictionary<ulong, Leaf> _leaves = [];
     private readonly PvTable _pv;
     private readonly int _shift;
@@ -77,7 +78,7 @@ public sealed partial class Pmap
             {
                 return null;
             }
-            UndoLog.Touch(this);
+            UndoLog.Touch(_leaves);
             leaf = new Leaf();
             _leaves[key] = leaf;
         }
@@ -346,6 +347,7 @@ public sealed partial class Pmap
             }
         }
         UndoLog.Touch(this);
+        UndoLog.Touch(_leaves);
         _leaves.Clear();
         _lastKey = ulong.MaxValue;
         _last = null;

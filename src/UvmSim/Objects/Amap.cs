@@ -30,6 +30,7 @@ public sealed partial class Amap
     private const int ChunkBits = 9;
     private const int ChunkSize = 1 << ChunkBits;
     private readonly int _pageShift;
+    [LoggedApart] // touched where it changes; ShiftUp replaces it whole
     private Dictionary<long, Anon?[]> _chunks = [];
     private readonly List<IAmapUser> _users = [];
     private long _lastKey = -1;
@@ -155,6 +156,7 @@ public sealed partial class Amap
         UndoLog.Touch(this); // the cache is state too (UvmObject.Chunk)
         if (create)
         {
+            UndoLog.Touch(_chunks);
             chunk = Fit(chunk, slot);
             _chunks[key] = chunk;
         }

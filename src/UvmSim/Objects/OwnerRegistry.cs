@@ -27,13 +27,15 @@ public sealed partial class OwnerRegistry
 
     private int Take(object owner)
     {
-        UndoLog.Touch(this);
         if (_freeIds.TryPop(out int id))
         {
+            UndoLog.Popped(_freeIds, id);
+            UndoLog.Slot(_owners, id);
             _owners[id] = owner;
             return id;
         }
         _owners.Add(owner);
+        UndoLog.Added(_owners);
         return _owners.Count - 1;
     }
 
@@ -41,9 +43,10 @@ public sealed partial class OwnerRegistry
     {
         if (id >= 0 && id < _owners.Count && _owners[id] is not null)
         {
-            UndoLog.Touch(this);
+            UndoLog.Slot(_owners, id);
             _owners[id] = null;
             _freeIds.Push(id);
+            UndoLog.Pushed(_freeIds);
         }
     }
 }

@@ -10,6 +10,7 @@ public abstract partial class UvmObject
 {
     private const int ChunkBits = 9;
     private const int ChunkSize = 1 << ChunkBits;
+    [LoggedApart]
     private readonly Dictionary<long, int[]> _chunks = [];
     private long _lastKey = -1;
     private int[]? _last;
@@ -150,7 +151,7 @@ public abstract partial class UvmObject
             {
                 return null;
             }
-            UndoLog.Touch(this);
+            UndoLog.Touch(_chunks);
             // Sized to the object: a small segment or shared mapping costs what it can hold.
             long sizeHere = SizePages < 0 ? ChunkSize : SizePages - (key << ChunkBits);
             chunk = new int[(int)Math.Clamp(sizeHere, (index & (ChunkSize - 1)) + 1, ChunkSize)];

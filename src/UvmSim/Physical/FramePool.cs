@@ -15,8 +15,9 @@ namespace UvmSim.Physical;
 public sealed partial class FramePool
 {
     private const string PageFile = "uvm_page.c";
-    [LoggedByElement]
+    [LoggedApart]
     private readonly Frame[] _frames;
+    [LoggedApart]
     private readonly List<int> _counted = [];
     private int _freeHead;
     private uint _clock;
@@ -58,7 +59,7 @@ public sealed partial class FramePool
     /// </summary>
     public List<int> NonZero()
     {
-        UndoLog.Touch(this);
+        UndoLog.Touch(_counted);
         int kept = 0;
         for (int i = 0; i < _counted.Count; i++)
         {
@@ -82,7 +83,7 @@ public sealed partial class FramePool
         ref Frame fr = ref _frames[frame];
         if (fr.Indexed == 0)
         {
-            UndoLog.Touch(this);
+            UndoLog.Touch(_counted);
             UndoLog.Element(_frames, frame);
             fr.Indexed = 1;
             _counted.Add(frame);

@@ -1,15 +1,20 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Linq.Expressions;
+using System.Numerics;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 
 namespace UvmSim.Undo;
 
 /// <summary>Puts back one kind of saved state (an object's fields, an array, an element).</summary>
+/// <remarks>Each restorer has a number, under which every log keeps its pool of saved copies.</remarks>
 internal abstract class Restorer
 {
-    public abstract void Restore(in UndoLog.Entry e);
+    private static int s_next;
+
+    public readonly int Id = Interlocked.Increment(ref s_next) - 1;
+
+    public abstract void Restore(in UndoLog.Entry e, UndoLog log);
 }
 
 /// <summary>
@@ -23,7 +28,7 @@ internal static class Fields
     public static void Save<T>(T o, UndoLog log)
         where T : class
     {
-        if (typeof(T).IsSealed)
+        if (o.GetType() == typeof(T)) // a comparison of type handles, no reflection
         {
             FieldRestorer<T>.Instance.Save(o, log);
         }
@@ -52,13 +57,13 @@ internal sealed class FieldRestorer<T> : Restorer
 {
     public static readonly FieldRestorer<T> Instance = new();
 
-    private static readonly Action<T, T> s_copy;
-    private static readonly Action<T, UndoLog>? s_owned;
+    // Field initializers, not a static constructor: shared generic code would otherwise
+    // check the class's initialization on every call (a helper call per touch).
+    private static readonly (Action<T, T> Copy, Action<T, UndoLog>? Owned) s_compiled = Compile();
+    private static readonly Action<T, T> s_copy = s_compiled.Copy;
+    private static readonly Action<T, UndoLog>? s_owned = s_compiled.Owned;
 
-    [ThreadStatic]
-    private static Stack<T>? t_pool;
-
-    static FieldRestorer()
+    private static (Action<T, T>, Action<T, UndoLog>?) Compile()
     {
         var fields = new List<FieldInfo>();
         for (Type? t = typeof(T); t is not null && t != typeof(object); t = t.BaseType)
@@ -67,12 +72,12 @@ internal sealed class FieldRestorer<T> : Restorer
         }
         ParameterExpression from = Expression.Parameter(typeof(T), "from"), to = Expression.Parameter(typeof(T), "to");
         var copies = fields.Where(f => !f.IsInitOnly).Select(f => (Expression)Expression.Assign(Expression.Field(to, f), Expression.Field(from, f))).ToList();
-        s_copy = copies.Count == 0
+        Action<T, T> copy = copies.Count == 0
             ? static (_, _) => { }
             : Expression.Lambda<Action<T, T>>(Expression.Block(copies), from, to).Compile();
         ParameterExpression o = Expression.Parameter(typeof(T), "o"), log = Expression.Parameter(typeof(UndoLog), "log");
         var owned = new List<Expression>();
-        foreach (FieldInfo f in fields.Where(f => Fields.IsOwnedCollection(f.FieldType) && f.GetCustomAttribute<LoggedByElementAttribute>() is null))
+        foreach (FieldInfo f in fields.Where(f => Fields.IsOwnedCollection(f.FieldType) && f.GetCustomAttribute<LoggedApartAttribute>() is null))
         {
             MethodInfo save = f.FieldType.IsArray
                 ? typeof(ArrayRestorer<>).MakeGenericType(f.FieldType.GetElementType()!).GetMethod(nameof(ArrayRestorer<int>.Save))!
@@ -80,12 +85,13 @@ internal sealed class FieldRestorer<T> : Restorer
             MemberExpression value = Expression.Field(o, f);
             owned.Add(Expression.IfThen(Expression.NotEqual(value, Expression.Constant(null, f.FieldType)), Expression.Call(save, value, log)));
         }
-        s_owned = owned.Count == 0 ? null : Expression.Lambda<Action<T, UndoLog>>(Expression.Block(owned), o, log).Compile();
+        return (copy, owned.Count == 0 ? null : Expression.Lambda<Action<T, UndoLog>>(Expression.Block(owned), o, log).Compile());
     }
 
     public void Save(T o, UndoLog log)
     {
-        Stack<T> pool = t_pool ??= new Stack<T>();
+        ref object? slot = ref log.PoolOf(Id);
+        var pool = Unsafe.As<Stack<T>?>(slot) ?? (Stack<T>)(slot = new Stack<T>());
         T saved = pool.Count > 0 ? pool.Pop() : (T)RuntimeHelpers.GetUninitializedObject(typeof(T));
         s_copy(o, saved);
         log.Add(this, o, saved, 0);
@@ -96,11 +102,11 @@ internal sealed class FieldRestorer<T> : Restorer
 
     public static void SaveBoxed(object o, UndoLog log) => Instance.Save((T)o, log);
 
-    public override void Restore(in UndoLog.Entry e)
+    public override void Restore(in UndoLog.Entry e, UndoLog log)
     {
-        var saved = (T)e.Saved!;
-        s_copy(saved, (T)e.Target);
-        (t_pool ??= new Stack<T>()).Push(saved);
+        T saved = Unsafe.As<T>(e.Saved!);
+        s_copy(saved, Unsafe.As<T>(e.Target));
+        Unsafe.As<Stack<T>>(log.PoolOf(Id))!.Push(saved);
     }
 }
 
@@ -115,16 +121,25 @@ internal sealed class ArrayRestorer<T> : Restorer
         {
             return;
         }
-        T[] saved = ArrayPool<T>.Shared.Rent(array.Length);
+        // Saved copies are pooled by the power of two that holds them.
+        int bucket = BitOperations.Log2(BitOperations.RoundUpToPowerOf2((uint)array.Length));
+        ref object? slot = ref log.PoolOf(Instance.Id);
+        var pools = Unsafe.As<Stack<T[]>[]?>(slot) ?? (Stack<T[]>[])(slot = new Stack<T[]>[33]);
+        Stack<T[]> pool = pools[bucket] ??= new Stack<T[]>();
+        T[] saved = pool.Count > 0 ? pool.Pop() : new T[1 << bucket];
         array.AsSpan().CopyTo(saved);
         log.Add(Instance, array, saved, array.Length);
     }
 
-    public override void Restore(in UndoLog.Entry e)
+    public override void Restore(in UndoLog.Entry e, UndoLog log)
     {
-        var saved = (T[])e.Saved!;
-        saved.AsSpan(0, e.Index).CopyTo((T[])e.Target);
-        ArrayPool<T>.Shared.Return(saved, RuntimeHelpers.IsReferenceOrContainsReferences<T>());
+        T[] saved = Unsafe.As<T[]>(e.Saved!);
+        saved.AsSpan(0, e.Index).CopyTo(Unsafe.As<T[]>(e.Target));
+        if (RuntimeHelpers.IsReferenceOrContainsReferences<T>())
+        {
+            saved.AsSpan(0, e.Index).Clear();
+        }
+        Unsafe.As<Stack<T[]>[]>(log.PoolOf(Instance.Id))![BitOperations.Log2((uint)saved.Length)].Push(saved);
     }
 }
 
@@ -135,15 +150,9 @@ internal sealed class ArrayRestorer<T> : Restorer
 internal sealed class ElementRestorer<T> : Restorer
     where T : struct
 {
-    public static readonly ElementRestorer<T> Instance = new();
-
-    static ElementRestorer()
-    {
-        if (Unsafe.SizeOf<T>() > Unsafe.SizeOf<UndoLog.Payload>() || RuntimeHelpers.IsReferenceOrContainsReferences<T>())
-        {
-            throw new NotSupportedException($"{typeof(T).Name} is not a small plain struct: log its holder with Touch");
-        }
-    }
+    public static readonly ElementRestorer<T> Instance = Unsafe.SizeOf<T>() > Unsafe.SizeOf<UndoLog.Payload>() || RuntimeHelpers.IsReferenceOrContainsReferences<T>()
+        ? throw new NotSupportedException($"{typeof(T).Name} is not a small plain struct: log its holder with Touch")
+        : new();
 
     public static void Save(T[] array, int index, UndoLog log)
     {
@@ -152,7 +161,7 @@ internal sealed class ElementRestorer<T> : Restorer
         log.Add(Instance, array, null, index, old);
     }
 
-    public override void Restore(in UndoLog.Entry e)
+    public override void Restore(in UndoLog.Entry e, UndoLog log)
     {
         UndoLog.Payload old = e.Old;
         ((T[])e.Target)[e.Index] = Unsafe.As<UndoLog.Payload, T>(ref old);

@@ -28,6 +28,7 @@ public sealed class UndoLog
     private Entry[] _entries = new Entry[1024];
     private int _count;
     private object? _last;
+    private object?[] _pools = new object?[64];
 
     /// <summary>What undoing one entry needs: who restores it, what, from what.</summary>
     internal struct Entry
@@ -76,7 +77,7 @@ public sealed class UndoLog
         while (_count > mark)
         {
             ref Entry e = ref entries[--_count];
-            e.Restorer.Restore(in e);
+            e.Restorer.Restore(in e, this);
             e = default;
         }
         _last = null;
@@ -118,6 +119,64 @@ public sealed class UndoLog
         {
             log._last = array;
             ArrayRestorer<T>.Save(array, log);
+        }
+    }
+
+
+    /// <summary>The pool of saved copies of the restorer numbered <paramref name="id"/>, in this log.</summary>
+    internal ref object? PoolOf(int id)
+    {
+        if (id >= _pools.Length)
+        {
+            Array.Resize(ref _pools, Math.Max(id + 1, _pools.Length * 2));
+        }
+        return ref _pools[id];
+    }
+
+    /// <summary>Before <paramref name="array"/>[<paramref name="index"/>] (a reference) is replaced.</summary>
+    public static void Slot<T>(T[] array, int index)
+        where T : class?
+    {
+        if (s_used && t_active is { } log)
+        {
+            log.Add(SlotRestorer<T>.Instance, array, array[index], index);
+        }
+    }
+
+    /// <summary>Before <paramref name="list"/>[<paramref name="index"/>] (a reference) is replaced.</summary>
+    public static void Slot<T>(List<T> list, int index)
+        where T : class?
+    {
+        if (s_used && t_active is { } log)
+        {
+            log.Add(SlotRestorer<T>.Instance, list, list[index], index);
+        }
+    }
+
+    /// <summary>After an element was added at the end of <paramref name="list"/>.</summary>
+    public static void Added<T>(List<T> list)
+    {
+        if (s_used && t_active is { } log)
+        {
+            log.Add(ListAddRestorer<T>.Instance, list, null, 0);
+        }
+    }
+
+    /// <summary>After <paramref name="stack"/> was pushed.</summary>
+    public static void Pushed(Stack<int> stack)
+    {
+        if (s_used && t_active is { } log)
+        {
+            log.Add(IntStackRestorer.Pushed, stack, null, 0);
+        }
+    }
+
+    /// <summary>After <paramref name="value"/> was popped from <paramref name="stack"/>.</summary>
+    public static void Popped(Stack<int> stack, int value)
+    {
+        if (s_used && t_active is { } log)
+        {
+            log.Add(IntStackRestorer.Popped, stack, null, value);
         }
     }
 

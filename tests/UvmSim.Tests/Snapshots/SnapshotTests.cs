@@ -19,7 +19,7 @@ public class SnapshotTests
     public static TheoryData<string, bool> Presets()
     {
         var data = new TheoryData<string, bool>();
-        foreach (string preset in PresetNames.Named) // linux too: its on-fault flags, charges and entry-counted nattch
+        foreach (string preset in PresetNames.All)
         {
             data.Add(preset, true);
             data.Add(preset, false);
