@@ -129,6 +129,10 @@ internal static class KernelCommand
     private static int CleanUp(Terminal terminal)
     {
         Leftovers.Removed removed = Leftovers.CleanAll(Path.GetTempPath());
+        if (Directory.Exists(Leftovers.ShmRoot))
+        {
+            removed += Leftovers.CleanAll(Leftovers.ShmRoot);  // files directories (docs/linux.md)
+        }
         terminal.Line($"removed {removed}");
         return ExitCodes.Ok;
     }
@@ -243,6 +247,7 @@ internal static class KernelCommand
             return ExitCodes.HostUnavailable;
         }
         HostConfig h = HostConfig.Read([0, Nobody]);
+        (ulong Lockable, ulong Total, ulong Break)? image = WorkerImage(out string? imageError);
         static string N(ulong? v) => v is { } n ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : "unknown";
         if (json)
         {
@@ -260,6 +265,8 @@ internal static class KernelCommand
                 w.WriteString("shmall", N(h.ShmAll));
                 w.WriteString("shmmni", N(h.ShmMni));
                 w.WriteBoolean("sysv", h.SysvWorks);
+                w.WriteString("imageLockable", N(image?.Lockable));
+                w.WriteString("imageTotal", N(image?.Total));
                 w.WriteBoolean("onfaultObservable", h.Version is { } v && (v.Major > 6 || (v.Major == 6 && v.Minor >= 2)));
                 w.WriteStartArray("hazards");
                 foreach (string hazard in h.Hazards)
@@ -279,12 +286,33 @@ internal static class KernelCommand
         terminal.Line($"mmap_min_addr    {N(h.MmapMinAddr)}");
         terminal.Line($"shm tunables     shmmax {N(h.ShmMax)}, shmall {N(h.ShmAll)} pages, shmmni {N(h.ShmMni)}");
         terminal.Line($"SysV IPC         {(h.SysvWorks ? "available" : "unavailable")}");
+        terminal.Line(image is { } im ? $"worker image     {im.Lockable} lockable of {im.Total} pages (machine image={im.Lockable}:{im.Total}), break 0x{im.Break:x}"
+            : $"worker image     unknown: {imageError}");
         terminal.Line($"model policy     {DefaultPolicy}{(DefaultSets.Length > 0 ? " + " + string.Join(", ", DefaultSets) : "")}");
         foreach (string hazard in h.Hazards)
         {
             terminal.Line($"hazard           {hazard}");
         }
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The worker image measured by a one-process program (SPEC §17.1), or null with <paramref name="error"/>.</summary>
+    private static (ulong Lockable, ulong Total, ulong Break)? WorkerImage(out string? error)
+    {
+        if (CCompiler.Find(null, Environment.GetEnvironmentVariable("CC"), out error) is not { } compiler)
+        {
+            return null;
+        }
+        string directory = Directory.CreateTempSubdirectory(Leftovers.BuildPrefix).FullName;
+        try
+        {
+            Leftovers.Own(directory);
+            return EmittedProgram.MeasureImage(compiler, directory, out error);
+        }
+        finally
+        {
+            TryDelete(directory);
+        }
     }
 
     /// <summary>The §13-style document: <c>{"version": 1, "files": [...], "exitCode"}</c> (docs/json.md).</summary>
@@ -310,6 +338,8 @@ internal static class KernelCommand
                 w.WriteString("model", line.Model);
                 w.StringOrNull("kernel", line.Kernel);
                 w.WriteString("status", StatusName(line.Status));
+                ObservedJson.Write(w, "modelObserved", line.ModelObserved);
+                ObservedJson.Write(w, "kernelObserved", line.KernelObserved);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -376,16 +406,17 @@ internal static class KernelCommand
             }
             Scenario scenario = users == "nobody" ? AsNobody(parsed) : parsed;
             terminal.Progress($"{source.Name}: building and running on the kernel");
-            IReadOnlyDictionary<int, string>? kernel = EmittedProgram.Run(scenario, target, compiler, directory, UniqueName(source), out string? error, Timeout, Cancel);
+            KernelRun? run = EmittedProgram.RunObserved(scenario, target, compiler, directory, UniqueName(source), out string? error, Timeout, Cancel);
             terminal.Progress(null);
-            if (kernel is null)
+            if (run is null)
             {
                 Fail("uvmsim: " + error, source.Name);
                 return;
             }
-            // The model runs second, without the lines the kernel skipped (SPEC §17.1).
-            RunResult model = new ScenarioRunner(FileComparison.ForModel(scenario, kernel), policy) { BaseConfig = host }.Run();
-            FileComparison file = FileComparison.Of(scenario, model, kernel, target, strict, users);
+            // The model runs second, without the lines the kernel skipped, on the worker's measured image (SPEC §17.1).
+            var observed = new Dictionary<int, ObservedDigest>();
+            RunResult model = new ScenarioRunner(FileComparison.ForModel(scenario, run.Results), policy) { BaseConfig = run.Machine(host), Observed = observed }.Run();
+            FileComparison file = FileComparison.Of(scenario, model, run.Results, target, strict, users, observed, run.Observed);
             _files.Add(file);
             if (file.Differs > 0)
             {
@@ -427,7 +458,8 @@ internal static class KernelCommand
             file.File, $"{file.Policy} vs {file.TargetName} as {file.As}",
             file.Differs == 0 ? null : $"{file.Differs} line(s) differ ({Summary(file.Same, file.Differs, file.NotApplicable)})\n" + string.Join("\n",
                 file.Lines.Where(l => l.Status == Agreement.Differs)
-                    .Select(l => $"{l.Line}: {l.Text}  => model {l.Model}, kernel {l.Kernel ?? "(no result)"}")),
+                    .Select(l => $"{l.Line}: {l.Text}  => model {l.Model}, kernel {l.Kernel ?? "(no result)"}"
+                        + (l.ObservedDiffers ? $"; observed: model {l.ModelObserved!.Format()}, kernel {l.KernelObserved?.Format() ?? l.KernelObservedText}" : ""))),
             null);
 
         private void WriteText(FileComparison file)
@@ -437,8 +469,27 @@ internal static class KernelCommand
             {
                 string results = line.Status == Agreement.Same ? line.Model : $"model {line.Model}, kernel {line.Kernel ?? "(no result)"}";
                 terminal.Line($"  {StatusName(line.Status),-7}  {line.Line}: {line.Text}  => {results}");
+                if (line.Status == Agreement.Differs && line.ObservedDiffers)
+                {
+                    WriteDigests(line);
+                }
             }
             terminal.Line($"{file.File}: {Summary(file.Same, file.Differs, file.NotApplicable)}");
+        }
+
+        /// <summary>A differing digest, both sides, one part a line (SPEC §17.8 codes: - . r l L f F).</summary>
+        private void WriteDigests(ComparedLine line)
+        {
+            terminal.Line("           observed, model:");
+            foreach (string part in line.ModelObserved!.Describe())
+            {
+                terminal.Line("             " + part);
+            }
+            terminal.Line("           observed, kernel:");
+            foreach (string part in line.KernelObserved?.Describe() ?? [$"(unreadable: {line.KernelObservedText})"])
+            {
+                terminal.Line("             " + part);
+            }
         }
 
         /// <summary><c>--as nobody</c>: every <c>proc</c> runs as uid and gid 65534, on both sides.</summary>

@@ -19,9 +19,19 @@ internal enum Agreement
     NotApplicable,
 }
 
-/// <summary>One line compared: the model's and the kernel's result texts (<see cref="CEmitOutput"/>).</summary>
+/// <summary>
+/// One line compared: the model's and the kernel's result texts (<see cref="CEmitOutput"/>), and
+/// the observed digests after it (SPEC §17.8), where both sides took one.
+/// </summary>
 /// <param name="Kernel">Null when the program printed nothing for the line.</param>
-internal sealed record ComparedLine(int Line, string? Proc, string Text, string Model, string? Kernel, Agreement Status);
+/// <param name="KernelObservedText">The kernel's digest as printed (kept when it does not parse).</param>
+internal sealed record ComparedLine(int Line, string? Proc, string Text, string Model, string? Kernel, Agreement Status,
+    ObservedDigest? ModelObserved = null, ObservedDigest? KernelObserved = null, string? KernelObservedText = null)
+{
+    /// <summary>Whether both digests were taken and they differ (a line can differ by its digest alone).</summary>
+    public bool ObservedDiffers => KernelObservedText is not null && ModelObserved is not null
+        && (KernelObserved is null || KernelObserved.Format() != ModelObserved.Format());
+}
 
 /// <summary>A scenario file compared line by line, under one policy, on one kernel, as one set of users (<c>--as</c>).</summary>
 internal sealed record FileComparison(string File, string Policy, CTarget Target, IReadOnlyList<ComparedLine> Lines, string As = "declared")
@@ -47,11 +57,24 @@ internal sealed record FileComparison(string File, string Policy, CTarget Target
     /// faithfully (<see cref="HostUnsafe"/>) and each line SPEC §17.1 skips.
     /// </summary>
     public static FileComparison Of(Scenario scenario, RunResult model, IReadOnlyDictionary<int, string> kernel, CTarget target,
-        bool strict = false, string users = "declared")
+        bool strict = false, string users = "declared") => Of(scenario, model, kernel, target, strict, users, null, null);
+
+    /// <summary>
+    /// As <see cref="Of(Scenario, RunResult, IReadOnlyDictionary{int, string}, CTarget, bool, string)"/>,
+    /// and after each line the observed digests (SPEC §17.8) too: the model's
+    /// (<see cref="ScenarioRunner.Observed"/>) and the kernel's (<see cref="KernelRun.Observed"/>).
+    /// A line whose results agree is <c>same</c> only if its digests are equal as well. Processes
+    /// the kernel has and the model does not by an emulated limit (beyond <c>maxproc</c>, a
+    /// <c>fork</c> refused at it) are left out of the kernel's digest.
+    /// </summary>
+    public static FileComparison Of(Scenario scenario, RunResult model, IReadOnlyDictionary<int, string> kernel, CTarget target,
+        bool strict, string users, IReadOnlyDictionary<int, ObservedDigest>? modelObserved, IReadOnlyDictionary<int, string>? kernelObserved)
     {
         var byLine = model.Lines.GroupBy(l => l.Line).ToDictionary(g => g.Key, g => g.First());
         string? unsafeReason = HostUnsafe(scenario);
         HashSet<string> beyond = BeyondMaxproc(scenario);
+        var hostOnly = new HashSet<string>(beyond, StringComparer.Ordinal);
+        var hostOnlyNames = new HashSet<string>(StringComparer.Ordinal);
         var lines = new List<ComparedLine>();
         foreach (Statement statement in scenario.Statements.Where(CEmitOutput.AsksKernel))
         {
@@ -63,12 +86,39 @@ internal sealed record FileComparison(string File, string Policy, CTarget Target
                 continue;
             }
             string modelText = CEmitOutput.Of(line);
+            bool skipped = kernelText is not null && Skipped(statement, modelText, kernelText);
+            if (skipped && statement is CallStatement { Call: ForkCall refused })
+            {
+                hostOnly.Add(refused.Child);
+            }
             Agreement status = unsafeReason is not null || kernelText is null || !CEmitOutput.IsAnswer(kernelText) || !ModelRan(line)
-                || beyond.Contains(proc) || Skipped(statement, modelText, kernelText) ? Agreement.NotApplicable
+                || beyond.Contains(proc) || skipped ? Agreement.NotApplicable
                 : kernelText == modelText ? Agreement.Same
                 : !strict && statement is CallStatement c && KernelChooses(c.Call) && IsOk(kernelText) && IsOk(modelText) ? Agreement.Same
                 : Agreement.Differs;
-            lines.Add(new ComparedLine(line.Line, line.Proc, line.Text, modelText, kernelText, status));
+
+            string? theirsText = kernelObserved?.GetValueOrDefault(statement.Line);
+            // A name only the kernel bound (its line is n/a: an emulated limit, a skip) is the
+            // kernel's alone until a compared line binds it again.
+            if (statement is CallStatement { BindName: { } bound })
+            {
+                if (status == Agreement.NotApplicable && kernelText is not null && IsOk(kernelText))
+                {
+                    hostOnlyNames.Add(bound);
+                }
+                else
+                {
+                    hostOnlyNames.Remove(bound);
+                }
+            }
+            ObservedDigest? theirs = theirsText is null ? null : Without(ObservedDigest.Parse(theirsText, out _), hostOnly, hostOnlyNames);
+            ObservedDigest? mine = Without(modelObserved?.GetValueOrDefault(statement.Line), hostOnly, hostOnlyNames);
+            var compared = new ComparedLine(line.Line, line.Proc, line.Text, modelText, kernelText, status, mine, theirs, theirsText);
+            if (status == Agreement.Same && compared.ObservedDiffers)
+            {
+                compared = compared with { Status = Agreement.Differs };
+            }
+            lines.Add(compared);
         }
         return new FileComparison(model.File, model.Policy.Label, target, lines, users);
     }
@@ -96,14 +146,21 @@ internal sealed record FileComparison(string File, string Policy, CTarget Target
         CallStatement { Call: ShmatCall c } => IsLiteral(c.Id),
         CheckStatement { Check: SegmentCheck c } => IsLiteral(c.Id),
         CallStatement { Call: ForkCall } => model == nameof(Errno.EAGAIN) && IsOk(kernel),
-        // The host's heap is the worker's own, outside the arena; the model's shares the map
-        // with the scenario's mappings, so a brk refused because a mapping took its place
-        // meets the worker's own memory on the host (docs/linux.md).
-        CallStatement { Call: BrkCall } => model == nameof(Errno.ENOMEM) && IsOk(kernel),
         CallStatement { Call: MinheritCall { Inheritance: Map.Inheritance.Share or Map.Inheritance.Copy } } =>
             model == nameof(Errno.EINVAL) && IsOk(kernel),
         _ => false,
     };
+
+    /// <summary>The digest without the processes in <paramref name="procs"/> and the names in <paramref name="names"/>.</summary>
+    private static ObservedDigest? Without(ObservedDigest? digest, HashSet<string> procs, HashSet<string> names) =>
+        digest is null || procs.Count == 0 && names.Count == 0 ? digest
+        : digest with
+        {
+            Procs = digest.Procs.Where(kv => !procs.Contains(kv.Key)).ToDictionary(kv => kv.Key,
+                kv => kv.Value with { Ranges = kv.Value.Ranges.Where(r => !names.Contains(r.Key)).ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal) },
+                StringComparer.Ordinal),
+            Segments = digest.Segments.Where(kv => !names.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),
+        };
 
     /// <summary>Processes declared beyond <c>machine maxproc</c>: the model has none, the host does (an emulated limit).</summary>
     private static HashSet<string> BeyondMaxproc(Scenario scenario)

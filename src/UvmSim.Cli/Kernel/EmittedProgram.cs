@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using UvmSim.Emit;
+using UvmSim.Physical;
 using UvmSim.Scenarios.Syntax;
 
 namespace UvmSim.Cli.KernelComparison;
@@ -49,6 +50,14 @@ internal static class EmittedProgram
     ///    (<see cref="Leftovers.Sweep"/>).
     /// </summary>
     public static IReadOnlyDictionary<int, string>? Run(Scenario scenario, CTarget target, CCompiler compiler,
+        string directory, string name, out string? error, TimeSpan? timeout = null, CancellationToken cancel = default) =>
+        RunObserved(scenario, target, compiler, directory, name, out error, timeout, cancel)?.Results;
+
+    /// <summary>
+    /// As <see cref="Run"/>, with the observed digest after every line and the worker image
+    /// (SPEC §17.1, §17.8): the program runs with <c>UVMSIM_OBSERVE</c> set.
+    /// </summary>
+    public static KernelRun? RunObserved(Scenario scenario, CTarget target, CCompiler compiler,
         string directory, string name, out string? error, TimeSpan? timeout = null, CancellationToken cancel = default)
     {
         string source = Path.Combine(directory, name + ".c"), executable = Path.Combine(directory, name);
@@ -67,16 +76,39 @@ internal static class EmittedProgram
             return null;
         }
         string journal = Leftovers.JournalOf(directory, name);
-        var environment = new Dictionary<string, string> { ["TMPDIR"] = directory, ["UVMSIM_JOURNAL"] = journal };
+        var environment = new Dictionary<string, string> { ["TMPDIR"] = directory, ["UVMSIM_JOURNAL"] = journal, ["UVMSIM_OBSERVE"] = "1" };
+        string? shm = Leftovers.MakeShmFilesDirectory();
+        if (shm is not null)
+        {
+            environment["UVMSIM_FILES_DIR"] = shm;
+        }
         ChildResult? run = ChildProcess.Run(executable, [], timeout ?? Timeout, out string? startError, environment, cancel);
         Leftovers.Sweep(journal, directory);
+        Leftovers.RemoveShmFilesDirectory(shm);
         error = run is null ? $"{scenario.FileName}: cannot run {executable}: {startError}"
             : run.Interrupted ? $"{scenario.FileName}: {executable} stopped: interrupted"
             : run.TimedOut ? $"{scenario.FileName}: {executable} did not finish within {(timeout ?? Timeout).TotalSeconds:0} s: stopped, and what it made removed"
             : run.ExitCode != 0 ? $"{scenario.FileName}: {executable} failed (exit status {run.ExitCode}{Signal(run.ExitCode)}){FirstLine(run.Stderr)}"
             : !run.Stdout.Contains(CEmitOutput.RanToTheEnd, StringComparison.Ordinal) ? $"{scenario.FileName}: {executable} stopped before the end"
             : null;
-        return error is null ? CEmitOutput.Read(run!.Stdout) : null;
+        return error is null
+            ? new KernelRun(CEmitOutput.Read(run!.Stdout), CEmitOutput.ReadObserved(run.Stdout), CEmitOutput.ReadImage(run.Stdout))
+            : null;
+    }
+
+    /// <summary>
+    /// The worker image on this host (SPEC §17.1, <c>--info</c>): what the worker of a one-process
+    /// scenario measures at start; null with <paramref name="error"/> when it cannot be run.
+    /// </summary>
+    public static (ulong Lockable, ulong Total, ulong Break)? MeasureImage(CCompiler compiler, string directory, out string? error)
+    {
+        ParseResult parsed = ScenarioParser.Parse("image.scn", "proc A\nA: munlockall\n");
+        KernelRun? run = RunObserved(parsed.Scenario!, CTarget.Linux, compiler, directory, "image", out error);
+        if (run is not null && run.Image is null)
+        {
+            error = "the worker measured no image (is /proc/self/smaps readable?)";
+        }
+        return run?.Image;
     }
 
     /// <summary>The signal a status above 128 stands for, as .NET reports a child killed by one.</summary>
@@ -84,4 +116,32 @@ internal static class EmittedProgram
 
     private static string FirstLine(string stderr) =>
         stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is [var first, ..] ? ": " + first : "";
+}
+
+/// <summary>
+/// What one run of an emitted program printed: each line's result, the observed digest after
+/// each line (<see cref="UvmSim.Scenarios.Running.ObservedDigest.Format"/>'s text), and the worker
+/// image its first worker measured (null where none was).
+/// </summary>
+internal sealed record KernelRun(
+    IReadOnlyDictionary<int, string> Results,
+    IReadOnlyDictionary<int, string> Observed,
+    (ulong Lockable, ulong Total, ulong Break)? Image)
+{
+    /// <summary>
+    /// The machine the model runs on beside this run: <paramref name="host"/> with the measured
+    /// image (<c>machine image=LOCKABLE:TOTAL</c>, SPEC §17.6) and the heap starting where the
+    /// worker's does, in model coordinates (<see cref="MachineConfig.HeapStart"/>; docs/linux.md):
+    /// the worker's break lies in the arena's span, so a model mapping can never take its place
+    /// without the emitted program's placement seeing it too.
+    /// </summary>
+    public MachineConfig? Machine(MachineConfig? host) =>
+        host is null || Image is not { } image ? host
+        : host with
+        {
+            ImageLockable = (long)Math.Min(image.Lockable, 1UL << 40),
+            ImageTotal = (long)Math.Min(image.Total, 1UL << 40),
+            HeapStart = image.Break >= CEmitOutput.ArenaBase + Map.VmMap.DefaultMin && image.Break - CEmitOutput.ArenaBase < Map.VmMap.DefaultMax
+                ? image.Break - CEmitOutput.ArenaBase : null,
+        };
 }

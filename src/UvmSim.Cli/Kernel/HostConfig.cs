@@ -24,9 +24,9 @@ internal sealed record HostConfig(
     bool SysvWorks,
     IReadOnlyList<string> Hazards)
 {
-    /// <summary>Bits of <c>CapEff</c> for the four capabilities the model knows.</summary>
+    /// <summary>Bits of <c>CapEff</c> for the capabilities the model knows (<c>linux/capability.h</c>).</summary>
     private static readonly (int Bit, Capabilities Cap)[] CapBits =
-        [(14, Capabilities.IpcLock), (15, Capabilities.IpcOwner), (21, Capabilities.SysAdmin), (24, Capabilities.SysResource)];
+        [(14, Capabilities.IpcLock), (15, Capabilities.IpcOwner), (17, Capabilities.SysRawio), (21, Capabilities.SysAdmin), (24, Capabilities.SysResource)];
 
     /// <summary>Reads the host; <paramref name="users"/> are the uids the run will use (for the SHM_LOCK hazard).</summary>
     public static HostConfig Read(IEnumerable<uint> users)
@@ -70,7 +70,8 @@ internal sealed record HostConfig(
         {
             // key shmid perms size cpid lpid nattch uid gid cuid cgid ...
             string[] f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (f.Length > 7 && uint.TryParse(f[2], CultureInfo.InvariantCulture, out uint perms) && (perms & 0x400) != 0
+            // perms is octal (ipc/shm.c sysvipc_shm_proc_show: "%4o"); SHM_LOCKED is 02000.
+            if (f.Length > 7 && Octal(f[2]) is { } perms && (perms & 0x400) != 0
                 && uint.TryParse(f[7], CultureInfo.InvariantCulture, out uint owner) && watched.Contains(owner))
             {
                 hazards.Add($"segment {f[1]} is SHM_LOCKED and owned by uid {owner}: per-user SHM_LOCK charges are machine-wide, so its charge may change results");
@@ -101,6 +102,20 @@ internal sealed record HostConfig(
     public (int Major, int Minor)? Version =>
         Release.Split('.', '-') is [var a, var b, ..] && int.TryParse(a, CultureInfo.InvariantCulture, out int major)
             && int.TryParse(b, CultureInfo.InvariantCulture, out int minor) ? (major, minor) : null;
+
+    private static uint? Octal(string text)
+    {
+        uint v = 0;
+        foreach (char c in text)
+        {
+            if (c is < '0' or > '7' || v > uint.MaxValue >> 3)
+            {
+                return null;
+            }
+            v = (v << 3) | (uint)(c - '0');
+        }
+        return text.Length == 0 ? null : v;
+    }
 
     private static ulong? Limit(string? text) =>
         text == "unlimited" ? ulong.MaxValue : ulong.TryParse(text, CultureInfo.InvariantCulture, out ulong v) ? v : null;

@@ -33,6 +33,52 @@ internal static class Leftovers
         public override string ToString() => $"{Processes} processes, {Segments} SysV segments, {Directories} directories";
     }
 
+    /// <summary>Linux's tmpfs, where a program's scenario files go (docs/linux.md: no readahead), when there is one.</summary>
+    public const string ShmRoot = "/dev/shm";
+
+    /// <summary>
+    /// A directory of this process under <see cref="ShmRoot"/> for one program's files
+    /// (<c>UVMSIM_FILES_DIR</c>), owned as a build directory is (<see cref="Own"/>), so that
+    /// <c>--clean</c> finds it after a SIGKILL; null where there is no such tmpfs or it cannot be made.
+    /// </summary>
+    public static string? MakeShmFilesDirectory()
+    {
+        if (!OperatingSystem.IsLinux() || !Directory.Exists(ShmRoot))
+        {
+            return null;
+        }
+        try
+        {
+            string dir = Path.Combine(ShmRoot, BuildPrefix + Guid.NewGuid().ToString("N")[..12]);
+            Directory.CreateDirectory(dir);
+            Own(dir);
+            // Searchable by workers of another uid (their files directory is made inside), as a build directory is.
+            File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+            return dir;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Removes a directory <see cref="MakeShmFilesDirectory"/> made (null: none).</summary>
+    public static void RemoveShmFilesDirectory(string? dir)
+    {
+        try
+        {
+            if (dir is not null && Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // --clean removes it later (its owner file names this process).
+        }
+    }
+
     /// <summary>The journal of program <paramref name="name"/> in <paramref name="buildDir"/>.</summary>
     public static string JournalOf(string buildDir, string name) => Path.Combine(buildDir, name + ".journal");
 

@@ -32,7 +32,13 @@ public sealed record Violation(ViolationKind Kind, string Detail)
     {
         ViolationKind.FreeWired => "free-wired",
         ViolationKind.LostLock => "lost-lock",
-        _ => kind.ToString().ToLowerInvariant(),
+        ViolationKind.Map => "map",
+        ViolationKind.Leak => "leak",
+        ViolationKind.Underwired => "underwired",
+        ViolationKind.Counter => "counter",
+        ViolationKind.Nonresident => "nonresident",
+        ViolationKind.Segment => "segment",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown violation kind"),
     };
 
     /// <inheritdoc/>

@@ -43,6 +43,12 @@ public static partial class CEmitOutput
     /// <summary>What precedes a successful call's value in hex, on both sides: <c>ok = 0x1000</c>.</summary>
     public const string OkPrefix = "ok = 0x";
 
+    /// <summary>
+    /// Where the emitted program's arena starts (the runtime's default <c>UVMSIM_BASE</c>, 1 TiB):
+    /// real address <c>ArenaBase + m</c> stands for model address m.
+    /// </summary>
+    public const ulong ArenaBase = 0x10000000000;
+
     /// <summary>The program's last line when it ran every line.</summary>
     public const string RanToTheEnd = "# ran to the end";
 
@@ -98,8 +104,14 @@ public static partial class CEmitOutput
     public static IReadOnlyDictionary<int, string> Read(string stdout)
     {
         ArgumentNullException.ThrowIfNull(stdout);
+        return ByLine(ResultLine(), stdout);
+    }
+
+    /// <summary>Group 2 of each match of <paramref name="pattern"/> by the line number in group 1 (the first wins).</summary>
+    private static Dictionary<int, string> ByLine(Regex pattern, string stdout)
+    {
         var results = new Dictionary<int, string>();
-        foreach (Match m in ResultLine().Matches(stdout))
+        foreach (Match m in pattern.Matches(stdout))
         {
             if (int.TryParse(m.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out int line))
             {
@@ -111,4 +123,34 @@ public static partial class CEmitOutput
 
     [GeneratedRegex(@"^  ([0-9]+): .*  => ([^\n]*?)\r?$", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
     private static partial Regex ResultLine();
+
+    /// <summary>
+    /// The observed digests (SPEC §17.8) an emitted program printed with <c>UVMSIM_OBSERVE</c> set,
+    /// by line: the text after <c>@ LINE: </c>, in <see cref="ObservedDigest.Format"/>'s form.
+    /// </summary>
+    public static IReadOnlyDictionary<int, string> ReadObserved(string stdout)
+    {
+        ArgumentNullException.ThrowIfNull(stdout);
+        return ByLine(ObservedLine(), stdout);
+    }
+
+    /// <summary>
+    /// The worker image the program's first worker measured (<c># image NAME LOCKABLE:TOTAL
+    /// brk=0xADDR</c>, SPEC §17.1) with its initial break (a real address), or null when it printed none (not Linux, smaps unreadable, no process).
+    /// </summary>
+    public static (ulong Lockable, ulong Total, ulong Break)? ReadImage(string stdout)
+    {
+        ArgumentNullException.ThrowIfNull(stdout);
+        Match m = ImageLine().Match(stdout);
+        return m.Success && ulong.TryParse(m.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out ulong lockable)
+            && ulong.TryParse(m.Groups[2].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out ulong total)
+            && ulong.TryParse(m.Groups[3].ValueSpan, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong brk)
+            ? (lockable, total, brk) : null;
+    }
+
+    [GeneratedRegex(@"^@ ([0-9]+): ([^\n]*?)\r?$", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    private static partial Regex ObservedLine();
+
+    [GeneratedRegex(@"^# image \S+ ([0-9]+):([0-9]+) brk=0x([0-9a-f]+)\r?$", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    private static partial Regex ImageLine();
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using UvmSim.Map;
+using UvmSim.Scenarios.Running;
 using UvmSim.Scenarios.Syntax;
 
 namespace UvmSim.Emit;
@@ -203,6 +204,12 @@ public static class CEmitter
                 + "; values: " + (_values.Count == 0 ? "none" : string.Join(", ", _values.Select(v => $"{v.Value} = {CommentText(v.Key)}")))
                 + ". */");
             // A scenario file is f<slot> in the program's own directory (uvmsim_file_path): its name is only in this comment.
+            Line("/* The same names as C strings, for the observed digest (uvmsim_observe). */");
+            Line($"#define UVMSIM_OBS_PAGES {ObservedDigest.MaxPages}");
+            Line("static const char *const uvmsim_proc_name[UVMSIM_NPROCS] = { "
+                + (_procs.Count == 0 ? "\"\"" : string.Join(", ", _procs.OrderBy(p => p.Value).Select(p => Literal(p.Key)))) + " };");
+            Line("static const char *const uvmsim_val_name[UVMSIM_NVALS] = { "
+                + (_values.Count == 0 ? "\"\"" : string.Join(", ", _values.OrderBy(v => v.Value).Select(v => Literal(v.Key)))) + " };");
             Line("/* Scenario files, by slot: " + (_files.Count == 0 ? "none" : string.Join(", ", _files.Select(f => $"{f.Value} = {CommentText(f.Key)}"))) + ". */");
             Line();
         }
@@ -308,7 +315,7 @@ public static class CEmitter
                 "/* A growth sbrk cannot take: as an intptr_t it would shrink the worker's own heap. */",
                 "if (n < len || n > (uint64_t)INTPTR_MAX) { a->kind = A_NOTE; break; }",
                 "void *r = sbrk((intptr_t)n);",
-                "uvmsim_grown(a, r, n, errno);",
+                "uvmsim_grown(a, r, n, len, errno);",
             ]);
         }
 
@@ -357,7 +364,7 @@ public static class CEmitter
             return new InWorker(
             [
                 $"int r = shmget({key}, (size_t){Expr(s.Size)}, {flags});",
-                "if (r < 0) uvmsim_err(a, errno); else uvmsim_ok(a, (uint64_t)r);",
+                "if (r < 0) uvmsim_err(a, errno); else { uvmsim_ok(a, (uint64_t)r); a->ekind = E_SEG; }",
             ], Creates: s.Key is null || (s.Flags.Bits & Flags.IpcCreate) != 0);
         }
 
@@ -585,6 +592,7 @@ public static class CEmitter
                             }
                             Line($"\t\tuvmsim_check_segment({s.Line}, {text}, {(uses.Count == 0 ? "NULL" : "u")}, {uses.Count}, {Expr(seg.Id)}, {what});");
                             Line("\t}");
+                            Line($"\tuvmsim_observe({s.Line});");
                         }
                         break;
                     case CheckStatement:
@@ -593,6 +601,7 @@ public static class CEmitter
                         break;
                     case CallStatement c:
                         WriteCallLine(c, text);
+                        Line($"\tuvmsim_observe({c.Line});");
                         break;
                     default:
                         break;

@@ -24,6 +24,9 @@
 #define UVMSIM_TEXT_UNBOUND "?"
 #define UVMSIM_TEXT_OK_PREFIX "?"
 #define UVMSIM_TEXT_RAN_TO_THE_END "?"
+#define UVMSIM_OBS_PAGES 4096
+static const char *const uvmsim_proc_name[UVMSIM_NPROCS] = { "?" };
+static const char *const uvmsim_val_name[UVMSIM_NVALS] = { "?" };
 #endif
 
 /* uvmsim: emitted from here on (CEmitRuntime.Marker) */
@@ -52,6 +55,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #if defined(__linux__)
+#include <sys/personality.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #endif
 #include <errno.h>
@@ -131,6 +136,7 @@
  * are never translated: a wrapping length wraps from the same place in the arena.
  */
 #ifndef UVMSIM_BASE
+/* CEmitOutput.ArenaBase: `uvmsim kernel` translates the workers' break with it */
 #define UVMSIM_BASE UINT64_C(0x10000000000)
 #endif
 #if UVMSIM_BASE > UINT64_MAX - UVMSIM_MAP_MAX
@@ -144,14 +150,24 @@ enum { ST_UNSTARTED, ST_RUNNING, ST_GONE };
  * the model cannot name (brk's heap, a mapping the kernel placed outside the arena), kept as is.
  */
 enum { B_UNBOUND, B_VALUE, B_ADDR, B_RAW };
+/*
+ * What a bound name names, for the observed digest (uvmsim_observe): nothing observable, a
+ * mapping (mmap, shmat, brk: observed page by page over its extent), or a segment (shmget).
+ */
+enum { E_NONE, E_MAP, E_SEG };
 /* A_FOREIGN, A_UNCHECKED: a call not made, to keep the worker's own memory (uvmsim_own). */
 enum { A_OK, A_ERR, A_EXIT, A_NOTE, A_FOREIGN, A_UNCHECKED };
 
-/* Coordinator -> worker: the line to run (0: quit) and the named values (with their B_ kind). */
+/*
+ * Coordinator -> worker: the line to run (0: quit; -LINE: report the observed digest after
+ * LINE) and the named values (with their B_ kind, their E_ kind and extent).
+ */
 struct uvmsim_cmd {
 	int32_t line;
 	uint64_t val[UVMSIM_NVALS];
+	uint64_t ext[UVMSIM_NVALS];
 	unsigned char bnd[UVMSIM_NVALS];
+	unsigned char ekind[UVMSIM_NVALS];
 };
 
 /* Worker -> coordinator: the line's result. */
@@ -161,10 +177,16 @@ struct uvmsim_ack {
 	int32_t err;
 	int32_t vkind;   /* what value is, for bnd[]: B_VALUE, B_ADDR or B_RAW */
 	uint64_t value;  /* B_ADDR: the model's address, real - UVMSIM_BASE */
+	int32_t ekind;   /* what value names for the digest: E_NONE, E_MAP or E_SEG */
+	uint64_t extent; /* E_MAP: the length the call mapped */
+	uint64_t heap_start; /* the start-up report (line -1): the worker's initial break */
 };
 
 static uint64_t val[UVMSIM_NVALS];
 static unsigned char bnd[UVMSIM_NVALS];
+static uint64_t ext[UVMSIM_NVALS];
+static unsigned char ekind[UVMSIM_NVALS];
+static int observing;                /* UVMSIM_OBSERVE set: print the digest after every line */
 static uint64_t pg = 4096;
 static int me = -1;                  /* the scenario process this copy serves; -1: coordinator */
 static pid_t coord_pid;
@@ -292,10 +314,17 @@ static void uvmsim_journal(const char *kind, long value, const char *text)
 		(void)write(journal_fd, line, (size_t)n);
 }
 
-/* Makes files_dir (TMPDIR, else /tmp) and opens the journal; 0 on success. */
+/*
+ * Makes files_dir (in UVMSIM_FILES_DIR, else TMPDIR, else /tmp) and opens the journal; 0 on
+ * success. `uvmsim kernel` points UVMSIM_FILES_DIR at a tmpfs: shmem has no readahead, so a
+ * file page is in the page cache (mincore, the digest) only once touched, as in the model.
+ */
 static int uvmsim_own_files(void)
 {
-	const char *tmp = getenv("TMPDIR"), *journal = getenv("UVMSIM_JOURNAL");
+	const char *tmp = getenv("UVMSIM_FILES_DIR"), *journal = getenv("UVMSIM_JOURNAL");
+
+	if (tmp == NULL || tmp[0] == '\0')
+		tmp = getenv("TMPDIR");
 
 	if (journal != NULL && journal[0] != '\0') {
 		journal_fd = open(journal, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0600);
@@ -385,6 +414,23 @@ static void uvmsim_on_fault(int sig, siginfo_t *si, void *ctx)
 }
 
 /*
+ * A write access to *q that leaves it unchanged and faults as a write only: a locked
+ * read-modify-write (x86's `lock or $0`, else an atomic fetch-or of 0). `*q = *q` would read
+ * first, and that read fault maps a page (the zero page, a file page) even where the write
+ * then fails with EACCES, which the model's write fault does not (docs/linux.md).
+ */
+static void uvmsim_write_fault(volatile unsigned char *q)
+{
+#if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
+	__asm__ __volatile__("lock; orb $0, %0" : "+m"(*q) : : "memory");
+#elif defined(__GNUC__) || defined(__clang__)
+	(void)__atomic_fetch_or((unsigned char *)(uintptr_t)q, 0, __ATOMIC_SEQ_CST);
+#else
+	*q = *q;
+#endif
+}
+
+/*
  * touch: a one-byte user access to each page of [addr, addr+len), normalised as the
  * model does (SPEC 5.1); a range that wraps is EFAULT, a fault the errno uvmsim_on_fault chose.
  */
@@ -408,7 +454,7 @@ static UVMSIM_UNUSED int uvmsim_touch(uint64_t addr, uint64_t len, int write)
 	for (touch_at = start; touch_at < end; touch_at += pg) {
 		volatile unsigned char *q = (volatile unsigned char *)(uintptr_t)touch_at;
 		if (write)
-			*q = *q;
+			uvmsim_write_fault(q);
 		else
 			(void)*q;
 	}
@@ -636,6 +682,8 @@ static UVMSIM_UNUSED void uvmsim_mapped(struct uvmsim_ack *a, void *r, uint64_t 
 	if (uvmsim_pages((uint64_t)(uintptr_t)r, len, &s, &end))
 		uvmsim_own_add(s, end);
 	uvmsim_ok_address(a, (uint64_t)(uintptr_t)r, raw);
+	a->ekind = E_MAP;
+	a->extent = len;
 }
 
 /* An munmap result (0 or -1 with errno): on success [addr, addr+len) is no longer the scenario's. */
@@ -653,7 +701,7 @@ static UVMSIM_UNUSED void uvmsim_unmapped(struct uvmsim_ack *a, uint64_t addr, u
  * not the page the old break was in (the worker's malloc heap may end there). The heap is the
  * kernel's, outside the arena: its address is printed and used as it is.
  */
-static UVMSIM_UNUSED void uvmsim_grown(struct uvmsim_ack *a, void *r, uint64_t n, int e)
+static UVMSIM_UNUSED void uvmsim_grown(struct uvmsim_ack *a, void *r, uint64_t n, uint64_t len, int e)
 {
 	uint64_t old = (uint64_t)(uintptr_t)r, s, end;
 
@@ -665,6 +713,8 @@ static UVMSIM_UNUSED void uvmsim_grown(struct uvmsim_ack *a, void *r, uint64_t n
 	if (s >= old && old + n > s && uvmsim_pages(s, old + n - s, &s, &end))
 		uvmsim_own_add(s, end);
 	uvmsim_ok_address(a, old, 1);
+	a->ekind = E_MAP;
+	a->extent = len;  /* the scenario's length, as the model's extent has it */
 }
 
 /*
@@ -680,13 +730,17 @@ static UVMSIM_UNUSED void uvmsim_attached(struct uvmsim_ack *a, int id, void *r,
 		uvmsim_err(a, e);
 		return;
 	}
-	if (nattached < UVMSIM_MAX_SEGMENTS && shmctl(id, IPC_STAT, &ds) == 0
-	    && uvmsim_pages((uint64_t)(uintptr_t)r, (uint64_t)ds.shm_segsz, &s, &end)) {
-		shm_attached[nattached].start = s;
-		shm_attached[nattached++].end = end;
-		uvmsim_own_add(s, end);
-	}
+	if (shmctl(id, IPC_STAT, &ds) == 0) {
+		if (nattached < UVMSIM_MAX_SEGMENTS && uvmsim_pages((uint64_t)(uintptr_t)r, (uint64_t)ds.shm_segsz, &s, &end)) {
+			shm_attached[nattached].start = s;
+			shm_attached[nattached++].end = end;
+			uvmsim_own_add(s, end);
+		}
+	} else
+		ds.shm_segsz = 0;
 	uvmsim_ok_address(a, (uint64_t)(uintptr_t)r, raw);
+	a->ekind = E_MAP;
+	a->extent = (uint64_t)ds.shm_segsz;
 }
 
 /*
@@ -955,6 +1009,377 @@ static int uvmsim_write(int fd, const void *buf, size_t n)
 	return 0;
 }
 
+/*
+ * The observed digest (SPEC 17.8, docs/linux.md "The digest"). After every line the
+ * coordinator asks each running worker for what a user-level observer sees of it, and prints
+ *   @ LINE: proc NAME locked BYTES NAME=CODES ... | ... | segment NAME yes locked=no dest=no nattch=1
+ * (ObservedDigest.Format on the model's side prints the same text). Per worker: locked bytes
+ * are VmLck (/proc/self/status) less the locked part of the worker's image, that is, of the
+ * VM_LOCKED VMAs (smaps VmFlags `lo`) outside the scenario's own memory (uvmsim_own); per
+ * bound mapping name one code per page of its extent: '-' in no VMA, else from the VMA's
+ * `lo` and `lf` flags and mincore's bit 0. Segments are read by the coordinator from
+ * /proc/sysvipc/shm (no permission needed). A worker allocates nothing for this: every
+ * buffer is static, files are read with open/read, numbers are written by hand.
+ * Only Linux has smaps: elsewhere the digest is not printed.
+ */
+#ifndef UVMSIM_OBS_PAGES
+#define UVMSIM_OBS_PAGES 4096        /* pages observed per name (ObservedDigest.MaxPages) */
+#endif
+#define UVMSIM_OBS_SIZE (64 + (size_t)UVMSIM_NVALS * (UVMSIM_OBS_PAGES + 72))
+
+/* The reply to an observe command: this header, then len bytes of text. */
+struct uvmsim_obs_hdr {
+	int32_t line;
+	int32_t len;
+};
+
+static char uvmsim_obs_text[UVMSIM_OBS_SIZE];
+
+#if defined(__linux__)
+#define UVMSIM_MAX_VMAS 1024
+
+struct uvmsim_vma {
+	uint64_t start, end;
+	unsigned char lo, lf, special;
+};
+
+static struct uvmsim_vma uvmsim_vmas[UVMSIM_MAX_VMAS];
+static int nvmas;
+static char uvmsim_file_buf[1 << 16];
+
+/* Appends s to buf (of cap bytes, *n used), truncating; keeps it NUL-terminated. */
+static void uvmsim_put(char *buf, size_t cap, size_t *n, const char *s)
+{
+	while (*s != '\0' && *n + 1 < cap)
+		buf[(*n)++] = *s++;
+	buf[*n] = '\0';
+}
+
+/* Appends v in decimal (no printf: nothing may allocate in a worker). */
+static void uvmsim_put_u64(char *buf, size_t cap, size_t *n, uint64_t v)
+{
+	char d[24];
+	int i = 23;
+
+	d[i] = '\0';
+	do {
+		d[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	uvmsim_put(buf, cap, n, d + i);
+}
+
+/* One line of /proc/self/smaps: a VMA's header line, or its VmFlags line. */
+static void uvmsim_smaps_line(const char *l, int *overflow)
+{
+	char *p;
+	uint64_t s, e;
+
+	if ((l[0] >= '0' && l[0] <= '9') || (l[0] >= 'a' && l[0] <= 'f')) {
+		s = (uint64_t)strtoull(l, &p, 16);
+		if (*p != '-')
+			return;
+		e = (uint64_t)strtoull(p + 1, &p, 16);
+		if (nvmas == UVMSIM_MAX_VMAS) {
+			*overflow = 1;
+			return;
+		}
+		uvmsim_vmas[nvmas].start = s;
+		uvmsim_vmas[nvmas].end = e;
+		uvmsim_vmas[nvmas].lo = uvmsim_vmas[nvmas].lf = uvmsim_vmas[nvmas].special = 0;
+		nvmas++;
+	} else if (strncmp(l, "VmFlags:", 8) == 0 && nvmas > 0 && !*overflow) {
+		struct uvmsim_vma *v = &uvmsim_vmas[nvmas - 1];
+		for (l += 8; *l != '\0'; l++) {
+			if (l[0] == ' ' || l[1] == '\0')
+				continue;
+			if (l[0] == 'l' && l[1] == 'o')
+				v->lo = 1;
+			else if (l[0] == 'l' && l[1] == 'f')
+				v->lf = 1;
+			/* VM_IO, VM_PFNMAP, VM_DONTEXPAND, VM_MIXEDMAP: VM_SPECIAL, never locked */
+			else if ((l[0] == 'i' && l[1] == 'o') || (l[0] == 'p' && l[1] == 'f')
+			    || (l[0] == 'd' && l[1] == 'e') || (l[0] == 'm' && l[1] == 'm'))
+				v->special = 1;
+			l++;
+		}
+	}
+}
+
+/* Reads this process's VMAs (uvmsim_vmas, in address order); 0, or -1 if unreadable or too many. */
+static int uvmsim_read_smaps(void)
+{
+	static char line[512];
+	size_t ll = 0;
+	ssize_t n, i;
+	int fd = open("/proc/self/smaps", O_RDONLY), overflow = 0;
+
+	nvmas = 0;
+	if (fd < 0)
+		return -1;
+	while ((n = read(fd, uvmsim_file_buf, sizeof uvmsim_file_buf)) > 0) {
+		for (i = 0; i < n; i++) {
+			if (uvmsim_file_buf[i] == '\n') {
+				line[ll] = '\0';
+				uvmsim_smaps_line(line, &overflow);
+				ll = 0;
+			} else if (ll + 1 < sizeof line)
+				line[ll++] = uvmsim_file_buf[i];
+		}
+	}
+	close(fd);
+	return n < 0 || overflow ? -1 : 0;
+}
+
+/* VmLck of /proc/self/status in bytes; -1 when unreadable. */
+static int64_t uvmsim_vmlck(void)
+{
+	ssize_t n, got = 0;
+	int fd = open("/proc/self/status", O_RDONLY);
+	const char *p;
+
+	if (fd < 0)
+		return -1;
+	while (got + 1 < (ssize_t)sizeof uvmsim_file_buf
+	    && (n = read(fd, uvmsim_file_buf + got, sizeof uvmsim_file_buf - 1 - (size_t)got)) > 0)
+		got += n;
+	close(fd);
+	uvmsim_file_buf[got] = '\0';
+	p = strstr(uvmsim_file_buf, "\nVmLck:");
+	if (p == NULL)
+		return -1;
+	return (int64_t)strtoull(p + 7, NULL, 10) * 1024;
+}
+
+/* The VMA containing address at, or NULL (uvmsim_vmas is in address order). */
+static struct uvmsim_vma *uvmsim_vma_at(uint64_t at)
+{
+	int lo = 0, hi = nvmas;
+
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (uvmsim_vmas[mid].end <= at)
+			lo = mid + 1;
+		else if (uvmsim_vmas[mid].start > at)
+			hi = mid;
+		else
+			return &uvmsim_vmas[mid];
+	}
+	return NULL;
+}
+
+/* Bytes of [s, e) inside uvmsim_own. */
+static uint64_t uvmsim_own_bytes(uint64_t s, uint64_t e)
+{
+	uint64_t n = 0;
+	int i;
+
+	for (i = 0; i < nown; i++) {
+		uint64_t a = uvmsim_own[i].start > s ? uvmsim_own[i].start : s;
+		uint64_t b = uvmsim_own[i].end < e ? uvmsim_own[i].end : e;
+		if (a < b)
+			n += b - a;
+	}
+	return n;
+}
+
+/*
+ * The worker's image (SPEC 17.1): the pages of its VMAs at start, *lockable those mlockall
+ * would lock (not VM_SPECIAL: vvar, vdso). 0, or -1 when smaps cannot be read.
+ */
+static int uvmsim_image(uint64_t *lockable, uint64_t *total)
+{
+	int i;
+
+	*lockable = *total = 0;
+	if (uvmsim_read_smaps() != 0)
+		return -1;
+	for (i = 0; i < nvmas; i++) {
+		uint64_t pages = (uvmsim_vmas[i].end - uvmsim_vmas[i].start) / pg;
+		*total += pages;
+		if (!uvmsim_vmas[i].special)
+			*lockable += pages;
+	}
+	return 0;
+}
+
+/* The pages the extent [m, m+len) spans, at most UVMSIM_OBS_PAGES (ObservedDigest.Pages). */
+static uint64_t uvmsim_obs_pages(uint64_t m, uint64_t len)
+{
+	uint64_t n = len + (m & (pg - 1));
+
+	if (n < len || n > UINT64_MAX - (pg - 1))
+		return UVMSIM_OBS_PAGES;
+	n = (n + pg - 1) / pg;
+	return n < UVMSIM_OBS_PAGES ? n : UVMSIM_OBS_PAGES;
+}
+
+/* The worker's part of the digest after a line, in uvmsim_obs_text: "locked BYTES NAME=CODES ...". */
+static size_t uvmsim_observe_self(void)
+{
+	size_t n = 0;
+	uint64_t outside = 0, locked;
+	int64_t lck;
+	int i;
+
+	uvmsim_obs_text[0] = '\0';
+	if (uvmsim_read_smaps() != 0 || (lck = uvmsim_vmlck()) < 0) {
+		uvmsim_put(uvmsim_obs_text, sizeof uvmsim_obs_text, &n, "unreadable");
+		return n;
+	}
+	for (i = 0; i < nvmas; i++) {
+		if (uvmsim_vmas[i].lo)
+			outside += (uvmsim_vmas[i].end - uvmsim_vmas[i].start)
+			    - uvmsim_own_bytes(uvmsim_vmas[i].start, uvmsim_vmas[i].end);
+	}
+	locked = (uint64_t)lck > outside ? (uint64_t)lck - outside : 0;
+	uvmsim_put(uvmsim_obs_text, sizeof uvmsim_obs_text, &n, "locked ");
+	uvmsim_put_u64(uvmsim_obs_text, sizeof uvmsim_obs_text, &n, locked);
+	for (i = 0; i < UVMSIM_NVALS; i++) {
+		uint64_t start, pages, k;
+		if (bnd[i] == B_UNBOUND || ekind[i] != E_MAP)
+			continue;
+		start = bnd[i] == B_RAW ? val[i] : uvmsim_real(val[i], 0);
+		pages = uvmsim_obs_pages(val[i], ext[i]);
+		start &= ~(pg - 1);
+		uvmsim_put(uvmsim_obs_text, sizeof uvmsim_obs_text, &n, " ");
+		uvmsim_put(uvmsim_obs_text, sizeof uvmsim_obs_text, &n, uvmsim_val_name[i]);
+		uvmsim_put(uvmsim_obs_text, sizeof uvmsim_obs_text, &n, "=");
+		for (k = 0; k < pages && n + 1 < sizeof uvmsim_obs_text; k++) {
+			uint64_t at = start + k * pg;
+			struct uvmsim_vma *v = at < start ? NULL : uvmsim_vma_at(at);
+			unsigned char in = 0;
+			char c;
+			if (v == NULL)
+				c = '-';
+			else {
+				int res = mincore((void *)(uintptr_t)at, (size_t)pg, &in) == 0 && (in & 1) != 0;
+				c = v->lf ? (res ? 'F' : 'f') : v->lo ? (res ? 'L' : 'l') : res ? 'r' : '.';
+			}
+			uvmsim_obs_text[n++] = c;
+			uvmsim_obs_text[n] = '\0';
+		}
+	}
+	return n;
+}
+#else
+static int uvmsim_image(uint64_t *lockable, uint64_t *total)
+{
+	*lockable = *total = 0;
+	return -1;
+}
+
+static size_t uvmsim_observe_self(void)
+{
+	static const char unreadable[] = "unreadable";
+
+	memcpy(uvmsim_obs_text, unreadable, sizeof unreadable);
+	return sizeof unreadable - 1;
+}
+#endif
+
+/* A worker's answer to an observe command for line (cmd.line = -line). */
+static void uvmsim_observe_reply(int line)
+{
+	struct uvmsim_obs_hdr h;
+
+	h.line = line;
+	h.len = (int32_t)uvmsim_observe_self();
+	if (uvmsim_write(ack_fd[me][1], &h, sizeof h) != 0
+	    || uvmsim_write(ack_fd[me][1], uvmsim_obs_text, (size_t)h.len) != 0)
+		_exit(3);
+}
+
+/* Prints segment slot i's part of the digest, read from /proc/sysvipc/shm (Linux), after *sep. */
+static void uvmsim_observe_segment(int i, const char **sep)
+{
+#if defined(__linux__)
+	static char text[1 << 20];
+	ssize_t n, got = 0;
+	int fd = open("/proc/sysvipc/shm", O_RDONLY);
+	char *l;
+
+	if (fd >= 0) {
+		while (got + 1 < (ssize_t)sizeof text && (n = read(fd, text + got, sizeof text - 1 - (size_t)got)) > 0)
+			got += n;
+		close(fd);
+	}
+	text[got] = '\0';
+	/* key shmid perms(octal) size cpid lpid nattch ... */
+	for (l = strchr(text, '\n'); l != NULL && l[1] != '\0'; l = strchr(l + 1, '\n')) {
+		char *p;
+		unsigned long long id, perms, nattch;
+		(void)strtoll(l + 1, &p, 10);
+		id = strtoull(p, &p, 10);
+		if (id != val[i])
+			continue;
+		perms = strtoull(p, &p, 8);
+		(void)strtoull(p, &p, 10);
+		(void)strtoull(p, &p, 10);
+		(void)strtoull(p, &p, 10);
+		nattch = strtoull(p, &p, 10);
+		printf("%ssegment %s yes locked=%s dest=%s nattch=%llu", *sep, uvmsim_val_name[i],
+		    (perms & 02000) != 0 ? "yes" : "no", (perms & 01000) != 0 ? "yes" : "no", nattch);
+		*sep = " | ";
+		return;
+	}
+	printf("%ssegment %s no", *sep, uvmsim_val_name[i]);
+	*sep = " | ";
+#else
+	(void)i;
+	(void)sep;
+#endif
+}
+
+/*
+ * After line: prints the observed digest (the comment above), when UVMSIM_OBSERVE is set.
+ * A worker that does not answer is killed and left out, as the model leaves out a process
+ * that is gone; its line printed (no answer) already.
+ */
+static UVMSIM_UNUSED void uvmsim_observe(int line)
+{
+	static char text[UVMSIM_OBS_SIZE];
+	const char *sep = "";
+	int p, i;
+
+#if !defined(__linux__)
+	(void)text;
+	return;
+#endif
+	if (!observing)
+		return;
+	printf("@ %d: ", line);
+	for (p = 0; p < UVMSIM_NPROCS; p++) {
+		struct uvmsim_cmd c;
+		struct uvmsim_obs_hdr h;
+		if (pstate[p] != ST_RUNNING)
+			continue;
+		memset(&c, 0, sizeof c);
+		c.line = -line;
+		memcpy(c.val, val, sizeof val);
+		memcpy(c.bnd, bnd, sizeof bnd);
+		memcpy(c.ext, ext, sizeof ext);
+		memcpy(c.ekind, ekind, sizeof ekind);
+		if (uvmsim_write(cmd_fd[p][1], &c, sizeof c) != 0
+		    || uvmsim_read_from(ack_fd[p][0], &h, sizeof h, UVMSIM_ACK_TIMEOUT_MS, proc_pid[p]) != 0
+		    || h.line != line || h.len < 0 || (size_t)h.len >= sizeof text
+		    || uvmsim_read_from(ack_fd[p][0], text, (size_t)h.len, UVMSIM_ACK_TIMEOUT_MS, proc_pid[p]) != 0) {
+			kill(proc_pid[p], SIGKILL);
+			pstate[p] = ST_GONE;
+			continue;
+		}
+		text[h.len] = '\0';
+		printf("%sproc %s %s", sep, uvmsim_proc_name[p], text);
+		sep = " | ";
+	}
+	for (i = 0; i < UVMSIM_NVALS; i++) {
+		if (bnd[i] != B_UNBOUND && ekind[i] == E_SEG)
+			uvmsim_observe_segment(i, &sep);
+	}
+	printf("\n");
+	fflush(stdout);
+}
+
 /* A worker: serves scenario process `me` until told to quit (or orphaned). */
 static void uvmsim_serve(void)
 {
@@ -979,6 +1404,12 @@ static void uvmsim_serve(void)
 		}
 		memcpy(val, c.val, sizeof val);
 		memcpy(bnd, c.bnd, sizeof bnd);
+		memcpy(ext, c.ext, sizeof ext);
+		memcpy(ekind, c.ekind, sizeof ekind);
+		if (c.line < 0) {
+			uvmsim_observe_reply(-c.line);
+			continue;
+		}
 		uvmsim_do_line(c.line, &a);
 		if (me != who)
 			continue;  /* the child of a `fork` line: now serving its own pipe */
@@ -1013,18 +1444,49 @@ static UVMSIM_UNUSED void uvmsim_start_proc(int p, const char *name, long uid, l
 		return;
 	}
 	if (pid == 0) {
+		struct uvmsim_ack a;
+		uint64_t lockable, total;
 		me = p;
 		if (uid >= 0 && geteuid() == 0) {
 			gid_t g = (gid_t)gid;
 			if (setgroups(1, &g) != 0 || setgid(g) != 0 || setuid((uid_t)uid) != 0)
 				_exit(4);
 		}
+#if defined(__linux__)
+		/* Dies with the coordinator (set after setuid, which clears it). */
+		(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		if (getppid() != coord_pid)
+			_exit(3);
+#endif
+		/* The worker's image (SPEC 17.1), measured once, before any line: the coordinator
+		   prints it and the model runs with machine image=LOCKABLE:TOTAL. */
+		memset(&a, 0, sizeof a);
+		a.line = -1;
+		if (uvmsim_image(&lockable, &total) == 0) {
+			a.kind = A_OK;
+			a.value = lockable;
+			a.extent = total;
+			a.heap_start = (uint64_t)(uintptr_t)sbrk(0);  /* where brk's heap starts */
+		} else
+			a.kind = A_NOTE;
+		if (uvmsim_write(ack_fd[me][1], &a, sizeof a) != 0)
+			_exit(3);
 		uvmsim_serve();
 		_exit(0);
 	}
 	proc_pid[p] = pid;
 	pstate[p] = ST_RUNNING;
 	uvmsim_journal("pid", (long)pid, NULL);
+	{
+		struct uvmsim_ack a;
+		if (uvmsim_read_from(ack_fd[p][0], &a, sizeof a, UVMSIM_ACK_TIMEOUT_MS, pid) != 0 || a.line != -1) {
+			printf("# proc %s: did not start\n", name);
+			kill(pid, SIGKILL);
+			pstate[p] = ST_GONE;
+		} else if (a.kind == A_OK)
+			printf("# image %s %" PRIu64 ":%" PRIu64 " brk=0x%" PRIx64 "\n", name, a.value, a.extent, (uint64_t)a.heap_start);
+		fflush(stdout);
+	}
 	if (uid >= 0 && geteuid() != 0) {
 		printf("# proc %s: not root, so it keeps this program's uid instead of uid %ld\n", name, uid);
 		fflush(stdout);
@@ -1101,6 +1563,8 @@ static UVMSIM_UNUSED void uvmsim_call(int line, int p, const char *text, const i
 	c.line = line;
 	memcpy(c.val, val, sizeof val);
 	memcpy(c.bnd, bnd, sizeof bnd);
+	memcpy(c.ext, ext, sizeof ext);
+	memcpy(c.ekind, ekind, sizeof ekind);
 	if (uvmsim_write(cmd_fd[p][1], &c, sizeof c) != 0
 	    || uvmsim_read_from(ack_fd[p][0], &a, sizeof a, UVMSIM_ACK_TIMEOUT_MS, proc_pid[p]) != 0
 	    || a.line != line) {
@@ -1119,6 +1583,8 @@ static UVMSIM_UNUSED void uvmsim_call(int line, int p, const char *text, const i
 		if (bind >= 0) {
 			val[bind] = a.value;
 			bnd[bind] = (unsigned char)a.vkind;
+			ekind[bind] = (unsigned char)a.ekind;
+			ext[bind] = a.extent;
 		}
 		if (child >= 0) {
 			proc_pid[child] = (pid_t)a.value;
@@ -1223,6 +1689,28 @@ static int uvmsim_main(void)
 
 	if (ps > 0)
 		pg = (uint64_t)ps;
+#if defined(__linux__)
+	{
+		/* The worker's image must be the same in every run (SPEC 17.1): ASLR off, by
+		   re-executing this program under ADDR_NO_RANDOMIZE (once: the personality is
+		   inherited), and no transparent huge pages (a touch must fault one page in). */
+		int pers = personality(0xffffffff);
+		if (pers != -1 && (pers & ADDR_NO_RANDOMIZE) == 0
+		    && personality((unsigned long)pers | ADDR_NO_RANDOMIZE) != -1) {
+			static char self[] = "/proc/self/exe";
+			static char *const args[] = { self, NULL };
+			(void)execv(self, args);  /* on failure: go on, with ASLR */
+		}
+		(void)prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
+	}
+#endif
+	/* stdout's buffer is static: the coordinator never grows its heap, so every worker it
+	   forks starts with the same break (the model's heap starts there, docs/linux.md). */
+	{
+		static char outbuf[BUFSIZ];
+		setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+	}
+	observing = getenv("UVMSIM_OBSERVE") != NULL;
 	coord_pid = getpid();
 	signal(SIGPIPE, SIG_IGN);
 	memset(&sa, 0, sizeof sa);

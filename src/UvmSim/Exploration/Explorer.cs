@@ -110,7 +110,8 @@ public static class Explorer
         ViolationKind.Leak => 4,
         ViolationKind.Segment => 5,
         ViolationKind.Nonresident => 6,
-        _ => 7,
+        ViolationKind.Map => 7,
+        _ => throw new ArgumentOutOfRangeException(nameof(violations), v.Kind, "unknown violation kind"),
     });
 
     private static void Consider(Finding f, int rank, ref Finding? best, ref int bestRank)

@@ -167,10 +167,11 @@ public sealed partial class Kernel : IShmHost
         }
         ulong physical = (ulong)Vm.Config.Pages * (ulong)PageSize;
         ulong hard = Vm.Config.MemlockHard ?? physical;
+        Capabilities initial = caps ?? Privilege.Initial(uid, (Capabilities)Vm.Config.RootCaps);
         UndoLog.Touch(this);
-        var p = new Process(_nextPid++, uid, gid, Math.Min(Vm.Config.MemlockSoft ?? physical / 3, hard), hard, NewSpace())
+        var p = new Process(_nextPid++, uid, gid, Math.Min(Vm.Config.MemlockSoft ?? physical / 3, hard), hard, NewSpace(initial))
         {
-            Caps = caps ?? Privilege.Initial(uid, (Capabilities)Vm.Config.RootCaps),
+            Caps = initial,
         };
         _processes[p.Pid] = p;
         return p;
@@ -188,7 +189,13 @@ public sealed partial class Kernel : IShmHost
         return SysResult.Success();
     }
 
-    internal VmSpace NewSpace() => new(new VmMap(PageSize), new Pmap(Vm.Pv, Vm.PageShift));
+    /// <summary>
+    /// An empty address space for a process with <paramref name="caps"/>: its map starts at 0
+    /// where the privilege lets it map page 0 with <c>fixed</c> (SPEC §17.5, <c>sys_rawio</c>),
+    /// placement still starting at <see cref="VmMap.DefaultMin"/>.
+    /// </summary>
+    internal VmSpace NewSpace(Capabilities caps) =>
+        new(new VmMap(PageSize, Privilege.MapsPageZero(caps) ? 0 : VmMap.DefaultMin, VmMap.DefaultMax, VmMap.DefaultMin), new Pmap(Vm.Pv, Vm.PageShift));
 
     internal ulong PageMask => (ulong)PageSize - 1;
 

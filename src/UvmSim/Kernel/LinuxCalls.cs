@@ -315,7 +315,7 @@ public sealed partial class Kernel
             return Errno.ENOMEM;
         }
         VmMap map = p.Space.Map;
-        ulong start = p.HeapStart is null ? (map.FindSpace(Math.Max(size, 1), map.Min) ?? ulong.MaxValue) : p.HeapEnd;
+        ulong start = p.HeapStart is null ? (HeapBase(map, size) ?? ulong.MaxValue) : p.HeapEnd;
         if (start == ulong.MaxValue)
         {
             return Errno.ENOMEM;

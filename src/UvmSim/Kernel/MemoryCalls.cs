@@ -305,6 +305,13 @@ public sealed partial class Kernel
         _ => throw new NotSupportedException($"syscalls={Policy.Syscalls}"),
     };
 
+    /// <summary>
+    /// Where a heap starts at its first <c>brk</c>: the machine's heap start when one is set
+    /// (<see cref="Physical.MachineConfig.HeapStart"/>: the heap does not move, so an occupied
+    /// start fails later as a taken range), else the first fit (SPEC §3.5).
+    /// </summary>
+    internal ulong? HeapBase(VmMap map, ulong size) => Vm.Config.HeapStart ?? map.FindSpace(Math.Max(size, 1), map.Min);
+
     private SysResult NetbsdBrk(Process p, ulong len)
     {
         ulong size = RoundUp(len, out bool wrapped);
@@ -316,7 +323,7 @@ public sealed partial class Kernel
         ulong start;
         if (p.HeapStart is null)
         {
-            if (map.FindSpace(Math.Max(size, 1), map.Min) is not { } found)
+            if (HeapBase(map, size) is not { } found)
             {
                 return Errno.ENOMEM;
             }

@@ -24,7 +24,7 @@ public sealed partial class Kernel
             return Errno.EAGAIN;
         }
         UndoLog.Touch(this);
-        var c = new Process(_nextPid++, parent.Uid, parent.Gid, parent.MemlockSoft, parent.MemlockHard, NewSpace())
+        var c = new Process(_nextPid++, parent.Uid, parent.Gid, parent.MemlockSoft, parent.MemlockHard, NewSpace(parent.Caps))
         {
             // uvmspace_fork copies vm_daddr and vm_dsize: the child's brk grows the same heap.
             HeapStart = parent.HeapStart,

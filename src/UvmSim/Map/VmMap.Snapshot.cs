@@ -11,6 +11,7 @@ public sealed partial class VmMap
         PageSize = source.PageSize;
         Min = source.Min;
         Max = source.Max;
+        PlacementMin = source.PlacementMin;
         WireFuture = source.WireFuture;
         FutureOnFault = source.FutureOnFault;
         _tree = source._tree.Copy(map);

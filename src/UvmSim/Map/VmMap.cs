@@ -20,12 +20,17 @@ public sealed partial class VmMap
 
     private readonly EntryTree _tree = new();
 
-    /// <summary>Creates an empty map for pages of <paramref name="pageSize"/> bytes.</summary>
-    public VmMap(int pageSize, ulong min = DefaultMin, ulong max = DefaultMax)
+    /// <summary>
+    /// Creates an empty map for pages of <paramref name="pageSize"/> bytes;
+    /// <paramref name="placementMin"/> (default <paramref name="min"/>) is where placement
+    /// searches from, so a map may hold a <c>fixed</c> mapping below where it places others.
+    /// </summary>
+    public VmMap(int pageSize, ulong min = DefaultMin, ulong max = DefaultMax, ulong? placementMin = null)
     {
         PageSize = pageSize;
         Min = min;
         Max = max;
+        PlacementMin = Math.Max(placementMin ?? min, min);
     }
 
     /// <summary>Page size in bytes.</summary>
@@ -36,6 +41,13 @@ public sealed partial class VmMap
 
     /// <summary>One past the highest mappable address.</summary>
     public ulong Max { get; }
+
+    /// <summary>
+    /// The lowest address placement chooses (Linux's <c>mmap_min_addr</c> floor of
+    /// <c>vm_unmapped_area</c>): above <see cref="Min"/> when a process may map page 0 only
+    /// with <c>fixed</c> (SPEC §17.5, <c>sys_rawio</c>; docs/linux.md).
+    /// </summary>
+    public ulong PlacementMin { get; }
 
     /// <summary>New mappings are wired at creation (<c>mlockall(MCL_FUTURE)</c>, <c>VM_MAP_WIREFUTURE</c>).</summary>
     public bool WireFuture { get; set { UndoLog.Touch(this); field = value; } }
@@ -110,14 +122,14 @@ public sealed partial class VmMap
     {
         ulong page = (ulong)PageSize;
         hint &= ~(page - 1);
-        if (hint >= Min && hint < Max)
+        if (hint >= PlacementMin && hint < Max)
         {
             if (_tree.FindSpace(hint, Max, length, page) is { } a)
             {
                 return a;
             }
         }
-        return _tree.FindSpace(Min, Max, length, page);
+        return _tree.FindSpace(PlacementMin, Max, length, page);
     }
 
     /// <summary>
@@ -141,7 +153,7 @@ public sealed partial class VmMap
                 hi = Math.Min(hi, e.Start);
                 continue;
             }
-            ulong lo = e is null ? Min : Math.Max(e.End, Min);
+            ulong lo = e is null ? PlacementMin : Math.Max(e.End, PlacementMin);
             if (hi >= lo && hi - lo >= length && length != 0)
             {
                 return hi - length;

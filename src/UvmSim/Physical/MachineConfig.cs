@@ -39,6 +39,12 @@ public sealed record MachineConfig
     /// <summary>Total pages of the image (<c>image=N:M</c>), at least <see cref="ImageLockable"/>.</summary>
     public long ImageTotal { get; init; }
 
+    /// <summary>
+    /// Where brk's heap starts (Linux's <c>start_brk</c>, fixed at exec); null: at the first fit
+    /// (SPEC §3.5). <c>uvmsim kernel</c> sets it to the host worker's break (docs/linux.md).
+    /// </summary>
+    public ulong? HeapStart { get; init; }
+
     /// <summary>Where top-down placement starts (<c>machine top</c>); null for the map maximum.</summary>
     public ulong? Top { get; init; }
 

@@ -7,7 +7,8 @@ namespace UvmSim.Tests.Dispatch;
 /// <summary>
 /// Finds dispatch that can fall through silently (house rule: every dispatch over a switch
 /// value, a call or an op ends in a throw). A <c>switch</c> statement or expression over a
-/// policy switch enum (<c>UvmSim.Policies</c>), a <c>Call</c> or an <c>OpKind</c> must end in
+/// policy switch enum (<c>UvmSim.Policies</c>), a <c>Call</c>, an <c>OpKind</c> or another closed
+/// type (violation kinds, outcomes, checks and their values, comparisons, sysctl keys) must end in
 /// a default (<c>default:</c> or <c>_</c>) that throws; a conditional <c>?:</c> whose
 /// condition compares a policy switch value is a two-way dispatch that cannot throw, so it
 /// is reported too. Works on a semantic model, so a switch is recognised by the type it
@@ -103,19 +104,37 @@ public static class DispatchChecker
         {
             return null;
         }
-        if (IsPolicySwitch(type) || (type.TypeKind == TypeKind.Enum && type.ToDisplayString() == "UvmSim.Exploration.OpKind"))
+        if (IsPolicySwitch(type) || (type.TypeKind == TypeKind.Enum && GuardedEnums.Contains(type.ToDisplayString())))
         {
             return type.Name;
         }
         for (ITypeSymbol? t = type; t is not null; t = t.BaseType)
         {
-            if (t.ToDisplayString() == "UvmSim.Scenarios.Syntax.Call")
+            if (GuardedHierarchies.Contains(t.ToDisplayString()))
             {
                 return type.Name;
             }
         }
         return null;
     }
+
+    /// <summary>Closed enums besides the policy switches whose every value a dispatch must name.</summary>
+    private static readonly HashSet<string> GuardedEnums =
+    [
+        "UvmSim.Exploration.OpKind",
+        "UvmSim.Checking.ViolationKind",
+        "UvmSim.Scenarios.Syntax.Comparison",
+        "UvmSim.Scenarios.Syntax.SysctlKey",
+    ];
+
+    /// <summary>Closed record hierarchies (a call, an outcome, a check and its expected value).</summary>
+    private static readonly HashSet<string> GuardedHierarchies =
+    [
+        "UvmSim.Scenarios.Syntax.Call",
+        "UvmSim.Scenarios.Syntax.Outcome",
+        "UvmSim.Scenarios.Syntax.Check",
+        "UvmSim.Scenarios.Syntax.CheckValue",
+    ];
 
     private static bool IsPolicySwitch(ITypeSymbol type) =>
         type.TypeKind == TypeKind.Enum && type.ContainingNamespace?.ToDisplayString() == "UvmSim.Policies";

@@ -1,8 +1,9 @@
 namespace UvmSim.Kernel.Privilege;
 
 /// <summary>
-/// The four Linux capabilities the model knows (SPEC §17.5, <c>capability(7)</c>); scenario
-/// files spell them <c>ipc_lock|ipc_owner|sys_admin|sys_resource</c> or <c>none</c>.
+/// The Linux capabilities the model knows (SPEC §17.5, <c>capability(7)</c>): the four of
+/// §17.5 and <c>sys_rawio</c> (docs/linux.md, c07); scenario files spell them
+/// <c>ipc_lock|ipc_owner|sys_admin|sys_resource|sys_rawio</c> or <c>none</c>.
 /// </summary>
 [Flags]
 public enum Capabilities
@@ -17,7 +18,12 @@ public enum Capabilities
     SysAdmin = 4,
     /// <summary><c>CAP_SYS_RESOURCE</c>: raising the hard <c>RLIMIT_MEMLOCK</c>.</summary>
     SysResource = 8,
-    /// <summary>All four (the default <c>machine rootcaps</c>).</summary>
+    /// <summary>
+    /// <c>CAP_SYS_RAWIO</c>: a <c>fixed</c> mapping below <c>mmap_min_addr</c> (page 0). Not in
+    /// the default <c>rootcaps</c>; <c>uvmsim kernel</c> grants it where the host does.
+    /// </summary>
+    SysRawio = 16,
+    /// <summary>The four of §17.5 (the default <c>machine rootcaps</c>).</summary>
     All = IpcLock | IpcOwner | SysAdmin | SysResource,
 }
 
@@ -29,6 +35,7 @@ public static class CapabilityNames
     [
         ("ipc_lock", Capabilities.IpcLock), ("ipc_owner", Capabilities.IpcOwner),
         ("sys_admin", Capabilities.SysAdmin), ("sys_resource", Capabilities.SysResource),
+        ("sys_rawio", Capabilities.SysRawio),
     ];
 
     /// <summary>Parses <c>a|b|c</c> or <c>none</c>; null for an unknown name.</summary>

@@ -29,6 +29,12 @@ public interface IPrivilege
 
     /// <summary>Skips every memlock limit test (<c>CAP_IPC_LOCK</c>).</summary>
     bool IgnoresMemlockLimit(Process p);
+
+    /// <summary>
+    /// May map below the lowest placed address with <c>fixed</c>, page 0 included
+    /// (<c>CAP_SYS_RAWIO</c> past <c>mmap_min_addr</c>, Linux's <c>cap_mmap_addr</c>).
+    /// </summary>
+    bool MapsPageZero(Capabilities caps);
 }
 
 /// <summary><c>privilege=uid0</c>: uid 0 is privileged, and limited like everyone else (SPEC §3.5).</summary>
@@ -54,6 +60,9 @@ public sealed class Uid0Privilege : IPrivilege
 
     /// <inheritdoc/>
     public bool IgnoresMemlockLimit(Process p) => false;
+
+    /// <inheritdoc/>
+    public bool MapsPageZero(Capabilities caps) => false;
 }
 
 /// <summary><c>privilege=caps</c>: each grant is one capability the process holds (SPEC §17.5).</summary>
@@ -79,6 +88,9 @@ public sealed class CapsPrivilege : IPrivilege
 
     /// <inheritdoc/>
     public bool IgnoresMemlockLimit(Process p) => (p.Caps & Capabilities.IpcLock) != 0;
+
+    /// <inheritdoc/>
+    public bool MapsPageZero(Capabilities caps) => (caps & Capabilities.SysRawio) != 0;
 }
 
 /// <summary>Chooses the privilege model for a switch value.</summary>

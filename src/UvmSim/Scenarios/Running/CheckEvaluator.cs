@@ -1,3 +1,4 @@
+using UnreachableException = System.Diagnostics.UnreachableException;
 using UvmSim.Checking;
 using UvmSim.Kernel;
 using UvmSim.Map;
@@ -66,7 +67,8 @@ internal sealed class CheckEvaluator(
         {
             NumberValue n => Compare(actual, cmp.Op, (long)Eval(n.Value)),
             WordValue w => CompareWord(actual, cmp.Op, w.Word),
-            _ => false,
+            UnboundValue => false,
+            _ => throw new UnreachableException($"check value {expected.GetType().Name}"),
         };
         return (RenderActual(actual), pass ? LineStatus.Pass : LineStatus.Fail, expectedText, null);
     }
@@ -81,7 +83,8 @@ internal sealed class CheckEvaluator(
             OnFaultCheck o => [o.Address, o.Length],
             ResidentCheck r => [r.Address, r.Length],
             SegmentCheck s => [s.Id],
-            _ => [],
+            WiredCheck or FreeCheck or EntriesCheck or LockedCheck or WireFutureCheck or AuditCheck => [],
+            _ => throw new UnreachableException($"check {c.GetType().Name}"),
         };
         return exprs.Any(e => e is not null && e.Names.Any(n => unbound.Contains(n) || !values.ContainsKey(n)));
     }
@@ -152,7 +155,8 @@ internal sealed class CheckEvaluator(
     {
         Num n => op.Holds(n.Value, expected),
         Nums ns => ns.Values.Count > 0 && ns.Values.All(v => op.Holds(v, expected)),
-        _ => false,
+        Word or Words => false,
+        _ => throw new UnreachableException($"actual {a.GetType().Name}"),
     };
 
     private static bool CompareWord(Actual a, Comparison op, CheckWord expected)
@@ -162,7 +166,8 @@ internal sealed class CheckEvaluator(
         {
             Word w => Eq(w.Value),
             Words ws => ws.Values.Count > 0 && ws.Values.All(Eq),
-            _ => false,
+            Num or Nums => false,
+            _ => throw new UnreachableException($"actual {a.GetType().Name}"),
         };
     }
 
@@ -172,13 +177,14 @@ internal sealed class CheckEvaluator(
         Word w => w.Value.ToString().ToLowerInvariant(),
         Nums ns => ns.Values.Distinct().Count() == 1 ? ns.Values[0].ToString() : string.Join(",", ns.Values),
         Words ws => ws.Values.Distinct().Count() == 1 ? ws.Values[0].ToString().ToLowerInvariant() : string.Join(",", ws.Values.Select(w => w.ToString().ToLowerInvariant())),
-        _ => "?",
+        _ => throw new UnreachableException($"actual {a.GetType().Name}"),
     };
 
     private string RenderExpected(CheckValue v) => v switch
     {
         NumberValue n => n.Value.Names.Any() ? $"{n.Value} ({(long)Eval(n.Value)})" : ((long)Eval(n.Value)).ToString(),
         WordValue w => w.Word.ToString().ToLowerInvariant(),
-        _ => "unbound",
+        UnboundValue => "unbound",
+        _ => throw new UnreachableException($"check value {v.GetType().Name}"),
     };
 }

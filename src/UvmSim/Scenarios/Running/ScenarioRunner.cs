@@ -38,6 +38,11 @@ public sealed class ScenarioRunner
     /// <summary>When set, the auditor runs after every call and its findings are kept here by line.</summary>
     public Dictionary<int, List<Violation>>? StepAudits { get; init; }
 
+    /// <summary>When set, the observed digest (SPEC §17.8) after every call and check is kept here by line (<c>uvmsim kernel</c>).</summary>
+    public Dictionary<int, ObservedDigest>? Observed { get; init; }
+
+    private readonly ObservedNames _observedNames = new();
+
     /// <summary>Prepares a run; <paramref name="diagnostics"/> false is <c>--no-diagnostics</c>.</summary>
     public ScenarioRunner(Scenario scenario, Policy policy, bool? diagnostics = null, bool trace = false)
     {
@@ -79,13 +84,23 @@ public sealed class ScenarioRunner
                     {
                         StepAudits[c.Line] = found;
                     }
+                    Observe(c.Line);
                     break;
                 case CheckStatement ch:
                     _lines.Add(RunCheck(ch));
+                    Observe(ch.Line);
                     break;
             }
         }
         return new RunResult(_scenario.FileName, _policy, Kernel.Vm.Frames.Diagnostics, _lines, _panic, Auditor.Audit(Kernel));
+    }
+
+    private void Observe(int line)
+    {
+        if (Observed is not null)
+        {
+            Observed[line] = ObservedDigest.Of(Kernel, _procs, _observedNames);
+        }
     }
 
     private Kernel.Kernel Boot()
@@ -126,6 +141,7 @@ public sealed class ScenarioRunner
             case SysctlKey.ShmMin: shm.ShmMin = v; break;
             case SysctlKey.ShmSeg: shm.ShmSeg = (int)Math.Min(v, int.MaxValue); break;
             case SysctlKey.ShmMni: shm.ShmMni = (int)Math.Min(v, 32768); break;
+            default: throw new UnreachableException($"sysctl {s.Key}");
         }
     }
 
@@ -198,6 +214,7 @@ public sealed class ScenarioRunner
         {
             _values[name] = r.Value;
             _unbound.Remove(name);
+            _observedNames.Bound(name, c.Call, r.Value, e => e.Evaluate(n => _values[n], Page), Kernel);
         }
         if (c.Call is ForkCall f)
         {
@@ -212,6 +229,7 @@ public sealed class ScenarioRunner
         {
             _values.Remove(name);
             _unbound.Add(name);
+            _observedNames.Unbound(name);
         }
         if (c.Call is ForkCall f)
         {
@@ -322,7 +340,8 @@ public sealed class ScenarioRunner
         ErrnoOutcome e => e.Errno.ToString(),
         PanicOutcome p => $"panic \"{p.Text}\"",
         DeadOutcome => "dead",
-        _ => "unbound",
+        UnboundOutcome => "unbound",
+        _ => throw new UnreachableException($"outcome {o.GetType().Name}"),
     };
 
     private LineResult RunCheck(CheckStatement c)

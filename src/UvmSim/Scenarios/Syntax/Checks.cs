@@ -34,7 +34,8 @@ public static class ComparisonExtensions
             Comparison.Less => c < 0,
             Comparison.LessOrEqual => c <= 0,
             Comparison.Greater => c > 0,
-            _ => c >= 0,
+            Comparison.GreaterOrEqual => c >= 0,
+            _ => throw new ArgumentOutOfRangeException(nameof(op), op, "unknown comparison"),
         };
     }
 
@@ -46,7 +47,8 @@ public static class ComparisonExtensions
         Comparison.Less => "<",
         Comparison.LessOrEqual => "<=",
         Comparison.Greater => ">",
-        _ => ">=",
+        Comparison.GreaterOrEqual => ">=",
+        _ => throw new ArgumentOutOfRangeException(nameof(op), op, "unknown comparison"),
     };
 }
 

@@ -194,7 +194,12 @@ public static class ScenarioPrinter
     private static string SysctlWord(SysctlKey key) => key switch
     {
         SysctlKey.ShmUsePhys => "shm_use_phys",
-        _ => key.ToString().ToLowerInvariant(),
+        SysctlKey.ShmMax => "shmmax",
+        SysctlKey.ShmAll => "shmall",
+        SysctlKey.ShmMin => "shmmin",
+        SysctlKey.ShmSeg => "shmseg",
+        SysctlKey.ShmMni => "shmmni",
+        _ => throw new ArgumentOutOfRangeException(nameof(key), key, "unknown sysctl"),
     };
 
     private static string FormatCheck(Check check) => check switch
@@ -217,7 +222,8 @@ public static class ScenarioPrinter
         LockedCheck => "locked",
         WireFutureCheck => "wirefuture",
         SegmentCheck c => $"segment {Format(c.Id)} {c.Property.ToString().ToLowerInvariant()}",
-        _ => "audit",
+        AuditCheck => "audit",
+        _ => throw new ArgumentException($"unknown check {check.GetType().Name}", nameof(check)),
     };
 
     private sealed record FindsTexts(EquatableList<Alternative<string>> Alternatives, string? Default)
@@ -241,14 +247,16 @@ public static class ScenarioPrinter
         PanicOutcome p => "panic " + Quote(p.Text),
         DeadOutcome => "dead",
         UnboundOutcome => "unbound",
-        _ => "0",
+        OkOutcome => "0",
+        _ => throw new ArgumentException($"unknown outcome {outcome.GetType().Name}", nameof(outcome)),
     };
 
     private static string FormatCheckValue(CheckValue value) => value switch
     {
         NumberValue n => Format(n.Value),
         WordValue w => w.Word.ToString().ToLowerInvariant(),
-        _ => "unbound",
+        UnboundValue => "unbound",
+        _ => throw new ArgumentException($"unknown check value {value.GetType().Name}", nameof(value)),
     };
 
     private static string Quote(string text) =>
