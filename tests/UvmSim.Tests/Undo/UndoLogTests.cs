@@ -1,5 +1,4 @@
 using CsCheck;
-using UvmSim.Checking;
 using UvmSim.Exploration;
 using UvmSim.Policies;
 using UvmSim.Tests.Exploration;
@@ -29,36 +28,6 @@ public class UndoLogTests
         return data;
     }
 
-    /// <summary>Runs <paramref name="ops"/> until a panic (the dead kernel is kept, as the explorer keeps it until it undoes).</summary>
-    private static void Run(OpInterpreter d, IEnumerable<Op> ops)
-    {
-        foreach (Op op in ops)
-        {
-            if (d.Kernel.Dead)
-            {
-                return;
-            }
-            try
-            {
-                d.Apply(op);
-            }
-            catch (KernelPanic panic)
-            {
-                d.Kernel.Die(panic);
-            }
-        }
-    }
-
-    private static void AssertSame(OpInterpreter expected, OpInterpreter actual, string what)
-    {
-        IReadOnlyList<string> differences = StateComparer.Differences(expected, actual);
-        Assert.True(differences.Count == 0, $"{what}:\n{string.Join("\n", differences)}");
-        Assert.Equal(new StateHash().Of(expected.Kernel), new StateHash().Of(actual.Kernel));
-        Assert.Equal(
-            string.Join("\n", Auditor.Audit(expected.Kernel)),
-            string.Join("\n", Auditor.Audit(actual.Kernel)));
-    }
-
     [Theory]
     [MemberData(nameof(Presets))]
     public void Undoing_to_a_mark_restores_the_kernel_copied_there(string preset, bool diagnostics)
@@ -68,23 +37,23 @@ public class UndoLogTests
             .Sample((a, b, c, split) =>
         {
             OpInterpreter d = u.Boot(record: true);
-            Run(d, a);
+            SnapshotTests.Run(d, a);
             var log = new UndoLog(); // Sample runs iterations on several threads: one log each
             log.Activate();
             try
             {
                 OpInterpreter atMark = d.Copy();
                 int mark = log.Mark();
-                Run(d, b.Take(split));
+                SnapshotTests.Run(d, b.Take(split));
                 OpInterpreter atInner = d.Copy();
                 int inner = log.Mark();
-                Run(d, b.Skip(split));
+                SnapshotTests.Run(d, b.Skip(split));
                 log.Undo(inner);
-                AssertSame(atInner, d, "undoing to the inner mark");
-                Run(d, c);
+                SnapshotTests.AssertSame(atInner, d, "undoing to the inner mark");
+                SnapshotTests.Run(d, c);
                 log.Undo(mark);
                 Assert.Equal(mark, log.Count);
-                AssertSame(atMark, d, "undoing to the outer mark");
+                SnapshotTests.AssertSame(atMark, d, "undoing to the outer mark");
             }
             finally
             {
@@ -92,9 +61,9 @@ public class UndoLogTests
             }
             // The undone kernel has the copy's future, without a log too.
             OpInterpreter copy = d.Copy();
-            Run(d, c);
-            Run(copy, c);
-            AssertSame(copy, d, "the undone kernel, continued, differs from its copy");
+            SnapshotTests.Run(d, c);
+            SnapshotTests.Run(copy, c);
+            SnapshotTests.AssertSame(copy, d, "the undone kernel, continued, differs from its copy");
         }, iter: 150, seed: null);
     }
 
