@@ -84,6 +84,9 @@ public static class Fuzzer
     {
         var rng = new Random(seed);
         var seen = new StateSet();
+        // New states are added in batches, so the set's cache misses overlap (StateSet.AddRange).
+        Span<ulong> pending = stackalloc ulong[PendingStates];
+        int npending = 0;
         var engine = new Engine(o.Universe, o.Audit);
         var episode = new List<Op>(o.EpisodeLength);
         long calls = 0;
@@ -96,6 +99,7 @@ public static class Fuzzer
             {
                 if ((steps is { } max && calls >= max) || ((calls & 1023) == 0 && Expired(o, clock, stop)))
                 {
+                    seen.AddRange(pending[..npending]);
                     return (calls, seen, null);
                 }
                 Op op = RandomOp(rng);
@@ -105,17 +109,24 @@ public static class Fuzzer
                 switch (r.Kind)
                 {
                     case StepKind.Panic:
+                        seen.AddRange(pending[..npending]);
                         return (calls, seen, new Finding(true, r.Panic!, [.. episode], u.Procs, u.Pages));
                     case StepKind.Violation when !o.PanicsOnly:
+                        seen.AddRange(pending[..npending]);
                         return (calls, seen, Finding.FromViolations([.. r.Violations!], [.. episode], u.Procs, u.Pages));
                     case StepKind.Violation:
-                        seen.Add(engine.Hash()); // --stop-on panic goes on past a violation
+                        pending[npending++] = engine.Hash(); // --stop-on panic goes on past a violation
                         break;
                     case StepKind.State:
-                        seen.Add(r.Hash);
+                        pending[npending++] = r.Hash;
                         break;
                     default:
                         throw new InvalidOperationException($"unknown step kind {r.Kind}");
+                }
+                if (npending == PendingStates || (progress is not null && (calls & 0xffff) == 0))
+                {
+                    seen.AddRange(pending[..npending]);
+                    npending = 0;
                 }
                 if (progress is not null && (calls & 0xffff) == 0)
                 {
@@ -124,6 +135,9 @@ public static class Fuzzer
             }
         }
     }
+
+    /// <summary>States a job holds back before adding them to its set in one batch.</summary>
+    private const int PendingStates = 64;
 
     private static bool Expired(FuzzOptions o, Stopwatch clock, CancellationTokenSource stop) =>
         stop.IsCancellationRequested || (o.Seconds is { } s && clock.Elapsed.TotalSeconds >= s);

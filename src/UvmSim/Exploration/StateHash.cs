@@ -1,3 +1,4 @@
+using System.Numerics;
 using UvmSim.Kernel;
 using UvmSim.Map;
 
@@ -19,7 +20,10 @@ public sealed class StateHash
     private int _stamp;
     private int _nextFrame;
     private readonly List<Process> _procs = [];
-    private readonly Dictionary<object, int> _objects = new(ReferenceEqualityComparer.Instance);
+    private const int ScanLimit = 32;
+    private readonly object?[] _objects = new object?[ScanLimit + 1];
+    private readonly Dictionary<object, int> _many = new(ReferenceEqualityComparer.Instance);
+    private int _objectCount;
     private ulong _h;
 
     /// <summary>Hashes the kernel's state.</summary>
@@ -32,13 +36,21 @@ public sealed class StateHash
         }
         _stamp++;
         _nextFrame = 0;
-        _objects.Clear();
+        if (_objectCount > ScanLimit)
+        {
+            _many.Clear();
+        }
+        Array.Clear(_objects, 0, Math.Min(_objectCount, _objects.Length));
+        _objectCount = 0;
         _h = Offset;
         Mix((ulong)k.Vm.Stats.Wired);
         Mix((ulong)k.Vm.Stats.Free);
         _procs.Clear();
         _procs.AddRange(k.LiveProcesses);
-        _procs.Sort(static (a, b) => a.Pid.CompareTo(b.Pid));
+        if (!InPidOrder(_procs))
+        {
+            _procs.Sort(static (a, b) => a.Pid.CompareTo(b.Pid));
+        }
         foreach (Process p in _procs)
         {
             Mix(p.Uid);
@@ -105,14 +117,52 @@ public sealed class StateHash
         return _h;
     }
 
+    /// <summary>Whether <paramref name="procs"/> are sorted already (the usual order of the kernel's table).</summary>
+    private static bool InPidOrder(List<Process> procs)
+    {
+        for (int i = 1; i < procs.Count; i++)
+        {
+            if (procs[i - 1].Pid > procs[i].Pid)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// The number of <paramref name="o"/> in order of first appearance. A state usually holds a
+    /// few objects, amaps and segments, so a scan of the ones met so far beats hashing them (a
+    /// reference hash is generated and stored in each fresh object's header); past
+    /// <see cref="ScanLimit"/> of them a dictionary takes over.
+    /// </summary>
     private int Canonical(object o)
     {
-        if (!_objects.TryGetValue(o, out int id))
+        if (_objectCount > ScanLimit)
         {
-            id = _objects.Count + 1;
-            _objects[o] = id;
+            if (!_many.TryGetValue(o, out int id))
+            {
+                _many[o] = id = ++_objectCount;
+            }
+            return id;
         }
-        return id;
+        object?[] seen = _objects;
+        for (int i = 0; i < _objectCount; i++)
+        {
+            if (ReferenceEquals(seen[i], o))
+            {
+                return i + 1;
+            }
+        }
+        seen[_objectCount] = o;
+        if (++_objectCount > ScanLimit)
+        {
+            for (int i = 0; i < _objectCount; i++)
+            {
+                _many[seen[i]!] = i + 1;
+            }
+        }
+        return _objectCount;
     }
 
     private void MixFrame(Kernel.Kernel k, int f)
@@ -133,5 +183,5 @@ public sealed class StateHash
     }
 
     private void Mix(ulong v) =>
-        _h = System.Numerics.BitOperations.RotateLeft(_h ^ (v * 0x9E3779B97F4A7C15UL), 31) * Prime;
+        _h = BitOperations.RotateLeft(_h ^ (v * 0x9E3779B97F4A7C15UL), 31) * Prime;
 }

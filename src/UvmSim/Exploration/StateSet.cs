@@ -9,6 +9,7 @@ public sealed class StateSet
 {
     private ulong[] _slots = new ulong[1 << 16];
     private bool _hasZero;
+    private ulong _touched;
 
     /// <summary>Distinct hashes added.</summary>
     public long Count { get; private set; }
@@ -36,6 +37,36 @@ public sealed class StateSet
         }
         Count++;
         return true;
+    }
+
+    /// <summary>
+    /// Adds each of <paramref name="hashes"/>, as <see cref="Add"/> one by one would. The
+    /// table of a long run is far larger than the caches, so each add waits for a miss; the
+    /// batch first reads every home slot (independent loads, whose misses overlap) and then
+    /// inserts into slots that are cached by then.
+    /// </summary>
+    public void AddRange(ReadOnlySpan<ulong> hashes)
+    {
+        if ((Count + hashes.Length) * 4 > _slots.LongLength * 3)
+        {
+            foreach (ulong h in hashes)
+            {
+                Add(h);
+            }
+            return;
+        }
+        ulong[] slots = _slots;
+        ulong mask = (ulong)slots.LongLength - 1;
+        ulong touched = 0;
+        foreach (ulong h in hashes)
+        {
+            touched ^= slots[Home(h, mask)];
+        }
+        _touched = touched; // kept, so the loads are not dropped
+        foreach (ulong h in hashes)
+        {
+            Add(h);
+        }
     }
 
     /// <summary>
@@ -85,8 +116,7 @@ public sealed class StateSet
     private static bool Insert(ulong[] slots, ulong hash)
     {
         ulong mask = (ulong)slots.LongLength - 1;
-        // The hashes are well mixed already; fold the high bits in for small tables.
-        ulong i = (hash ^ (hash >> 32)) & mask;
+        ulong i = Home(hash, mask);
         while (true)
         {
             ulong s = slots[i];
@@ -102,6 +132,10 @@ public sealed class StateSet
             i = (i + 1) & mask;
         }
     }
+
+    /// <summary>The slot a probe for <paramref name="hash"/> starts at.</summary>
+    /// <remarks>The hashes are well mixed already; the high bits are folded in for small tables.</remarks>
+    private static ulong Home(ulong hash, ulong mask) => (hash ^ (hash >> 32)) & mask;
 
     private void Grow()
     {

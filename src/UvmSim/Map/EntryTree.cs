@@ -660,6 +660,10 @@ internal sealed partial class EntryTree : IEnumerable<MapEntry>
     /// </summary>
     public IReadOnlyList<string> Verify()
     {
+        if (IsSound())
+        {
+            return [];
+        }
         var scratch = t_verifyScratch ??= new VerifyScratch();
         if (scratch.Order.Count > ScratchKeepLimit)
         {
@@ -720,6 +724,65 @@ internal sealed partial class EntryTree : IEnumerable<MapEntry>
             CheckShape(_root, scratch);
         }
         return scratch.Result();
+    }
+
+    /// <summary>
+    /// Whether <see cref="Verify"/> would find nothing, decided in one recursive walk with no
+    /// hashing (the auditor asks after every call that changed the tree). No entry can be
+    /// reached twice when the root has no parent, every child names its parent and the two
+    /// children of an entry differ (the first entry reached again would have to be reached
+    /// from its one parent twice), so the listing walk's set of seen entries is not needed
+    /// to say "sound". =&gt; false at the first doubt; <see cref="Verify"/> then lists.
+    /// </summary>
+    private bool IsSound()
+    {
+        if (_root is null)
+        {
+            return Count == 0 && First is null && Last is null;
+        }
+        MapEntry? prev = null;
+        int seen = 0;
+        return _root.TreeParent is null
+            && IsSound(_root, 1, ulong.MaxValue, ref prev, ref seen, out _, out _, out _)
+            && seen == Count && prev == Last && prev!.Next is null;
+    }
+
+    /// <summary>
+    /// One subtree of <see cref="IsSound()"/>, in order: <paramref name="successorStart"/> is the
+    /// start of the entry after the subtree (the end of the last gap), <paramref name="prev"/>
+    /// the entry before it. =&gt; the subtree's height, largest true gap and lowest start.
+    /// </summary>
+    private bool IsSound(MapEntry n, int depth, ulong successorStart, ref MapEntry? prev, ref int seen, out int height, out ulong maxGap, out ulong minStart)
+    {
+        height = 0;
+        maxGap = 0;
+        minStart = n.Start;
+        MapEntry? l = n.TreeLeft, r = n.TreeRight;
+        if (depth > MaxHeight || !ReferenceEquals(n.TreeOwner, this)
+            || (l is not null && (l.TreeParent != n || l == r)) || (r is not null && r.TreeParent != n))
+        {
+            return false;
+        }
+        int lh = 0, rh = 0;
+        ulong lg = 0, rg = 0;
+        if (l is not null && !IsSound(l, depth + 1, n.Start, ref prev, ref seen, out lh, out lg, out minStart))
+        {
+            return false;
+        }
+        if (++seen > Count || n.Start >= n.End || n.Prev != prev
+            || (prev is null ? First != n : prev.End > n.Start || prev.Next != n))
+        {
+            return false;
+        }
+        prev = n;
+        ulong end = successorStart;
+        if (r is not null && !IsSound(r, depth + 1, successorStart, ref prev, ref seen, out rh, out rg, out end))
+        {
+            return false;
+        }
+        height = 1 + Math.Max(lh, rh);
+        maxGap = Math.Max(end >= n.End ? end - n.End : 0, Math.Max(lg, rg));
+        return n.TreeHeight == height && Math.Abs(lh - rh) <= 1 && n.TreeMaxGap == maxGap;
     }
 
     [ThreadStatic]

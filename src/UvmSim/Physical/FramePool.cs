@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using UvmSim.Undo;
 
 namespace UvmSim.Physical;
@@ -189,29 +191,37 @@ public sealed partial class FramePool
     /// </summary>
     public int WireRun(ReadOnlySpan<int> frames)
     {
-        Frame[] all = _frames;
+        // Indexed without bounds checks: a frame outside the pool (negative: a missing page)
+        // ends the run, and the caller's one-page call meets it.
+        ref Frame all = ref MemoryMarshal.GetArrayDataReference(_frames);
+        uint size = (uint)_frames.Length;
         long wired = 0;
         int i = 0;
         for (; i < frames.Length; i++)
         {
             int frame = frames[i];
-            if (frame < 0)
+            if ((uint)frame >= size)
             {
                 break;
             }
-            ref Frame fr = ref all[frame];
-            ushort count = fr.WireCount;
-            if (count == ushort.MaxValue)
+            ref Frame fr = ref Unsafe.Add(ref all, frame);
+            ushort next = (ushort)(fr.WireCount + 1);
+            if (next == 0)
             {
-                break;
+                break; // a count about to wrap: the caller's one-page call meets it
             }
-            UndoLog.Element(all, frame);
-            if (count == 0)
+            UndoLog.Element(_frames, frame);
+            if (next == 1)
             {
                 wired++;
-                Index(frame);
+                if (fr.Indexed == 0)
+                {
+                    fr.Indexed = 1;
+                    UndoLog.Touch(_counted);
+                    _counted.Add(frame);
+                }
             }
-            fr.WireCount = (ushort)(count + 1);
+            fr.WireCount = next;
         }
         Stats.Wired += wired;
         return i;
@@ -226,30 +236,37 @@ public sealed partial class FramePool
     /// </summary>
     public int UnwireRun(ReadOnlySpan<int> frames)
     {
-        Frame[] all = _frames;
+        ref Frame all = ref MemoryMarshal.GetArrayDataReference(_frames);
+        uint size = (uint)_frames.Length;
         long wired = Stats.Wired;
         uint clock = _clock;
         int i = 0;
         for (; i < frames.Length; i++)
         {
             int frame = frames[i];
-            if (frame < 0)
+            if ((uint)frame >= size)
             {
                 break;
             }
-            ref Frame fr = ref all[frame];
+            ref Frame fr = ref Unsafe.Add(ref all, frame);
             ushort count = fr.WireCount;
-            if (count == 0 || (count == 1 && wired == 0))
+            if (count <= 1)
             {
-                break;
-            }
-            UndoLog.Element(all, frame);
-            fr.WireCount = (ushort)(count - 1);
-            if (count == 1)
-            {
+                // One test for the rare cases: a count already at 0, the last wiring, and
+                // the global counter at 0.
+                if (count == 0 || wired == 0)
+                {
+                    break;
+                }
+                UndoLog.Element(_frames, frame);
                 fr.Stamp = ++clock;
                 wired--;
             }
+            else
+            {
+                UndoLog.Element(_frames, frame);
+            }
+            fr.WireCount = (ushort)(count - 1);
         }
         Stats.Wired = wired;
         UndoLog.Touch(this);

@@ -124,6 +124,28 @@ public class ExplorerTests
     }
 
     [Fact]
+    public void A_batch_of_states_adds_what_adding_them_one_by_one_does()
+    {
+        var rng = new Random(5);
+        var one = new StateSet();
+        var batched = new StateSet();
+        var batch = new ulong[64];
+        for (int round = 0; round < 5_000; round++)
+        {
+            for (int i = 0; i < batch.Length; i++)
+            {
+                // Repeats within and across batches, and hash 0, all occur.
+                batch[i] = rng.Next(4) == 0 ? (ulong)rng.Next(1_000) : (ulong)rng.NextInt64();
+                one.Add(batch[i]);
+            }
+            batched.AddRange(batch.AsSpan(0, 1 + (round % batch.Length)));
+            batched.AddRange(batch.AsSpan(1 + (round % batch.Length)));
+            Assert.Equal(one.Count, batched.Count);
+        }
+        Assert.Equal(one.ToArray().Order(), batched.ToArray().Order());
+    }
+
+    [Fact]
     public void A_state_set_union_counts_each_hash_once()
     {
         var a = new StateSet();

@@ -205,6 +205,61 @@ public class EntryTreeTests
         Assert.Empty(t.Verify());
     }
 
+    /// <summary>
+    /// <see cref="EntryTree.Verify"/> first asks a hash-free walk whether the tree is sound and
+    /// lists problems only when it is not: every single damage, to any entry of a tree deep
+    /// enough to have inner nodes, must still be listed, and undoing it must leave nothing.
+    /// </summary>
+    [Fact]
+    public void Verify_lists_every_single_damage_to_any_entry()
+    {
+        var entries = Enumerable.Range(0, 13).Select(i => E(3 * (ulong)i + 1, 3 * (ulong)i + 2)).ToArray();
+        var t = TreeOf(entries);
+        var other = new EntryTree();
+        var damages = new (string Name, Action<MapEntry> Do, Action<MapEntry> Undo)[]
+        {
+            ("height", e => e.TreeHeight++, e => e.TreeHeight--),
+            ("max gap", e => e.TreeMaxGap--, e => e.TreeMaxGap++),
+            ("inverted", e => e.End = e.Start, e => e.End = e.Start + P),
+            ("owner", e => e.TreeOwner = other, e => e.TreeOwner = t),
+        };
+        foreach (MapEntry e in entries)
+        {
+            foreach (var (name, damage, undo) in damages)
+            {
+                damage(e);
+                Assert.True(t.Verify().Count > 0, $"{name} of {e} not listed");
+                undo(e);
+                Assert.Empty(t.Verify());
+            }
+            MapEntry? prev = e.Prev, next = e.Next, parent = e.TreeParent;
+            e.Prev = e;
+            Assert.Contains(t.Verify(), p => p.Contains("Prev"));
+            e.Prev = prev;
+            e.Next = e;
+            Assert.Contains(t.Verify(), p => p.Contains("Next"));
+            e.Next = next;
+            e.TreeParent = e;
+            Assert.NotEmpty(t.Verify());
+            e.TreeParent = parent;
+            if (e.TreeLeft is null && e.TreeRight is null && parent is not null)
+            {
+                // A leaf also hung under a second parent: reachable twice.
+                MapEntry host = entries.First(x => x != e && x != parent && x.TreeRight is null && x.TreeLeft is null);
+                host.TreeRight = e;
+                Assert.NotEmpty(t.Verify());
+                host.TreeRight = null;
+            }
+            if (e.TreeLeft is { } left && e.TreeRight is null)
+            {
+                e.TreeRight = left; // the same child on both sides
+                Assert.Contains(t.Verify(), p => p.Contains("reachable twice"));
+                e.TreeRight = null;
+            }
+            Assert.Empty(t.Verify());
+        }
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(1)]
