@@ -45,11 +45,12 @@ echo "== fuzz --policy dual --steps 10000000 (incremental audit and state hash a
 median "fuzz --jobs 1" "$RUNS" fuzz --policy dual --steps 10000000
 median "fuzz --jobs 2" "$RUNS" fuzz --policy dual --steps 10000000 --jobs 2
 
-echo "== explore --policy dual: replaying every state from boot beside computing it from snapshots, one job and two; medians of $RUNS"
-echo "   (calls/s counts the calls made: a replay makes the whole sequence per successor, a snapshot one)"
+echo "== explore --policy dual: the undo walk (default) beside replaying every state from boot and computing it from snapshots, one job and two; medians of $RUNS"
+echo "   (calls/s counts the calls made: a replay makes the whole sequence per successor, the undo walk and a snapshot one)"
 for depth in $DEPTHS; do
   for jobs in 1 2; do
-    median "explore --depth $depth --jobs $jobs (replay)" "$RUNS" explore --policy dual --depth "$depth" --jobs "$jobs"
+    median "explore --depth $depth --jobs $jobs (undo)" "$RUNS" explore --policy dual --depth "$depth" --jobs "$jobs"
+    median "explore --depth $depth --jobs $jobs --replay" "$RUNS" explore --policy dual --depth "$depth" --jobs "$jobs" --replay
     median "explore --depth $depth --jobs $jobs --snapshots" "$RUNS" explore --policy dual --depth "$depth" --jobs "$jobs" --snapshots
   done
 done

@@ -14,7 +14,8 @@ internal static class ExploreCommand
     private static readonly Option<int?> Frames = RangedOption.Int("--frames", "Frames in the simulated machine", 8, 4096, 32);
     private static readonly Option<bool> Transient = new("--transient") { Description = "Add vslock/vsunlock to the alphabet." };
     private static readonly Option<string> Jobs = RangedOption.Jobs("Threads sharing each level; the result is the same for any number");
-    private static readonly Option<bool> Snapshots = new("--snapshots") { Description = "Compute each state's successors from a copy of its kernel instead of replaying its calls from boot (the same answer; see docs/performance.md for the speed)." };
+    private static readonly Option<bool> Snapshots = new("--snapshots") { Description = "Compute each state's successors from a copy of its kernel instead of walking one kernel with an undo log (the same answer; see docs/performance.md for the speed)." };
+    private static readonly Option<bool> Replay = new("--replay") { Description = "Rebuild every state by replaying its calls on a freshly booted kernel instead of walking one kernel with an undo log (the same answer, slower; for comparison)." };
     private static readonly Option<int?> SplitDepth = new("--split-depth") { Description = "With --shard: the depth whose states are shared out among the shards (0 to D; default half the depth, at most 4).", HelpName = "S" };
 
     /// <summary>The command.</summary>
@@ -23,7 +24,7 @@ internal static class ExploreCommand
         var command = new Command("explore", "Search every call sequence up to --depth over a small universe.")
         {
             ExplorerOptions.Policy, Depth, Procs, Pages, Frames, Transient, Jobs,
-            ExplorerOptions.Out, SharedOptions.Set, SharedOptions.NoDiagnostics, SharedOptions.Format, ExplorerOptions.Shard, SplitDepth, ProgressReport.Option, Snapshots,
+            ExplorerOptions.Out, SharedOptions.Set, SharedOptions.NoDiagnostics, SharedOptions.Format, ExplorerOptions.Shard, SplitDepth, ProgressReport.Option, Snapshots, Replay,
         };
         command.SetAction(parse => CliApp.Guard(terminal, () =>
         {
@@ -48,6 +49,10 @@ internal static class ExploreCommand
             {
                 return terminal.Usage(error);
             }
+            if (parse.GetValue(Replay) && parse.GetValue(Snapshots))
+            {
+                return terminal.Usage("explore takes --replay or --snapshots, not both");
+            }
             int split = parse.GetValue(SplitDepth) ?? ShardRuns.DefaultSplitDepth(depth);
             if (split < 0 || split > depth)
             {
@@ -57,7 +62,7 @@ internal static class ExploreCommand
             bool json = parse.GetValue(SharedOptions.Format) == SharedOptions.Json;
             if (shard is { } s)
             {
-                var options = new ExploreOptions(universe, depth, parse.GetValue(Transient), pages, jobs, new ExploreShard(s.Index, s.Count, split), Snapshots: parse.GetValue(Snapshots));
+                var options = new ExploreOptions(universe, depth, parse.GetValue(Transient), pages, jobs, new ExploreShard(s.Index, s.Count, split), Snapshots: parse.GetValue(Snapshots), Replay: parse.GetValue(Replay));
                 ExploreResult part = Explorer.Run(options);
                 string file = ShardRuns.Write(outDir, s, options, part);
                 return MergeCommand.PrintShard(terminal, json, "explore", s, file, part.Calls, part.Seconds, part.States, part.Finding);
@@ -69,7 +74,7 @@ internal static class ExploreCommand
             ExploreResult r;
             try
             {
-                r = Explorer.Run(new ExploreOptions(universe, depth, parse.GetValue(Transient), pages, jobs, Snapshots: parse.GetValue(Snapshots)),
+                r = Explorer.Run(new ExploreOptions(universe, depth, parse.GetValue(Transient), pages, jobs, Snapshots: parse.GetValue(Snapshots), Replay: parse.GetValue(Replay)),
                     (d, s) =>
                     {
                         reached = (d, s);

@@ -6,13 +6,18 @@ namespace UvmSim.Exploration;
 
 /// <summary>Settings of an exhaustive search (SPEC §13 <c>uvmsim explore</c>); <c>Jobs</c> threads share each level.</summary>
 /// <remarks>
-/// By default every state is rebuilt by replaying its calls on a freshly booted kernel. With
-/// <c>Snapshots</c> a state's successors are computed from a copy of its kernel instead
-/// (<see cref="Kernel.Kernel.Copy"/>, through <see cref="Engine.BeginFrom"/>); the answer is
-/// the same, and docs/performance.md says why the copy does not pay yet at the depths
-/// explored (it costs about as much as the replay it saves).
+/// Three ways to reach a state's successors, with the same answer (docs/performance.md,
+/// "The explorer"): by default each job walks its kernel over the tree of the level's
+/// prefixes and takes every successor back with an <see cref="Undo.UndoLog"/> (apply, audit,
+/// hash, undo). With <c>Replay</c> every state is rebuilt by replaying its calls on a freshly
+/// booted kernel; with <c>Snapshots</c> successors are computed from copies of the state's
+/// kernel (<see cref="Kernel.Kernel.Copy"/>). Both are kept to compare against, side by side.
 /// </remarks>
-public sealed record ExploreOptions(Universe Universe, int Depth, bool Transient = false, int MappingPages = 2, int Jobs = 1, ExploreShard? Shard = null, OpGroups Ops = OpGroups.None, bool Snapshots = false);
+public sealed record ExploreOptions(Universe Universe, int Depth, bool Transient = false, int MappingPages = 2, int Jobs = 1, ExploreShard? Shard = null, OpGroups Ops = OpGroups.None, bool Snapshots = false, bool Replay = false)
+{
+    /// <summary>Whether each job walks one kernel with an undo log (neither <c>Replay</c> nor <c>Snapshots</c>).</summary>
+    public bool Undoing => !Replay && !Snapshots;
+}
 
 /// <summary>
 /// One shard of a search cut at <paramref name="SplitDepth"/>: every shard searches the levels
@@ -42,15 +47,16 @@ public sealed record ExploreResult(long States, long Calls, double Seconds, int 
 /// (SPEC §13): the mlock family, SysV shared memory, fork and exit, touch and unmap, each on
 /// whole mappings or their first page, optionally vslock/vsunlock. States are deduplicated
 /// by <see cref="StateHash"/>, so the search is over states, not sequences; the first panic
-/// or violation met is a shortest counterexample (the most severe of its depth). Each state
-/// is rebuilt by replaying its sequence on a fresh kernel (the model has no snapshot), which costs a factor of the depth.
+/// or violation met is a shortest counterexample (the most severe of its depth).
 /// </summary>
 /// <remarks>
-/// Parallel without changing the answer: a level is cut into blocks of prefixes; the jobs
-/// replay a block's sequences, each on its own kernels with its own auditor and hasher, and
-/// write one outcome per sequence; then the outcomes are taken in the sequential order, so
-/// the states kept, the counterexample chosen and every count are the same for any number
-/// of jobs.
+/// Parallel without changing the answer: a level is cut into blocks of prefixes; each job
+/// takes a contiguous part of a block, on its own kernels with its own auditor, hasher and
+/// undo log, and writes one outcome per successor; then the outcomes are taken in the
+/// sequential order, so the states kept, the counterexample chosen and every count are the
+/// same for any number of jobs. A level's prefixes are in the order of the tree of
+/// prefixes (each level lists the children of the last one's states in order), so neighbours
+/// share most of their calls: the undo walk descends by one call and climbs back by undoing.
 /// </remarks>
 public static class Explorer
 {
@@ -123,11 +129,12 @@ public static class Explorer
     /// <summary>What replaying one sequence gave: not applicable, a new state's hash, or a finding and its rank.</summary>
     private readonly record struct Outcome(bool Applied, ulong Hash, Finding? Finding, int Rank);
 
-    /// <summary>One job's own engine and copy table (neither may be shared between threads).</summary>
+    /// <summary>One job's own engine, copy table and undo walk (none may be shared between threads).</summary>
     private sealed class Worker(Universe u)
     {
         public readonly Engine Engine = new(u);
         public readonly Snapshots.CloneMap Copies = new();
+        public readonly PrefixWalk Walk = new(u);
     }
 
     /// <summary>Runs the search; <paramref name="progress"/> gets (depth, states) after each level.</summary>
@@ -169,6 +176,11 @@ public static class Explorer
                 int slice = (count + jobs - 1) / jobs;
                 Parallel.For(0, jobs, new ParallelOptions { MaxDegreeOfParallelism = jobs, CancellationToken = cancel }, j =>
                 {
+                    if (o.Undoing)
+                    {
+                        workers[j].Walk.Expand(frontier, first, j * slice, Math.Min(count, (j + 1) * slice), alphabet, outcomes, workers[j].Engine, u, cancel);
+                        return;
+                    }
                     for (int i = j * slice; i < Math.Min(count, (j + 1) * slice); i++)
                     {
                         Op[] prefix = frontier[first + i];
@@ -193,9 +205,9 @@ public static class Explorer
                 {
                     Op[] prefix = frontier[first + i];
                     int kept = -1;
-                    if (o.Snapshots && prefix.Length > 0)
+                    if (!o.Replay && prefix.Length > 0)
                     {
-                        calls++; // the state itself: its parent's snapshot and its last call
+                        calls++; // the state itself: its parent's snapshot or the walk's descent, and its last call
                     }
                     for (int a = 0; a < alphabet.Count; a++)
                     {
@@ -204,8 +216,8 @@ public static class Explorer
                         {
                             continue;
                         }
-                        // The calls made: the whole sequence when replaying, one from a snapshot.
-                        calls += o.Snapshots ? 1 : prefix.Length + 1;
+                        // The calls made: the whole sequence when replaying, one from a snapshot or the walk.
+                        calls += o.Replay ? prefix.Length + 1 : 1;
                         if (r.Finding is { } f)
                         {
                             Consider(f, r.Rank, ref best, ref bestRank);
@@ -250,6 +262,79 @@ public static class Explorer
         return new ExploreResult(seen.Count, calls, clock.Elapsed.TotalSeconds, o.Depth, null, 0, Freeze(levels)) { StatesPerDepth = perDepth };
     }
 
+    /// <summary>
+    /// One job's kernel walked over the tree of a level's prefixes: it holds the state of the
+    /// prefix it stands on, with an undo mark before each of its calls. Moving to the next
+    /// prefix undoes the calls past the common part and applies the new ones; each successor
+    /// is applied, audited, hashed and undone. Nothing is replayed from boot after the first
+    /// state, and nothing is copied.
+    /// </summary>
+    private sealed class PrefixWalk(Universe u)
+    {
+        private readonly UvmSim.Undo.UndoLog _log = new();
+        private readonly List<Op> _path = [];
+        private readonly List<int> _marks = [];
+        private OpInterpreter? _driver;
+
+        /// <summary>Writes the outcomes of prefixes <paramref name="from"/> to <paramref name="to"/> of the block at <paramref name="first"/>.</summary>
+        public void Expand(List<Op[]> frontier, int first, int from, int to, IReadOnlyList<Op> alphabet, Outcome[] outcomes, Engine engine, Universe universe, CancellationToken cancel)
+        {
+            _driver ??= u.Boot();
+            _log.Activate();
+            try
+            {
+                for (int i = from; i < to; i++)
+                {
+                    Op[] prefix = frontier[first + i];
+                    MoveTo(prefix);
+                    engine.BeginFrom(_driver);
+                    for (int a = 0; a < alphabet.Count; a++)
+                    {
+                        cancel.ThrowIfCancellationRequested();
+                        int mark = _log.Mark();
+                        outcomes[(i * alphabet.Count) + a] = Step(universe, prefix, alphabet[a], engine);
+                        _log.Undo(mark);
+                    }
+                }
+            }
+            catch
+            {
+                // A call that threw mid-way left the kernel where no mark can vouch for it.
+                _log.Clear();
+                _path.Clear();
+                _marks.Clear();
+                _driver = null;
+                throw;
+            }
+            finally
+            {
+                UvmSim.Undo.UndoLog.Deactivate();
+            }
+        }
+
+        /// <summary>Undoes the calls of the current path past its common part with <paramref name="prefix"/>, then applies the rest.</summary>
+        private void MoveTo(Op[] prefix)
+        {
+            int common = 0;
+            while (common < _path.Count && common < prefix.Length && _path[common] == prefix[common])
+            {
+                common++;
+            }
+            if (common < _path.Count)
+            {
+                _log.Undo(_marks[common]);
+                _path.RemoveRange(common, _path.Count - common);
+                _marks.RemoveRange(common, _marks.Count - common);
+            }
+            for (int k = common; k < prefix.Length; k++)
+            {
+                _marks.Add(_log.Mark());
+                _driver!.Apply(prefix[k]); // a prefix that reached a state did not panic
+                _path.Add(prefix[k]);
+            }
+        }
+    }
+
     private static ulong[][]? Freeze(List<List<ulong>>? levels) => levels?.Select(l => l.ToArray()).ToArray();
 
     /// <summary>
@@ -273,6 +358,16 @@ public static class Explorer
         {
             return default;
         }
+        return Step(u, prefix, op, engine);
+    }
+
+    /// <summary>
+    /// Applies <paramref name="op"/> to the engine's state, reached by <paramref name="prefix"/>,
+    /// and audits the result (one <see cref="Engine.Step"/>).
+    /// =&gt; not applied when the op names a process that does not exist.
+    /// </summary>
+    private static Outcome Step(Universe u, Op[] prefix, Op op, Engine engine)
+    {
         if (op.Proc >= engine.ProcessCount)
         {
             return default;

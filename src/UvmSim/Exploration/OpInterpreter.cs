@@ -1,3 +1,4 @@
+using UvmSim.Undo;
 using UvmSim.Kernel;
 using UvmSim.Map;
 using UvmSim.Scenarios.Syntax;
@@ -18,10 +19,15 @@ namespace UvmSim.Exploration;
 public sealed partial class OpInterpreter
 {
     private readonly Kernel.Kernel _kernel;
+    [LoggedApart]
     private readonly List<(Process P, Name Name)> _procs = [];
+    [LoggedApart]
     private readonly List<(Process P, ulong Va, ulong Len, Name Name)> _maps = [];
+    [LoggedApart]
     private readonly List<(ulong Id, Name Name)> _segments = [];
+    [LoggedApart]
     private readonly List<(ulong Id, Name Name)> _handles = [];
+    [LoggedApart]
     private readonly List<int> _mine = [];
     private readonly int _maxProcs;
     private int _nextProc;
@@ -37,6 +43,7 @@ public sealed partial class OpInterpreter
         for (int i = 0; i < n; i++)
         {
             uint uid = i == 1 ? 1000u : 0u;
+            UndoLog.Touch(_procs);
             _procs.Add((kernel.CreateProcess(uid, uid)!, new Name('P', _nextProc++)));
             if (record)
             {
@@ -52,9 +59,11 @@ public sealed partial class OpInterpreter
     public bool Record { get; }
 
     /// <summary>The <c>proc</c> lines of the processes created at the start (with <see cref="Record"/>).</summary>
+    [field: LoggedApart] // written by the constructor only
     public List<string> Header { get; } = [];
 
     /// <summary>The scenario line of each call applied so far (with <see cref="Record"/>).</summary>
+    [field: LoggedApart]
     public List<string> Lines { get; } = [];
 
     /// <summary>How many processes are live (what an op's process index is taken modulo).</summary>
@@ -72,8 +81,11 @@ public sealed partial class OpInterpreter
     /// the one text of every call). Callers build the call only when <see cref="Record"/> is
     /// on, so the explorer's calls allocate nothing.
     /// </summary>
-    private void Emit(Name proc, Name? bind, Call call) =>
+    private void Emit(Name proc, Name? bind, Call call)
+    {
+        UndoLog.Touch(Lines);
         Lines.Add(ScenarioPrinter.Format(new CallStatement(proc.ToString(), bind?.ToString(), call)));
+    }
 
     /// <summary>A scenario name (<c>P0</c>, <c>m3</c>), spelled out only when a line is written.</summary>
     private readonly record struct Name(char Prefix, int Number)
@@ -127,6 +139,7 @@ public sealed partial class OpInterpreter
     /// <summary>Performs one op.</summary>
     public SysResult Apply(Op op)
     {
+        UndoLog.Touch(this);
         if (_procs.Count == 0)
         {
             return Errno.EINVAL;
@@ -167,6 +180,7 @@ public sealed partial class OpInterpreter
                 r = _kernel.Mmap(p, pages * Page, prot, flags, at);
                 if (r.Ok)
                 {
+                    UndoLog.Touch(_maps);
                     _maps.Add((p, r.Value, pages * Page, name));
                 }
                 return r;
@@ -262,6 +276,7 @@ public sealed partial class OpInterpreter
                 r = _kernel.Brk(p, len);
                 if (r.Ok && len > 0)
                 {
+                    UndoLog.Touch(_maps);
                     _maps.Add((p, r.Value, len, name));
                 }
                 return r;
@@ -296,12 +311,14 @@ public sealed partial class OpInterpreter
                 r = _kernel.Fork(p, out Process? c);
                 if (r.Ok)
                 {
+                    UndoLog.Touch(_procs);
                     _procs.Add((c!, child));
                     int n = _maps.Count;
                     for (int i = 0; i < n; i++)
                     {
                         if (_maps[i].P == p)
                         {
+                            UndoLog.Touch(_maps);
                             _maps.Add((c!, _maps[i].Va, _maps[i].Len, _maps[i].Name));
                         }
                     }
@@ -322,6 +339,7 @@ public sealed partial class OpInterpreter
                     return Errno.EINVAL;
                 }
                 ForgetMapsOf(p);
+                UndoLog.Touch(_procs);
                 _procs.RemoveAt(IndexOf(p));
                 if (Record)
                 {
@@ -351,6 +369,7 @@ public sealed partial class OpInterpreter
                 r = _kernel.Shm.Shmget(p, key == 0 ? null : (ulong)key, pages * Page, ShmTable.IpcCreat | 0x1b6);
                 if (r.Ok && !HasSegment(r.Value))
                 {
+                    UndoLog.Touch(_segments);
                     _segments.Add((r.Value, name));
                 }
                 return r;
@@ -371,6 +390,7 @@ public sealed partial class OpInterpreter
                 r = _kernel.Shm.Shmat(p, id, 0, rdonly ? ShmTable.ShmRdonly : 0);
                 if (r.Ok)
                 {
+                    UndoLog.Touch(_maps);
                     _maps.Add((p, r.Value, _kernel.Shm.Find(id)!.Size, name));
                 }
                 return r;
@@ -427,6 +447,7 @@ public sealed partial class OpInterpreter
                 r = _kernel.Vslock(p, va, len, write);
                 if (r.Ok)
                 {
+                    UndoLog.Touch(_handles);
                     _handles.Add((r.Value, name));
                 }
                 return r;
@@ -496,6 +517,7 @@ public sealed partial class OpInterpreter
         {
             if (_maps[i].P == p)
             {
+                UndoLog.Touch(_maps);
                 _maps.RemoveAt(i);
             }
         }

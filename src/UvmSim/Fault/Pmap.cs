@@ -1,3 +1,4 @@
+using UvmSim.Undo;
 using UvmSim.Map;
 
 namespace UvmSim.Fault;
@@ -22,6 +23,7 @@ public sealed partial class Pmap
     private const int LeafSize = 1 << LeafBits;
     private const ulong LeafMask = LeafSize - 1;
 
+    [LoggedApart]
     private readonly Dictionary<ulong, Leaf> _leaves = [];
     private readonly PvTable _pv;
     private readonly int _shift;
@@ -42,6 +44,7 @@ public sealed partial class Pmap
         {
             if (end > Bits.Length)
             {
+                UndoLog.Touch(this);
                 int length = Math.Min(LeafSize, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(end, 16)));
                 Array.Resize(ref Frame, length);
                 Array.Resize(ref Bits, length);
@@ -57,10 +60,10 @@ public sealed partial class Pmap
     }
 
     /// <summary>Translations whose wired bit is set (<c>pmap_wired_count</c>).</summary>
-    public long WiredCount { get; private set; }
+    public long WiredCount { get; private set { UndoLog.Touch(this); field = value; } }
 
     /// <summary>Number of translations.</summary>
-    public int Count { get; private set; }
+    public int Count { get; private set { UndoLog.Touch(this); field = value; } }
 
     private Leaf? Find(ulong vpn, bool create)
     {
@@ -75,9 +78,11 @@ public sealed partial class Pmap
             {
                 return null;
             }
+            UndoLog.Touch(_leaves);
             leaf = new Leaf();
             _leaves[key] = leaf;
         }
+        UndoLog.Touch(this); // the cache is state too (UvmObject.Chunk)
         _lastKey = key;
         _last = leaf;
         return leaf;
@@ -168,6 +173,7 @@ public sealed partial class Pmap
     private void EnterAt(Leaf leaf, int i, ulong vpn, int frame, byte bits)
     {
         leaf.Hold(i + 1);
+        UndoLog.Touch(leaf);
         byte old = leaf.Bits[i];
         if (old != 0)
         {
@@ -216,6 +222,7 @@ public sealed partial class Pmap
             bool slow = !PteBits.AllPresent(leafBits, leafFrames, frames[..n]);
             if (!slow)
             {
+                UndoLog.Touch(leaf);
                 wiredDelta -= PteBits.CountWired(leafBits);
                 leafBits.Fill(newBits);
             }
@@ -244,6 +251,7 @@ public sealed partial class Pmap
         int i = (int)(vpn & LeafMask);
         if (leaf is not null && (leaf.BitsAt(i) & PteBits.Wired) != 0)
         {
+            UndoLog.Touch(leaf);
             leaf.Bits[i] &= unchecked((byte)~PteBits.Wired);
             WiredCount--;
         }
@@ -263,6 +271,7 @@ public sealed partial class Pmap
                 int to = Math.Min(from + (int)(stop - vpn), leaf.Bits.Length);
                 if (from < to)
                 {
+                    UndoLog.Touch(leaf);
                     WiredCount -= PteBits.ClearWired(leaf.Bits.AsSpan(from, to - from));
                 }
             }
@@ -309,6 +318,10 @@ public sealed partial class Pmap
         foreach (var (key, leaf) in _leaves)
         {
             ulong lo = Math.Max(key << LeafBits, first), hi = Math.Min((key << LeafBits) + (ulong)leaf.Bits.Length, last);
+            if (lo < hi)
+            {
+                UndoLog.Touch(leaf);
+            }
             for (ulong v = lo; v < hi; v++)
             {
                 int i = (int)(v & LeafMask);
@@ -333,6 +346,8 @@ public sealed partial class Pmap
                 }
             }
         }
+        UndoLog.Touch(this);
+        UndoLog.Touch(_leaves);
         _leaves.Clear();
         _lastKey = ulong.MaxValue;
         _last = null;
@@ -351,6 +366,7 @@ public sealed partial class Pmap
         {
             return;
         }
+        UndoLog.Touch(leaf);
         if ((leaf.Bits[i] & PteBits.Wired) != 0)
         {
             WiredCount--;

@@ -2,22 +2,24 @@ using UvmSim.Snapshots;
 
 namespace UvmSim.Fault;
 
-// Snapshots: the reverse mappings name the copied pmaps, list by list in the same order and
-// with the table's layout. The pool of spare lists is not state: it only saves allocations.
+// Snapshots: the reverse mappings name the copied pmaps, list by list in the same order.
+// The pool of spare lists is not state: it only saves allocations.
 public sealed partial class PvTable
 {
-    /// <summary>
-    /// Makes this (new) table a copy of <paramref name="source"/> naming
-    /// <paramref name="map"/>'s copies of the pmaps; every pmap must have been copied first.
-    /// </summary>
-    internal void CopyFrom(PvTable source, CloneMap map) =>
-        _byFrame = DictionaryCopy.Of(source._byFrame, static (list, m) =>
+    internal void CopyFrom(PvTable source, CloneMap map)
+    {
+        _byFrame = new List<(Pmap Pmap, ulong Vpn)>?[source._byFrame.Length];
+        for (int f = 0; f < _byFrame.Length; f++)
         {
-            var copy = new List<(Pmap Pmap, ulong Vpn)>(list.Count);
-            foreach (var (pmap, vpn) in list)
+            if (source._byFrame[f] is { } list)
             {
-                copy.Add((m.Made(pmap), vpn));
+                var copy = new List<(Pmap Pmap, ulong Vpn)>(list.Count);
+                foreach (var (pmap, vpn) in list)
+                {
+                    copy.Add((map.Made(pmap), vpn));
+                }
+                _byFrame[f] = copy;
             }
-            return copy;
-        }, map);
+        }
+    }
 }

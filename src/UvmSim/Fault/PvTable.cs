@@ -1,56 +1,82 @@
+using UvmSim.Undo;
+
 namespace UvmSim.Fault;
 
 /// <summary>
 /// Reverse mappings (<c>pv</c> lists): which translations map each frame, so reclaiming or
 /// freeing a frame can remove them all (<c>pmap_page_protect(VM_PROT_NONE)</c>). Kept
-/// outside the frame array so a frame stays 16 bytes.
+/// outside the frame array so a frame stays 16 bytes; indexed by frame like NetBSD's
+/// per-page <c>pv_head</c>, so a change is one slot the undo log can note.
 /// </summary>
 public sealed partial class PvTable
 {
-    private Dictionary<int, List<(Pmap Pmap, ulong Vpn)>> _byFrame = []; // replaced whole by a snapshot copy (PvTable.Snapshot.cs)
+    [LoggedApart] // slot by slot (UndoLog.Slot); replaced whole when it grows, and by a snapshot copy
+    private List<(Pmap Pmap, ulong Vpn)>?[] _byFrame = [];
+    [LoggedApart] // a pool of empty lists, not state; not refilled while a log is active
     private readonly Stack<List<(Pmap, ulong)>> _spare = new();
 
-    /// <summary>How many translations map <paramref name="frame"/>.</summary>
-    public int MappingsOf(int frame) => _byFrame.TryGetValue(frame, out var l) ? l.Count : 0;
+    /// <summary>Translations mapping <paramref name="frame"/>.</summary>
+    public int MappingsOf(int frame) => frame < _byFrame.Length && _byFrame[frame] is { } l ? l.Count : 0;
 
+    /// <summary>Records that <paramref name="pmap"/> maps <paramref name="frame"/> at <paramref name="vpn"/>.</summary>
     internal void Add(int frame, Pmap pmap, ulong vpn)
     {
-        if (!_byFrame.TryGetValue(frame, out var list))
+        if (frame >= _byFrame.Length)
+        {
+            UndoLog.Touch(this);
+            Array.Resize(ref _byFrame, Math.Max(frame + 1, _byFrame.Length * 2));
+        }
+        List<(Pmap, ulong)>? list = _byFrame[frame];
+        if (list is null)
         {
             list = _spare.Count > 0 ? _spare.Pop() : [];
+            UndoLog.Slot(_byFrame, frame);
             _byFrame[frame] = list;
         }
+        UndoLog.Touch(list);
         list.Add((pmap, vpn));
     }
 
+    /// <summary>Forgets one translation of <paramref name="frame"/>.</summary>
     internal void Remove(int frame, Pmap pmap, ulong vpn)
     {
-        if (_byFrame.TryGetValue(frame, out var list))
+        if (frame < _byFrame.Length && _byFrame[frame] is { } list)
         {
             int i = list.IndexOf((pmap, vpn));
             if (i >= 0)
             {
+                UndoLog.Touch(list);
                 list.RemoveAt(i);
             }
             if (list.Count == 0)
             {
-                _byFrame.Remove(frame);
-                _spare.Push(list);
+                Drop(frame, list);
             }
         }
     }
 
-    /// <summary>Removes every translation of <paramref name="frame"/>.</summary>
+    /// <summary>Removes every translation of <paramref name="frame"/> from the pmaps that hold it.</summary>
     public void RemoveAll(int frame)
     {
-        if (_byFrame.Remove(frame, out var list))
+        if (frame < _byFrame.Length && _byFrame[frame] is { } list)
         {
+            Drop(frame, list);
             foreach (var (pmap, vpn) in list)
             {
                 pmap.RemoveForFrame(vpn);
             }
+            UndoLog.Touch(list);
             list.Clear();
-            _spare.Push(list);
+        }
+    }
+
+    private void Drop(int frame, List<(Pmap, ulong)> list)
+    {
+        UndoLog.Slot(_byFrame, frame);
+        _byFrame[frame] = null;
+        if (UndoLog.Active is null)
+        {
+            _spare.Push(list); // with a log, undo may put the list back in its slot
         }
     }
 }

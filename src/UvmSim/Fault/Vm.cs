@@ -1,3 +1,4 @@
+using UvmSim.Undo;
 using UvmSim.Map;
 using UvmSim.Objects;
 using UvmSim.Physical;
@@ -52,7 +53,7 @@ public sealed partial class Vm
     public IUnwireStrategy UnwireBy { get; }
 
     /// <summary>Swap slots in use.</summary>
-    public long SwapUsed { get; private set; }
+    public long SwapUsed { get; private set { UndoLog.Touch(this); field = value; } }
 
     /// <summary>The global counters.</summary>
     public VmStats Stats => Frames.Stats;
@@ -93,13 +94,18 @@ public sealed partial class Vm
     }
 
     /// <summary>Records one transient hold on <paramref name="frame"/> (<c>transient=held</c>).</summary>
-    public void AddHold(int frame) => _holds[frame] = _holds.TryGetValue(frame, out int h) ? h + 1 : 1;
+    public void AddHold(int frame)
+    {
+        UndoLog.Touch(this);
+        _holds[frame] = _holds.TryGetValue(frame, out int h) ? h + 1 : 1;
+    }
 
     /// <summary>Drops one transient hold; an orphan whose count reaches 0 is freed.</summary>
     public void DropHold(int frame)
     {
         if (_holds.TryGetValue(frame, out int h))
         {
+            UndoLog.Touch(this);
             if (h <= 1)
             {
                 _holds.Remove(frame);

@@ -21,6 +21,10 @@ public sealed partial class Kernel
         _processes = DictionaryCopy.Of(source._processes, Process.CopyOf, map);
         _files = DictionaryCopy.Of(source._files, UvmObject.CopyOf, map);
         Shm = source.Shm.Copy(this, map);
+        if (SysvLock is SysV.ShmemSysvLock shmem)
+        {
+            shmem.CopyFrom((SysV.ShmemSysvLock)source.SysvLock);
+        }
         Handles = DictionaryCopy.Of(source.Handles, TransientHandle.CopyOf, map);
         _nextPid = source._nextPid;
         _nextHandle = source._nextHandle;

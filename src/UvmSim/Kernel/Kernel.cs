@@ -1,3 +1,4 @@
+using UvmSim.Undo;
 using UvmSim.Fault;
 using UvmSim.Kernel.Limits;
 using UvmSim.Kernel.Privilege;
@@ -79,7 +80,7 @@ public sealed partial class Kernel : IShmHost
     public ISysvLock SysvLock { get; }
 
     /// <summary>The panic that killed the kernel, if any.</summary>
-    public string? PanicMessage { get; private set; }
+    public string? PanicMessage { get; private set { UndoLog.Touch(this); field = value; } }
 
     /// <summary>True after a panic.</summary>
     public bool Dead => PanicMessage is not null;
@@ -167,6 +168,7 @@ public sealed partial class Kernel : IShmHost
         ulong physical = (ulong)Vm.Config.Pages * (ulong)PageSize;
         ulong hard = Vm.Config.MemlockHard ?? physical;
         Capabilities initial = caps ?? Privilege.Initial(uid, (Capabilities)Vm.Config.RootCaps);
+        UndoLog.Touch(this);
         var p = new Process(_nextPid++, uid, gid, Math.Min(Vm.Config.MemlockSoft ?? physical / 3, hard), hard, NewSpace(initial))
         {
             Caps = initial,
@@ -182,6 +184,7 @@ public sealed partial class Kernel : IShmHost
         {
             return Errno.EEXIST;
         }
+        UndoLog.Touch(this);
         _files[name] = Vm.NewObject(new FileObject(name, size, readOnly, PageSize));
         return SysResult.Success();
     }

@@ -15,6 +15,8 @@ public sealed partial class Process
         Gid = source.Gid;
         MemlockSoft = source.MemlockSoft;
         MemlockHard = source.MemlockHard;
+        Caps = source.Caps;
+        ImageLocked = source.ImageLocked;
         Space = source.Space.Copy(map);
         foreach (Attachment a in source.Attachments)
         {

@@ -1,3 +1,4 @@
+using UvmSim.Undo;
 using UvmSim.Fault;
 using UvmSim.Map;
 using UvmSim.Objects;
@@ -22,6 +23,7 @@ public sealed partial class Kernel
         {
             return Errno.EAGAIN;
         }
+        UndoLog.Touch(this);
         var c = new Process(_nextPid++, parent.Uid, parent.Gid, parent.MemlockSoft, parent.MemlockHard, NewSpace(parent.Caps))
         {
             // uvmspace_fork copies vm_daddr and vm_dsize: the child's brk grows the same heap.
@@ -38,6 +40,7 @@ public sealed partial class Kernel
                 return err;
             }
         }
+        UndoLog.Touch(this);
         _processes[c.Pid] = c;
         child = c;
         Shm.Forked(parent, c);
@@ -180,6 +183,7 @@ public sealed partial class Kernel
         p.PosixLocked.Clear();
         Transient.Exited(p, HandlesOf(p));
         p.Alive = false;
+        UndoLog.Touch(this);
         _processes.Remove(p.Pid);
         return SysResult.Success();
     }

@@ -1,3 +1,4 @@
+using UvmSim.Undo;
 namespace UvmSim.Kernel;
 
 /// <summary>
@@ -22,6 +23,7 @@ public sealed partial class RangeSet
             return;
         }
         Remove(start, end);
+        UndoLog.Touch(this);
         int i = 0;
         while (i < _ranges.Count && _ranges[i].Start < start)
         {
@@ -55,6 +57,7 @@ public sealed partial class RangeSet
             {
                 continue;
             }
+            UndoLog.Touch(this);
             _ranges.RemoveAt(i);
             if (e > end)
             {
@@ -68,7 +71,11 @@ public sealed partial class RangeSet
     }
 
     /// <summary>Removes everything.</summary>
-    public void Clear() => _ranges.Clear();
+    public void Clear()
+    {
+        UndoLog.Touch(this);
+        _ranges.Clear();
+    }
 
     /// <summary>True when <paramref name="va"/> is in the set.</summary>
     public bool Contains(ulong va)

@@ -1,3 +1,4 @@
+using UvmSim.Undo;
 using UvmSim.Map;
 
 namespace UvmSim.Kernel;
@@ -25,6 +26,7 @@ public sealed partial class Kernel
         {
             return err;
         }
+        UndoLog.Touch(this);
         var handle = new TransientHandle(_nextHandle++, p, start, end, frames);
         Handles[handle.Id] = handle;
         return SysResult.Success(handle.Id);

@@ -1,3 +1,4 @@
+using UvmSim.Undo;
 using System.Collections;
 using System.Diagnostics;
 
@@ -45,13 +46,13 @@ internal sealed partial class EntryTree : IEnumerable<MapEntry>
     internal int Version => _version;
 
     /// <summary>Number of entries.</summary>
-    public int Count { get; private set; }
+    public int Count { get; private set { UndoLog.Touch(this); field = value; } }
 
     /// <summary>The lowest entry, or null when empty.</summary>
-    public MapEntry? First { get; private set; }
+    public MapEntry? First { get; private set { UndoLog.Touch(this); field = value; } }
 
     /// <summary>The highest entry, or null when empty.</summary>
-    public MapEntry? Last { get; private set; }
+    public MapEntry? Last { get; private set { UndoLog.Touch(this); field = value; } }
 
     /// <summary>Height of the tree (0 when empty); for tests and benchmarks.</summary>
     internal int Height => _root?.TreeHeight ?? 0;
@@ -143,6 +144,7 @@ internal sealed partial class EntryTree : IEnumerable<MapEntry>
         e.TreeMaxGap = e.GapAfter;
         if (parent is null)
         {
+            UndoLog.Touch(this);
             _root = e;
         }
         else if (e.Start < parent.Start)
@@ -155,6 +157,7 @@ internal sealed partial class EntryTree : IEnumerable<MapEntry>
         }
 
         Count++;
+        UndoLog.Touch(this);
         _version++;
         Retrace(parent);
         RefreshGapsUp(pred); // its gap shrank; Retrace may have stopped below it
@@ -220,6 +223,7 @@ internal sealed partial class EntryTree : IEnumerable<MapEntry>
         e.TreeHeight = 0;
         e.TreeMaxGap = 0;
         Count--;
+        UndoLog.Touch(this);
         _version++;
         Retrace(retraceFrom);
         RefreshGapsUp(moved);
@@ -240,6 +244,7 @@ internal sealed partial class EntryTree : IEnumerable<MapEntry>
         Debug.Assert(e.Prev is null || e.Prev.End <= e.Start, "overlaps or passed the entry below");
         Debug.Assert(e.Next is null || e.End <= e.Next.Start, "overlaps or passed the entry above");
 
+        UndoLog.Touch(this);
         _version++;
         RefreshGapsUp(e);       // its own gap follows End
         RefreshGapsUp(e.Prev);  // the gap below it follows Start
@@ -521,6 +526,7 @@ internal sealed partial class EntryTree : IEnumerable<MapEntry>
     {
         if (parent is null)
         {
+            UndoLog.Touch(this);
             _root = replacement;
         }
         else if (parent.TreeLeft == old)

@@ -1,3 +1,4 @@
+using UvmSim.Undo;
 using UvmSim.Objects;
 
 namespace UvmSim.Map;
@@ -21,61 +22,61 @@ public sealed partial class MapEntry : IAmapUser
     }
 
     /// <summary>First address (page-aligned). Change only through the owning map.</summary>
-    public ulong Start { get; internal set; }
+    public ulong Start { get; internal set { UndoLog.Touch(this); field = value; } }
 
     /// <summary>One past the last address (page-aligned). Change only through the owning map.</summary>
-    public ulong End { get; internal set; }
+    public ulong End { get; internal set { UndoLog.Touch(this); field = value; } }
 
     /// <summary>Backing object, or null for a private anonymous mapping.</summary>
-    public UvmObject? Object { get; internal set; }
+    public UvmObject? Object { get; internal set { UndoLog.Touch(this); field = value; } }
 
     /// <summary>Byte offset into <see cref="Object"/> of <see cref="Start"/>.</summary>
-    public ulong Offset { get; internal set; }
+    public ulong Offset { get; internal set { UndoLog.Touch(this); field = value; } }
 
     /// <summary>The private copy-on-write layer, created lazily (<c>amap_copy</c>).</summary>
-    public Amap? Amap { get; internal set; }
+    public Amap? Amap { get; internal set { UndoLog.Touch(this); field = value; } }
 
     /// <summary>Page index into <see cref="Amap"/> of <see cref="Start"/>.</summary>
-    public long AmapOffset { get; internal set; }
+    public long AmapOffset { get; internal set { UndoLog.Touch(this); field = value; } }
 
     /// <summary>The amap must be copied before the first write (<c>UVM_ET_NEEDSCOPY</c>).</summary>
-    public bool NeedsCopy { get; internal set; }
+    public bool NeedsCopy { get; internal set { UndoLog.Touch(this); field = value; } }
 
     /// <summary>A private mapping (<c>UVM_ET_COPYONWRITE</c>).</summary>
-    public bool CopyOnWrite { get; internal set; }
+    public bool CopyOnWrite { get; internal set { UndoLog.Touch(this); field = value; } }
 
     /// <summary>Current protection.</summary>
-    public Protection Protection { get; internal set; }
+    public Protection Protection { get; internal set { UndoLog.Touch(this); field = value; } }
 
     /// <summary>Maximum protection <c>mprotect</c> may grant.</summary>
-    public Protection MaxProtection { get; internal set; }
+    public Protection MaxProtection { get; internal set { UndoLog.Touch(this); field = value; } }
 
     /// <summary>What <c>fork</c> does with the entry.</summary>
-    public Inheritance Inheritance { get; internal set; }
+    public Inheritance Inheritance { get; internal set { UndoLog.Touch(this); field = value; } }
 
     /// <summary>Paging advice.</summary>
-    public Advice Advice { get; internal set; }
+    public Advice Advice { get; internal set { UndoLog.Touch(this); field = value; } }
 
     /// <summary>Balanced wirings (<c>wired_count</c>); under counter semantics also POSIX locks.</summary>
-    public int WiredCount { get; internal set; }
+    public int WiredCount { get; internal set { UndoLog.Touch(this); field = value; } }
 
     /// <summary>The POSIX lock bit of split semantics (SPEC §4.2).</summary>
-    public bool Mlocked { get; internal set; }
+    public bool Mlocked { get; internal set { UndoLog.Touch(this); field = value; } }
 
     /// <summary>
     /// Linux's <c>VM_LOCKONFAULT</c> under <c>wiring=flag</c> (SPEC §17.2): set only together with
     /// <see cref="Mlocked"/>; population skips the entry, pages are locked as they fault in.
     /// </summary>
-    public bool OnFault { get; internal set; }
+    public bool OnFault { get; internal set { UndoLog.Touch(this); field = value; } }
 
     /// <summary>
     /// The entry holds a segment-scoped SysV lock record (SPEC §8.4): one balanced wiring
     /// owned by the segment, kept by both halves of a clip.
     /// </summary>
-    public bool SegmentRecord { get; internal set; }
+    public bool SegmentRecord { get; internal set { UndoLog.Touch(this); field = value; } }
 
     /// <summary>Never merge with neighbours (set on SysV attachments).</summary>
-    public bool NoMerge { get; internal set; }
+    public bool NoMerge { get; internal set { UndoLog.Touch(this); field = value; } }
 
     /// <summary>The only test of whether the entry is wired: a count or the POSIX bit.</summary>
     public bool IsWired => WiredCount != 0 || Mlocked;

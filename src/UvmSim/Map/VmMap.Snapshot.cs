@@ -13,6 +13,7 @@ public sealed partial class VmMap
         Max = source.Max;
         PlacementMin = source.PlacementMin;
         WireFuture = source.WireFuture;
+        FutureOnFault = source.FutureOnFault;
         _tree = source._tree.Copy(map);
         _verifiedVersion = source._verifiedVersion;
         _verified = source._verified;

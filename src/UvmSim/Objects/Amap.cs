@@ -1,3 +1,4 @@
+using UvmSim.Undo;
 namespace UvmSim.Objects;
 
 /// <summary>What an amap needs to know of an entry that references it: which slots it covers.</summary>
@@ -29,6 +30,7 @@ public sealed partial class Amap
     private const int ChunkBits = 9;
     private const int ChunkSize = 1 << ChunkBits;
     private readonly int _pageShift;
+    [LoggedApart] // touched where it changes; ShiftUp replaces it whole
     private Dictionary<long, Anon?[]> _chunks = [];
     private readonly List<IAmapUser> _users = [];
     private long _lastKey = -1;
@@ -48,17 +50,23 @@ public sealed partial class Amap
         {
             if (Chunk(slot, create: value is not null) is { } c && (slot & (ChunkSize - 1)) < c.Length)
             {
+                UndoLog.TouchArray(c);
                 c[slot & (ChunkSize - 1)] = value;
             }
         }
     }
 
     /// <summary>Records that <paramref name="user"/> references this amap.</summary>
-    internal void AddUser(IAmapUser user) => _users.Add(user);
+    internal void AddUser(IAmapUser user)
+    {
+        UndoLog.Touch(this);
+        _users.Add(user);
+    }
 
     /// <summary>Forgets <paramref name="user"/>.</summary>
     internal void RemoveUser(IAmapUser user)
     {
+        UndoLog.Touch(this);
         for (int i = 0; i < _users.Count; i++)
         {
             if (ReferenceEquals(_users[i], user))
@@ -89,6 +97,7 @@ public sealed partial class Amap
     /// </summary>
     internal void ShiftUp(long slots)
     {
+        UndoLog.Touch(this);
         var moved = new Dictionary<long, Anon?[]>();
         foreach (var (slot, anon) in AnonsIn(0, long.MaxValue).ToList())
         {
@@ -144,8 +153,10 @@ public sealed partial class Amap
         {
             return null;
         }
+        UndoLog.Touch(this); // the cache is state too (UvmObject.Chunk)
         if (create)
         {
+            UndoLog.Touch(_chunks);
             chunk = Fit(chunk, slot);
             _chunks[key] = chunk;
         }

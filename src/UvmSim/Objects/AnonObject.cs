@@ -1,3 +1,4 @@
+using UvmSim.Undo;
 namespace UvmSim.Objects;
 
 /// <summary>
@@ -22,6 +23,7 @@ public sealed partial class AnonObject : UvmObject
 
     internal void MarkSwapped(long index, bool swapped)
     {
+        UndoLog.Touch(this);
         if (swapped)
         {
             _swapped.Add(index);

@@ -1,3 +1,4 @@
+using UvmSim.Undo;
 namespace UvmSim.Objects;
 
 /// <summary>
@@ -28,10 +29,13 @@ public sealed partial class OwnerRegistry
     {
         if (_freeIds.TryPop(out int id))
         {
+            UndoLog.Popped(_freeIds, id);
+            UndoLog.Slot(_owners, id);
             _owners[id] = owner;
             return id;
         }
         _owners.Add(owner);
+        UndoLog.Added(_owners);
         return _owners.Count - 1;
     }
 
@@ -39,8 +43,10 @@ public sealed partial class OwnerRegistry
     {
         if (id >= 0 && id < _owners.Count && _owners[id] is not null)
         {
+            UndoLog.Slot(_owners, id);
             _owners[id] = null;
             _freeIds.Push(id);
+            UndoLog.Pushed(_freeIds);
         }
     }
 }

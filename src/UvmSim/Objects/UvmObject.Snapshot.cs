@@ -20,6 +20,7 @@ public abstract partial class UvmObject
         _resident = source._resident;
         OwnerId = source.OwnerId;
         RefCount = source.RefCount;
+        WiresNewPages = source.WiresNewPages;
     }
 
     /// <summary>A new object with this one's state.</summary>

@@ -1,3 +1,4 @@
+using UvmSim.Undo;
 namespace UvmSim.Objects;
 
 /// <summary>
@@ -9,16 +10,17 @@ public abstract partial class UvmObject
 {
     private const int ChunkBits = 9;
     private const int ChunkSize = 1 << ChunkBits;
+    [LoggedApart]
     private readonly Dictionary<long, int[]> _chunks = [];
     private long _lastKey = -1;
     private int[]? _last;
     private int _resident;
 
     /// <summary>Registry id the frames record as their owner.</summary>
-    internal int OwnerId { get; set; } = -1;
+    internal int OwnerId { get; set { UndoLog.Touch(this); field = value; } } = -1;
 
     /// <summary>References from map entries and SysV segments; at 0 the pages are freed.</summary>
-    public int RefCount { get; internal set; } = 1;
+    public int RefCount { get; internal set { UndoLog.Touch(this); field = value; } } = 1;
 
     /// <summary>Pages that exist in a frame now.</summary>
     public int ResidentPages => _resident;
@@ -30,7 +32,7 @@ public abstract partial class UvmObject
     /// Linux's unevictable mapping (<c>AS_UNEVICTABLE</c>, SPEC §17.3): every page created while
     /// set is wired at creation, holding the segment lock's wiring.
     /// </summary>
-    public bool WiresNewPages { get; internal set; }
+    public bool WiresNewPages { get; internal set { UndoLog.Touch(this); field = value; } }
 
     /// <summary>True for a file object opened read-only: shared mappings get max protection rx.</summary>
     public virtual bool ReadOnly => false;
@@ -59,7 +61,10 @@ public abstract partial class UvmObject
 
     internal void SetPage(long index, int frame)
     {
+        UndoLog.Touch(this);
         int[] c = Chunk(index, create: true)!;
+        UndoLog.TouchArray(c);
+        UndoLog.Touch(this);
         if (c[index & (ChunkSize - 1)] < 0)
         {
             _resident++;
@@ -71,6 +76,8 @@ public abstract partial class UvmObject
     {
         if (Chunk(index, create: false) is { } c && (index & (ChunkSize - 1)) < c.Length && c[index & (ChunkSize - 1)] >= 0)
         {
+            UndoLog.TouchArray(c);
+            UndoLog.Touch(this);
             c[index & (ChunkSize - 1)] = -1;
             _resident--;
         }
@@ -144,12 +151,14 @@ public abstract partial class UvmObject
             {
                 return null;
             }
+            UndoLog.Touch(_chunks);
             // Sized to the object: a small segment or shared mapping costs what it can hold.
             long sizeHere = SizePages < 0 ? ChunkSize : SizePages - (key << ChunkBits);
             chunk = new int[(int)Math.Clamp(sizeHere, (index & (ChunkSize - 1)) + 1, ChunkSize)];
             Array.Fill(chunk, -1);
             _chunks[key] = chunk;
         }
+        UndoLog.Touch(this); // the cache is state too: a chunk made after a mark must not outlive its undo
         _lastKey = key;
         _last = chunk;
         return chunk;

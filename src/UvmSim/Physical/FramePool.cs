@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using UvmSim.Undo;
 
 namespace UvmSim.Physical;
 
@@ -16,7 +17,9 @@ namespace UvmSim.Physical;
 public sealed partial class FramePool
 {
     private const string PageFile = "uvm_page.c";
+    [LoggedApart]
     private readonly Frame[] _frames;
+    [LoggedApart]
     private readonly List<int> _counted = [];
     private int _freeHead;
     private uint _clock;
@@ -58,6 +61,7 @@ public sealed partial class FramePool
     /// </summary>
     public List<int> NonZero()
     {
+        UndoLog.Touch(_counted);
         int kept = 0;
         for (int i = 0; i < _counted.Count; i++)
         {
@@ -68,6 +72,7 @@ public sealed partial class FramePool
             }
             else
             {
+                UndoLog.Element(_frames, f);
                 _frames[f].Indexed = 0;
             }
         }
@@ -80,6 +85,8 @@ public sealed partial class FramePool
         ref Frame fr = ref _frames[frame];
         if (fr.Indexed == 0)
         {
+            UndoLog.Touch(_counted);
+            UndoLog.Element(_frames, frame);
             fr.Indexed = 1;
             _counted.Add(frame);
         }
@@ -96,6 +103,8 @@ public sealed partial class FramePool
         {
             return -1;
         }
+        UndoLog.Touch(this);
+        UndoLog.Element(_frames, f);
         ref Frame fr = ref _frames[f];
         _freeHead = fr.Owner;
         fr.State = FrameState.InUse;
@@ -110,6 +119,7 @@ public sealed partial class FramePool
     /// <summary>Records a new owner for a frame (an anon taking over an object page).</summary>
     public void SetOwner(int frame, int owner, int offset)
     {
+        UndoLog.Element(_frames, frame);
         _frames[frame].Owner = owner;
         _frames[frame].Offset = offset;
     }
@@ -122,6 +132,7 @@ public sealed partial class FramePool
     /// </summary>
     public bool Release(int frame, int holds)
     {
+        UndoLog.Element(_frames, frame);
         ref Frame fr = ref _frames[frame];
         Debug.Assert(fr.State == FrameState.InUse, "releasing a frame that is not in use");
         if (fr.WireCount > 0 && holds > 0)
@@ -153,6 +164,7 @@ public sealed partial class FramePool
     /// </summary>
     public void Wire(int frame)
     {
+        UndoLog.Element(_frames, frame);
         ref Frame fr = ref _frames[frame];
         if (fr.WireCount == 0)
         {
@@ -194,17 +206,18 @@ public sealed partial class FramePool
             }
             ref Frame fr = ref Unsafe.Add(ref all, frame);
             ushort next = (ushort)(fr.WireCount + 1);
-            if (next <= 1)
+            if (next == 0)
             {
-                // One test for both rare cases: a count about to wrap, and a first wiring.
-                if (next == 0)
-                {
-                    break;
-                }
+                break; // a count about to wrap: the caller's one-page call meets it
+            }
+            UndoLog.Element(_frames, frame);
+            if (next == 1)
+            {
                 wired++;
                 if (fr.Indexed == 0)
                 {
                     fr.Indexed = 1;
+                    UndoLog.Touch(_counted);
                     _counted.Add(frame);
                 }
             }
@@ -245,12 +258,18 @@ public sealed partial class FramePool
                 {
                     break;
                 }
+                UndoLog.Element(_frames, frame);
                 fr.Stamp = ++clock;
                 wired--;
+            }
+            else
+            {
+                UndoLog.Element(_frames, frame);
             }
             fr.WireCount = (ushort)(count - 1);
         }
         Stats.Wired = wired;
+        UndoLog.Touch(this);
         _clock = clock;
         return i;
     }
@@ -263,6 +282,8 @@ public sealed partial class FramePool
     /// </summary>
     public bool Unwire(int frame)
     {
+        UndoLog.Touch(this);
+        UndoLog.Element(_frames, frame);
         ref Frame fr = ref _frames[frame];
         if (fr.WireCount == 0)
         {
@@ -295,6 +316,8 @@ public sealed partial class FramePool
 
     private void PushFree(int frame)
     {
+        UndoLog.Touch(this);
+        UndoLog.Element(_frames, frame);
         ref Frame fr = ref _frames[frame];
         fr.State = FrameState.Free;
         fr.WireCount = 0;

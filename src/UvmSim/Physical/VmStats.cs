@@ -1,3 +1,4 @@
+using UvmSim.Undo;
 namespace UvmSim.Physical;
 
 /// <summary>
@@ -7,14 +8,14 @@ namespace UvmSim.Physical;
 public sealed partial class VmStats
 {
     /// <summary>Frames in the machine (<c>npages</c>).</summary>
-    public int Pages { get; internal set; }
+    public int Pages { get; internal set { UndoLog.Touch(this); field = value; } }
 
     /// <summary>Free frames.</summary>
-    public int Free { get; internal set; }
+    public int Free { get; internal set { UndoLog.Touch(this); field = value; } }
 
     /// <summary>Frames believed wired (<c>uvmexp.wired</c>).</summary>
-    public long Wired { get; internal set; }
+    public long Wired { get; internal set { UndoLog.Touch(this); field = value; } }
 
     /// <summary>Most frames the mlock family may wire (<c>uvmexp.wiredmax</c>).</summary>
-    public long WiredMax { get; internal set; }
+    public long WiredMax { get; internal set { UndoLog.Touch(this); field = value; } }
 }

@@ -13,10 +13,11 @@ public sealed partial class Segment
         {
             Uid = s.Uid,
             Gid = s.Gid,
-            Nattch = s.Nattch,
+            _nattch = s._nattch, // not Nattch: under Linux that counts entries (EntryCounter), set by the table
             Locked = s.Locked,
             Removed = s.Removed,
             Freed = s.Freed,
             ObjectWired = s.ObjectWired,
+            ChargedUid = s.ChargedUid,
         });
 }

@@ -1,3 +1,4 @@
+using UvmSim.Undo;
 using UvmSim.Objects;
 
 namespace UvmSim.SysV;
@@ -25,7 +26,7 @@ public sealed partial class Segment
     public int Slot { get; }
 
     /// <summary>The key; 0 (<c>IPC_PRIVATE</c>) once removed.</summary>
-    public ulong Key { get; internal set; }
+    public ulong Key { get; internal set { UndoLog.Touch(this); field = value; } }
 
     /// <summary>Size asked for at creation (<c>shm_segsz</c>), unrounded.</summary>
     public ulong RequestedSize { get; }
@@ -37,10 +38,10 @@ public sealed partial class Segment
     public AnonObject Object { get; }
 
     /// <summary>Owner uid.</summary>
-    public uint Uid { get; internal set; }
+    public uint Uid { get; internal set { UndoLog.Touch(this); field = value; } }
 
     /// <summary>Owner gid.</summary>
-    public uint Gid { get; internal set; }
+    public uint Gid { get; internal set { UndoLog.Touch(this); field = value; } }
 
     /// <summary>Creator uid.</summary>
     public uint CreatorUid { get; }
@@ -49,7 +50,7 @@ public sealed partial class Segment
     public uint CreatorGid { get; }
 
     /// <summary>Permission bits (0777).</summary>
-    public uint Mode { get; internal set; }
+    public uint Mode { get; internal set { UndoLog.Touch(this); field = value; } }
 
     private int _nattch;
 
@@ -60,24 +61,28 @@ public sealed partial class Segment
     public int Nattch
     {
         get => EntryCounter?.Invoke(this) ?? _nattch;
-        internal set => _nattch = value;
+        internal set
+        {
+            UndoLog.Touch(this);
+            _nattch = value;
+        }
     }
 
     /// <summary>Set where nattch counts entries (<see cref="ISysvLock.CountsEntries"/>).</summary>
-    internal Func<Segment, int>? EntryCounter { get; set; }
+    internal Func<Segment, int>? EntryCounter { get; set { UndoLog.Touch(this); field = value; } }
 
     /// <summary>The locked mark (<c>SHMSEG_WIRED</c>).</summary>
-    public bool Locked { get; internal set; }
+    public bool Locked { get; internal set { UndoLog.Touch(this); field = value; } }
 
     /// <summary>Marked for removal (<c>IPC_RMID</c>); freed at the last detach.</summary>
-    public bool Removed { get; internal set; }
+    public bool Removed { get; internal set { UndoLog.Touch(this); field = value; } }
 
     /// <summary>Freed: gone from the table.</summary>
-    public bool Freed { get; internal set; }
+    public bool Freed { get; internal set { UndoLog.Touch(this); field = value; } }
 
     /// <summary>Under <c>sysv=shmem</c>: the uid charged for the lock (<c>mlock_ucounts</c>), or null.</summary>
-    public uint? ChargedUid { get; internal set; }
+    public uint? ChargedUid { get; internal set { UndoLog.Touch(this); field = value; } }
 
     /// <summary>The auditor's record of whether <c>ObjWire</c> holds the object now (§10).</summary>
-    public bool ObjectWired { get; internal set; }
+    public bool ObjectWired { get; internal set { UndoLog.Touch(this); field = value; } }
 }

@@ -12,6 +12,13 @@ public sealed partial class ShmTable
         _slots = DictionaryCopy.Of(source._slots, Segment.CopyOf, map);
         _seq = DictionaryCopy.Of(source._seq);
         _ever = DictionaryCopy.Of(source._ever, Segment.CopyOf, map);
+        foreach (var (id, segment) in source._ever)
+        {
+            if (segment.EntryCounter is not null)
+            {
+                _ever[id].EntryCounter = CountEntries; // Linux's nattch counts this table's processes' entries
+            }
+        }
         ShmMax = source.ShmMax;
         ShmAll = source.ShmAll;
         ShmMin = source.ShmMin;

@@ -1,3 +1,4 @@
+using UvmSim.Undo;
 using UvmSim.Map;
 using UvmSim.Objects;
 using UvmSim.Policies;
@@ -48,22 +49,22 @@ public sealed partial class ShmTable
     }
 
     /// <summary>Largest segment in bytes.</summary>
-    public ulong ShmMax { get; private set; }
+    public ulong ShmMax { get; private set { UndoLog.Touch(this); field = value; } }
 
     /// <summary>Most pages in all segments.</summary>
-    public ulong ShmAll { get; set; }
+    public ulong ShmAll { get; set { UndoLog.Touch(this); field = value; } }
 
     /// <summary>Smallest segment in bytes.</summary>
-    public ulong ShmMin { get; set; } = 1;
+    public ulong ShmMin { get; set { UndoLog.Touch(this); field = value; } } = 1;
 
     /// <summary>Most segments.</summary>
-    public int ShmMni { get; set; } = 128;
+    public int ShmMni { get; set { UndoLog.Touch(this); field = value; } } = 128;
 
     /// <summary>Most attachments per process.</summary>
-    public int ShmSeg { get; set; } = 128;
+    public int ShmSeg { get; set { UndoLog.Touch(this); field = value; } } = 128;
 
     /// <summary><c>kern.ipc.shm_use_phys</c>: segments are created wired and locked.</summary>
-    public bool UsePhys { get; set; }
+    public bool UsePhys { get; set { UndoLog.Touch(this); field = value; } }
 
     /// <summary>Sets <c>shmmax</c>, rounded up to a page, and <c>shmall</c> with it.</summary>
     public void SetShmMax(ulong bytes)
@@ -160,6 +161,7 @@ public sealed partial class ShmTable
             }
             segment.Locked = true;
         }
+        UndoLog.Touch(this);
         _seq[slot] = seq;
         _slots[slot] = segment;
         _ever[(ulong)segment.Id] = segment;
@@ -231,11 +233,13 @@ public sealed partial class ShmTable
             NoMerge = true,
         });
         var attachment = new Attachment(s, va, s.Size);
+        UndoLog.Touch(p.Attachments);
         p.Attachments.Insert(0, attachment);
         s.Nattch++;
         Errno err = _kernel.SysvLock.Attached(p, attachment);
         if (err != Errno.None)
         {
+            UndoLog.Touch(p.Attachments);
             p.Attachments.Remove(attachment);
             s.Nattch--;
             _kernel.Unmap(p, va, va + s.Size, e => e.Object == s.Object);
@@ -266,6 +270,7 @@ public sealed partial class ShmTable
 
     private void Detach(IShmProcess p, Attachment a)
     {
+        UndoLog.Touch(p.Attachments);
         p.Attachments.Remove(a);
         a.Segment.Nattch--;
         _kernel.Unmap(p, a.Va, a.Va + a.Size, _kernel.SysvLock.DetachFilter(a.Segment));
@@ -311,6 +316,7 @@ public sealed partial class ShmTable
         {
             _kernel.Unmap(p, start, end, null);
         }
+        UndoLog.Touch(p.Attachments);
         p.Attachments.RemoveAll(a => a.Segment == seg && a.Va == addr);
         return SysResult.Success();
     }
@@ -392,6 +398,7 @@ public sealed partial class ShmTable
     {
         if (_kernel.SysvLock.CountsEntries)
         {
+            UndoLog.Touch(p.Attachments);
             p.Attachments.Clear(); // the entries go with the unmap that follows, which reaps
             return;
         }
@@ -406,6 +413,7 @@ public sealed partial class ShmTable
     {
         foreach (Attachment a in parent.Attachments)
         {
+            UndoLog.Touch(child.Attachments);
             child.Attachments.Add(a);
             a.Segment.Nattch++;
         }
@@ -457,6 +465,7 @@ public sealed partial class ShmTable
     private void Free(Segment s)
     {
         _kernel.SysvLock.Destroying(s);
+        UndoLog.Touch(this);
         _slots.Remove(s.Slot);
         s.Freed = true;
         s.ObjectWired = false;

@@ -1,3 +1,4 @@
+using UvmSim.Undo;
 using UvmSim.Map;
 
 namespace UvmSim.SysV;
@@ -9,9 +10,9 @@ namespace UvmSim.SysV;
 /// faulted in; the segment holds one wiring on each resident page of its object, and pages
 /// created while it is locked are wired as they are created.
 /// </summary>
-public sealed class ShmemSysvLock(IShmHost kernel) : ISysvLock
+public sealed partial class ShmemSysvLock(IShmHost kernel) : ISysvLock
 {
-    private readonly Dictionary<uint, ulong> _charged = [];
+    private Dictionary<uint, ulong> _charged = []; // replaced whole by a snapshot copy (ShmemSysvLock.Snapshot.cs)
 
     /// <summary>Pages charged to <paramref name="uid"/> by all its locked segments.</summary>
     public ulong ChargedTo(uint uid) => _charged.GetValueOrDefault(uid);
@@ -37,6 +38,7 @@ public sealed class ShmemSysvLock(IShmHost kernel) : ISysvLock
         {
             return Errno.ENOMEM;
         }
+        UndoLog.Touch(this);
         _charged[caller.Uid] = ChargedTo(caller.Uid) + pages;
         segment.ChargedUid = caller.Uid;
         foreach (var (_, frame) in segment.Object.Pages)
@@ -68,6 +70,7 @@ public sealed class ShmemSysvLock(IShmHost kernel) : ISysvLock
         segment.Object.WiresNewPages = false;
         if (segment.ChargedUid is { } uid)
         {
+            UndoLog.Touch(this);
             _charged[uid] = ChargedTo(uid) - segment.Size / (ulong)kernel.Vm.PageSize;
             segment.ChargedUid = null;
         }

@@ -10,7 +10,7 @@ namespace UvmSim.Tests.Snapshots;
 /// </summary>
 public class SnapshotExplorerTests
 {
-    private static void AssertSameAnswer(ExploreResult replay, ExploreResult snapshots)
+    internal static void AssertSameAnswer(ExploreResult replay, ExploreResult snapshots)
     {
         Assert.Equal((replay.States, replay.Depth, replay.Rank), (snapshots.States, snapshots.Depth, snapshots.Rank));
         Assert.Equal(replay.Finding?.Ops, snapshots.Finding?.Ops);
@@ -32,7 +32,7 @@ public class SnapshotExplorerTests
         var u = new Universe(Policy.FromPreset(preset)!, Pages: 24, Procs: procs, Diagnostics: diagnostics);
         CancellationToken cancel = TestContext.Current.CancellationToken;
         int depth = procs == 2 ? 4 : 6;
-        ExploreResult replay = Explorer.Run(new ExploreOptions(u, depth, transient), cancel: cancel);
+        ExploreResult replay = Explorer.Run(new ExploreOptions(u, depth, transient, Replay: true), cancel: cancel);
         foreach (int jobs in new[] { 1, 2 })
         {
             AssertSameAnswer(replay, Explorer.Run(new ExploreOptions(u, depth, transient, Jobs: jobs, Snapshots: true), cancel: cancel));
@@ -46,7 +46,7 @@ public class SnapshotExplorerTests
         CancellationToken cancel = TestContext.Current.CancellationToken;
         var shard = new ExploreShard(1, 3, SplitDepth: 2);
         AssertSameAnswer(
-            Explorer.Run(new ExploreOptions(u, 5, Shard: shard), cancel: cancel),
+            Explorer.Run(new ExploreOptions(u, 5, Shard: shard, Replay: true), cancel: cancel),
             Explorer.Run(new ExploreOptions(u, 5, Shard: shard, Snapshots: true), cancel: cancel));
     }
 }

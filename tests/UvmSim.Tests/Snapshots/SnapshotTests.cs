@@ -28,7 +28,7 @@ public class SnapshotTests
     }
 
     /// <summary>Runs <paramref name="ops"/> until a panic (the dead kernel is kept: a snapshot of it must say so).</summary>
-    private static void Run(OpInterpreter d, IEnumerable<Op> ops)
+    internal static void Run(OpInterpreter d, IEnumerable<Op> ops)
     {
         foreach (Op op in ops)
         {
@@ -47,7 +47,7 @@ public class SnapshotTests
         }
     }
 
-    private static void AssertSame(OpInterpreter expected, OpInterpreter actual, string what)
+    internal static void AssertSame(OpInterpreter expected, OpInterpreter actual, string what)
     {
         IReadOnlyList<string> differences = StateComparer.Differences(expected, actual);
         Assert.True(differences.Count == 0, $"{what}:\n{string.Join("\n", differences)}");

@@ -31,6 +31,7 @@ internal sealed class StateComparer
         ("OpInterpreter", "_mine"),
         ("SegmentSysvLock", "_walkSegment"), // the arguments of the walk in progress, set before each
         ("SegmentSysvLock", "_walkAdd"),
+        ("ShmTable", "_entryCount"), // Linux's nattch walk: started afresh by each count
     ];
 
     private readonly Dictionary<object, object> _aToB = new(ReferenceEqualityComparer.Instance);

@@ -1,0 +1,196 @@
+namespace UvmSim.Undo;
+
+/// <summary>
+/// A log of how to put the model back as it was (docs/performance.md, "The undo log"): the
+/// explorer marks a state, applies a call, audits and hashes, and undoes back to the mark,
+/// instead of replaying the state's calls on a fresh kernel or copying its kernel.
+/// </summary>
+/// <remarks>
+/// Every type that holds kernel state says, before it changes, what it is about to change:
+/// <see cref="Touch{T}"/> for an object (its fields, and the arrays and collections it
+/// holds directly, are saved once per mark), <see cref="Element{T}"/> for one element of an
+/// array of structs (frames). Undoing restores the entries last first, so an object touched
+/// twice ends as it was at the first touch, and a dictionary gets back its internal arrays
+/// and free list as they were, with its enumeration order (DictionaryCopy's concern).
+/// The log of the calling thread is active between <see cref="Activate"/> and
+/// <see cref="Deactivate"/>; without one every hook is a read of a static flag.
+/// Saved copies and element stacks are pooled, so a log in steady state allocates nothing.
+/// =&gt; objects allocated after a mark need no touch: undo drops every reference to them.
+/// </remarks>
+public sealed class UndoLog
+{
+    /// <summary>Set once any log has been activated, so the model without one pays a static read.</summary>
+    private static volatile bool s_used;
+
+    [ThreadStatic]
+    private static UndoLog? t_active;
+
+    private Entry[] _entries = new Entry[1024];
+    private int _count;
+    private object? _last;
+    private object?[] _pools = new object?[64];
+
+    /// <summary>What undoing one entry needs: who restores it, what, from what.</summary>
+    internal struct Entry
+    {
+        public Restorer Restorer;
+        public object Target;
+        public object? Saved;
+        public int Index;
+        public Payload Old;
+    }
+
+    /// <summary>Room for an old array element of up to 16 bytes (a frame).</summary>
+    internal struct Payload
+    {
+        public long A;
+        public long B;
+    }
+
+    /// <summary>Entries recorded and not yet undone (a mark is one of these positions).</summary>
+    public int Count => _count;
+
+    /// <summary>The log of this thread, if one is active.</summary>
+    public static UndoLog? Active => s_used ? t_active : null;
+
+    /// <summary>Makes this log record this thread's changes to the model.</summary>
+    public void Activate()
+    {
+        s_used = true;
+        t_active = this;
+    }
+
+    /// <summary>Stops recording on this thread (the entries stay, to be undone or dropped).</summary>
+    public static void Deactivate() => t_active = null;
+
+    /// <summary>The position to undo back to; objects touched after it are saved again.</summary>
+    public int Mark()
+    {
+        _last = null;
+        return _count;
+    }
+
+    /// <summary>Restores what was changed since <paramref name="mark"/>, last change first.</summary>
+    public void Undo(int mark)
+    {
+        Entry[] entries = _entries;
+        while (_count > mark)
+        {
+            ref Entry e = ref entries[--_count];
+            e.Restorer.Restore(in e, this);
+            e = default;
+        }
+        _last = null;
+    }
+
+    /// <summary>Forgets every entry without restoring anything (the changes are kept).</summary>
+    public void Clear()
+    {
+        Array.Clear(_entries, 0, _count);
+        _count = 0;
+        _last = null;
+    }
+
+    /// <summary>Before <paramref name="o"/> changes: saves its fields and what it holds directly.</summary>
+    public static void Touch<T>(T o)
+        where T : class
+    {
+        if (s_used && t_active is { } log && !ReferenceEquals(log._last, o))
+        {
+            log._last = o;
+            Fields.Save(o, log);
+        }
+    }
+
+    /// <summary>Before element <paramref name="index"/> of <paramref name="array"/> changes.</summary>
+    public static void Element<T>(T[] array, int index)
+        where T : struct
+    {
+        if (s_used && t_active is { } log)
+        {
+            ElementRestorer<T>.Save(array, index, log);
+        }
+    }
+
+    /// <summary>Before any element of <paramref name="array"/> changes: saves all of it.</summary>
+    public static void TouchArray<T>(T[] array)
+    {
+        if (s_used && t_active is { } log && !ReferenceEquals(log._last, array))
+        {
+            log._last = array;
+            ArrayRestorer<T>.Save(array, log);
+        }
+    }
+
+
+    /// <summary>The pool of saved copies of the restorer numbered <paramref name="id"/>, in this log.</summary>
+    internal ref object? PoolOf(int id)
+    {
+        if (id >= _pools.Length)
+        {
+            Array.Resize(ref _pools, Math.Max(id + 1, _pools.Length * 2));
+        }
+        return ref _pools[id];
+    }
+
+    /// <summary>Before <paramref name="array"/>[<paramref name="index"/>] (a reference) is replaced.</summary>
+    public static void Slot<T>(T[] array, int index)
+        where T : class?
+    {
+        if (s_used && t_active is { } log)
+        {
+            log.Add(SlotRestorer<T>.Instance, array, array[index], index);
+        }
+    }
+
+    /// <summary>Before <paramref name="list"/>[<paramref name="index"/>] (a reference) is replaced.</summary>
+    public static void Slot<T>(List<T> list, int index)
+        where T : class?
+    {
+        if (s_used && t_active is { } log)
+        {
+            log.Add(SlotRestorer<T>.Instance, list, list[index], index);
+        }
+    }
+
+    /// <summary>After an element was added at the end of <paramref name="list"/>.</summary>
+    public static void Added<T>(List<T> list)
+    {
+        if (s_used && t_active is { } log)
+        {
+            log.Add(ListAddRestorer<T>.Instance, list, null, 0);
+        }
+    }
+
+    /// <summary>After <paramref name="stack"/> was pushed.</summary>
+    public static void Pushed(Stack<int> stack)
+    {
+        if (s_used && t_active is { } log)
+        {
+            log.Add(IntStackRestorer.Pushed, stack, null, 0);
+        }
+    }
+
+    /// <summary>After <paramref name="value"/> was popped from <paramref name="stack"/>.</summary>
+    public static void Popped(Stack<int> stack, int value)
+    {
+        if (s_used && t_active is { } log)
+        {
+            log.Add(IntStackRestorer.Popped, stack, null, value);
+        }
+    }
+
+    internal void Add(Restorer restorer, object target, object? saved, int index, Payload old = default)
+    {
+        if (_count == _entries.Length)
+        {
+            Array.Resize(ref _entries, _entries.Length * 2);
+        }
+        ref Entry e = ref _entries[_count++];
+        e.Restorer = restorer;
+        e.Target = target;
+        e.Saved = saved;
+        e.Index = index;
+        e.Old = old;
+    }
+}
