@@ -53,17 +53,18 @@ public abstract class FlagChangeMerge
             {
                 return changed;
             }
-            MapEntry e = changed;
-            if (e.Prev is { } prev && map.CanRemerge(prev, e))
+            // next first: joining a clip's halves leaves their amap one user, which a
+            // neighbour without an amap in front may then take (Linux merges all three)
+            if (changed.Next is { } next && map.CanRemerge(changed, next))
+            {
+                map.JoinNext(changed);
+            }
+            if (changed.Prev is { } prev && map.CanRemerge(prev, changed))
             {
                 map.JoinNext(prev);
-                e = prev;
+                return prev;
             }
-            if (e.Next is { } next && map.CanRemerge(e, next))
-            {
-                map.JoinNext(e);
-            }
-            return e;
+            return changed;
         }
     }
 }

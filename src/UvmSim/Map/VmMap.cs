@@ -268,7 +268,7 @@ public sealed partial class VmMap
     /// </summary>
     public bool CanMerge(MapEntry a, MapEntry b)
     {
-        if (a.IsWired || b.IsWired || a.NoMerge || b.NoMerge || !SameBackingAndAttributes(a, b))
+        if (a.IsWired || b.IsWired || a.NoMerge || b.NoMerge || a.NeedsCopy != b.NeedsCopy || !SameBackingAndAttributes(a, b))
         {
             return false;
         }
@@ -279,29 +279,33 @@ public sealed partial class VmMap
     private static bool SameBackingAndAttributes(MapEntry a, MapEntry b) =>
         ReferenceEquals(a.Object, b.Object) && (a.Object is null || a.Offset + a.Size == b.Offset)
         && a.Protection == b.Protection && a.MaxProtection == b.MaxProtection && a.Inheritance == b.Inheritance
-        && a.Advice == b.Advice && a.CopyOnWrite == b.CopyOnWrite && a.NeedsCopy == b.NeedsCopy;
+        && a.Advice == b.Advice && a.CopyOnWrite == b.CopyOnWrite;
 
     /// <summary>
     /// Whether the adjacent <paramref name="a"/> and <paramref name="b"/> may become one entry
     /// after a flag change under Linux's rules (<c>is_mergeable_vma</c>,
     /// <c>is_mergeable_anon_vma</c>, <see cref="FlagChangeMerge"/>): every attribute equal,
-    /// the lock state and wiring count included, the same backing at contiguous offsets, and
+    /// the lock state and wiring count included (needs-copy without an amap is the same as an
+    /// unshared amap with empty slots), the same backing at contiguous offsets, and
     /// amaps the model can join exactly: none, one amap at contiguous slots (the halves of a
-    /// clip), or one side's amap with no other user. Two different amaps never merge, as two
-    /// different <c>anon_vma</c>s do not.
+    /// clip), or one side's amap whose slots next to it are unused (or which has no other
+    /// user, re-based as <see cref="InsertMerging"/> does). Two different amaps never merge,
+    /// as two different <c>anon_vma</c>s do not.
     /// </summary>
     public bool CanRemerge(MapEntry a, MapEntry b)
     {
         if (a.End != b.Start || a.NoMerge != b.NoMerge || a.Mlocked != b.Mlocked || a.OnFault != b.OnFault
-            || a.WiredCount != b.WiredCount || a.SegmentRecord != b.SegmentRecord || !SameBackingAndAttributes(a, b))
+            || a.WiredCount != b.WiredCount || a.SegmentRecord != b.SegmentRecord || !SameBackingAndAttributes(a, b)
+            || (a.NeedsCopy && a.Amap is not null) != (b.NeedsCopy && b.Amap is not null))
         {
             return false;
         }
         return (a.Amap, b.Amap) switch
         {
             (null, null) => true,
-            (null, { } bm) => bm.RefCount == 1,
-            ({ } am, null) => am.RefCount == 1,
+            (null, { } bm) => bm.Unused(b.AmapOffset - Pages(a.Size), Pages(a.Size))
+                || (bm.RefCount == 1 && !bm.AnonsIn(0, b.AmapOffset).Any()), // re-based: nothing below b's slots to expose
+            ({ } am, null) => am.Unused(a.AmapOffset + Pages(a.Size), Pages(b.Size)),
             ({ } am, { } bm) => ReferenceEquals(am, bm) && a.AmapOffset + Pages(a.Size) == b.AmapOffset,
         };
     }
@@ -315,7 +319,18 @@ public sealed partial class VmMap
         MapEntry next = entry.Next ?? throw new InvalidOperationException("no entry to join");
         Debug.Assert(CanRemerge(entry, next), "joining entries that may not merge");
         _tree.Remove(next);
-        // the halves of a clip share one amap: AbsorbForward puts each anon back in its own slot
+        if (entry.Amap is null && next.Amap is not null)
+        {
+            entry.NeedsCopy = next.NeedsCopy; // no amap yet: its needs-copy meant "empty slots"
+        }
+        if (entry.Amap is null && next.Amap is { } amap && amap.Unused(next.AmapOffset - Pages(entry.Size), Pages(entry.Size)))
+        {
+            // the slots in front of next's are unused: entry takes them (no re-basing of a shared amap)
+            entry.Amap = amap;
+            entry.AmapOffset = next.AmapOffset - Pages(entry.Size);
+            amap.AddUser(entry);
+        }
+        // one amap at contiguous slots: AbsorbForward puts each anon back in its own slot
         AbsorbForward(entry, next);
     }
 

@@ -77,6 +77,28 @@ public sealed partial class Amap
         }
     }
 
+    /// <summary>
+    /// True when no user's range meets <c>[first, first + count)</c> and no anon lies there, so
+    /// an entry may take those slots without sharing or exposing a page (Linux's re-merge of a
+    /// VMA with a neighbour that has no <c>anon_vma</c>, docs/linux.md).
+    /// </summary>
+    internal bool Unused(long first, long count)
+    {
+        if (first < 0)
+        {
+            return false;
+        }
+        foreach (IAmapUser u in _users)
+        {
+            long start = u.AmapOffset, end = u.AmapOffset + (long)((u.End - u.Start) >> _pageShift);
+            if (start < first + count && first < end)
+            {
+                return false;
+            }
+        }
+        return !AnonsIn(first, count).Any();
+    }
+
     /// <summary>True when some user's range covers <paramref name="slot"/>.</summary>
     internal bool Covered(long slot)
     {
