@@ -23,6 +23,16 @@ public class FlagChangeMergeTests
         Amap = amap,
     };
 
+    /// <summary>A private anonymous entry never faulted: needs-copy, no amap yet.</summary>
+    private static MapEntry Unfaulted(ulong s, ulong e) => new(s * P, e * P)
+    {
+        NeedsCopy = true,
+        CopyOnWrite = true,
+        Protection = Protection.ReadWrite,
+        MaxProtection = Protection.All,
+        Inheritance = Inheritance.Copy,
+    };
+
     /// <summary>A private anonymous entry over pages [s, e) whose amap holds an anon per page.</summary>
     private static (VmMap Map, MapEntry Entry, Anon[] Anons) PrivateWithAnons(ulong s, ulong e)
     {
@@ -132,5 +142,48 @@ public class FlagChangeMergeTests
         Assert.True(map.Lookup(4 * P)!.Mlocked);
         Assert.Equal((1 * P, 3 * P), (map.First!.Start, map.First!.End));
         Assert.Equal(2 * P, map.First.Next!.Offset);
+    }
+
+    [Fact]
+    public void A_neighbour_without_an_amap_joins_by_taking_unused_slots_or_a_rebased_amap()
+    {
+        // [1,2) never faulted (needs-copy, no amap); [2,4) holds anons and was clipped at 3.
+        var (map, b, anons) = PrivateWithAnons(2, 4);
+        var a = Unfaulted(1, 2);
+        map.Insert(a);
+        Lock(map, FlagChangeMerge.Linux, 2, 3);
+        Assert.Equal(3, map.EntryCount);
+        MapEntry locked = map.Lookup(2 * P)!;
+        locked.Mlocked = false; // unlocked again, whole: joins [3,4) (one amap), then [1,2) (re-based)
+        MapEntry got = FlagChangeMerge.Linux.AfterChange(map, locked, whole: true);
+        Assert.Equal(1, map.EntryCount);
+        Assert.Equal((1 * P, 4 * P, false), (got.Start, got.End, got.NeedsCopy));
+        Assert.Equal(1, got.Amap!.RefCount);
+        Assert.Null(got.Amap[got.AmapOffset]);
+        AssertAnonsInPlace(map, anons, 2);
+
+        // the amap has another user, so it cannot be re-based: the slot in front is free and taken
+        var (map2, c, anons2) = PrivateWithAnons(3, 4);
+        c.AmapOffset = 1;
+        c.Amap![1] = anons2[0];
+        c.Amap[0] = null;
+        c.Amap.AddUser(new MapEntry(10 * P, 11 * P) { AmapOffset = 5 });
+        var d = Unfaulted(2, 3);
+        map2.Insert(d);
+        c.Mlocked = true;
+        d.Mlocked = true;
+        Assert.Same(d, FlagChangeMerge.Linux.AfterChange(map2, c, whole: true));
+        Assert.Equal((2 * P, 4 * P, 0L), (d.Start, d.End, d.AmapOffset));
+        Assert.Same(anons2[0], d.Amap![1]);
+        Assert.Equal(2, d.Amap.RefCount);
+
+        // a slot in front that holds an anon is not free: no merge
+        var (map3, e, _) = PrivateWithAnons(3, 4);
+        e.AmapOffset = 1;
+        e.Amap![0] = new Anon();
+        e.Amap.AddUser(new MapEntry(10 * P, 11 * P) { AmapOffset = 5 });
+        map3.Insert(Unfaulted(2, 3));
+        Assert.Same(e, FlagChangeMerge.Linux.AfterChange(map3, e, whole: true));
+        Assert.Equal(2, map3.EntryCount);
     }
 }
