@@ -24,14 +24,7 @@ public class FlagChangeMergeTests
     };
 
     /// <summary>A private anonymous entry never faulted: needs-copy, no amap yet.</summary>
-    private static MapEntry Unfaulted(ulong s, ulong e) => new(s * P, e * P)
-    {
-        NeedsCopy = true,
-        CopyOnWrite = true,
-        Protection = Protection.ReadWrite,
-        MaxProtection = Protection.All,
-        Inheritance = Inheritance.Copy,
-    };
+    private static MapEntry Unfaulted(ulong s, ulong e) => VmMapTests.PrivateAnon(s, e);
 
     /// <summary>A private anonymous entry over pages [s, e) whose amap holds an anon per page.</summary>
     private static (VmMap Map, MapEntry Entry, Anon[] Anons) PrivateWithAnons(ulong s, ulong e)

@@ -12,7 +12,7 @@ public class VmMapTests
     private const ulong P = 4096;
     private const int Window = 64; // pages 1..Window are used
 
-    private static MapEntry PrivateAnon(ulong startPage, ulong endPage) => new(startPage * P, endPage * P)
+    internal static MapEntry PrivateAnon(ulong startPage, ulong endPage) => new(startPage * P, endPage * P)
     {
         NeedsCopy = true,
         CopyOnWrite = true,
