@@ -63,6 +63,36 @@ public sealed class Engine(Universe universe, bool audit = true, bool record = f
     /// </summary>
     public void BeginFrom(OpInterpreter restored) => Driver = restored;
 
+    /// <summary>
+    /// <see cref="Step"/> for a search that remembers states: applies <paramref name="op"/>,
+    /// and when <paramref name="unchanged"/> says the call changed nothing (an undo log that
+    /// recorded no change), the state is the one before it, whose <paramref name="current"/>
+    /// hash is known and whose audit was clean: nothing is audited or hashed. Otherwise the state
+    /// is hashed first, and a state in <paramref name="known"/> (all of them audited clean:
+    /// the hash covers everything the auditor reads) is not audited again.
+    /// </summary>
+    /// <remarks>
+    /// The answer is <see cref="Step"/>'s for every state the search keeps: a known state's
+    /// outcome is dropped by the search either way, and a new one is audited as before.
+    /// </remarks>
+    public StepResult StepUnlessKnown(Op op, Func<bool> unchanged, ulong current, StateSet known)
+    {
+        if (Panics(op) is { } panicked)
+        {
+            return panicked;
+        }
+        if (unchanged())
+        {
+            return new StepResult(StepKind.State, current, null, null);
+        }
+        ulong h = Hash();
+        if (!known.Contains(h) && audit && _auditor.Check(Driver.Kernel, full: false) is { Count: > 0 } violations)
+        {
+            return new StepResult(StepKind.Violation, 0, null, violations);
+        }
+        return new StepResult(StepKind.State, h, null, null);
+    }
+
     /// <summary>The hash of the current state (<see cref="StateHash"/>).</summary>
     public ulong Hash() => _hasher.Of(Driver.Kernel);
 
@@ -73,19 +103,29 @@ public sealed class Engine(Universe universe, bool audit = true, bool record = f
     /// </summary>
     public StepResult Step(Op op, bool hash = true)
     {
-        try
+        if (Panics(op) is { } panicked)
         {
-            Driver.Apply(op);
-        }
-        catch (KernelPanic panic)
-        {
-            Driver.Kernel.Die(panic);
-            return new StepResult(StepKind.Panic, 0, panic.Message, null);
+            return panicked;
         }
         if (audit && _auditor.Check(Driver.Kernel, full: false) is { Count: > 0 } violations)
         {
             return new StepResult(StepKind.Violation, 0, null, violations);
         }
         return new StepResult(StepKind.State, hash ? Hash() : 0, null, null);
+    }
+
+    /// <summary>Applies <paramref name="op"/>; =&gt; the panic's result (the kernel now dead), or null when it ran.</summary>
+    private StepResult? Panics(Op op)
+    {
+        try
+        {
+            Driver.Apply(op);
+            return null;
+        }
+        catch (KernelPanic panic)
+        {
+            Driver.Kernel.Die(panic);
+            return new StepResult(StepKind.Panic, 0, panic.Message, null);
+        }
     }
 }

@@ -147,6 +147,7 @@ public static class Explorer
         var workers = Enumerable.Range(0, jobs).Select(_ => new Worker(u)).ToArray();
         var seen = new StateSet();
         var frontier = new List<Op[]> { Array.Empty<Op>() };
+        var frontierHashes = new List<ulong>();
         // Snapshots: the kernels of the previous level that have a state in the frontier, and
         // for each frontier state the index of its parent there (-1 for the boot state). A
         // state's kernel is its parent's copy plus its last call, computed once per state;
@@ -157,6 +158,7 @@ public static class Explorer
         workers[0].Engine.Begin([]);
         ulong boot = workers[0].Engine.Hash();
         seen.Add(boot);
+        frontierHashes.Add(boot);
         List<List<ulong>>? levels = o.Shard is null ? null : [[boot]];
         var outcomes = new Outcome[Block * alphabet.Count];
         long calls = 0;
@@ -178,7 +180,7 @@ public static class Explorer
                 {
                     if (o.Undoing)
                     {
-                        workers[j].Walk.Expand(frontier, first, j * slice, Math.Min(count, (j + 1) * slice), alphabet, outcomes, workers[j].Engine, u, cancel);
+                        workers[j].Walk.Expand(frontier, frontierHashes, seen, first, j * slice, Math.Min(count, (j + 1) * slice), alphabet, outcomes, workers[j].Engine, cancel);
                         return;
                     }
                     for (int i = j * slice; i < Math.Min(count, (j + 1) * slice); i++)
@@ -248,11 +250,13 @@ public static class Explorer
             if (o.Shard is { } shard && depth == shard.SplitDepth)
             {
                 frontier = [.. next.Where((_, i) => shard.Owns(nextHashes[i]))];
+                frontierHashes = [.. nextHashes.Where(shard.Owns)];
                 parentOf = nextParentOf.Count == 0 ? [] : [.. nextParentOf.Where((_, i) => shard.Owns(nextHashes[i]))];
             }
             else
             {
                 frontier = next;
+                frontierHashes = nextHashes;
                 parentOf = nextParentOf;
             }
             parents = nextParents;
@@ -266,18 +270,24 @@ public static class Explorer
     /// One job's kernel walked over the tree of a level's prefixes: it holds the state of the
     /// prefix it stands on, with an undo mark before each of its calls. Moving to the next
     /// prefix undoes the calls past the common part and applies the new ones; each successor
-    /// is applied, audited, hashed and undone. Nothing is replayed from boot after the first
-    /// state, and nothing is copied.
+    /// is applied, hashed, audited when its state is new, and undone (a successor the log saw
+    /// change nothing is its parent's state: neither hashed nor audited). Nothing is replayed
+    /// from boot after the first state, and nothing is copied.
     /// </summary>
     private sealed class PrefixWalk(Universe u)
     {
         private readonly UvmSim.Undo.UndoLog _log = new();
+        private int _mark;
+        private Func<bool>? _unchanged;
         private readonly List<Op> _path = [];
         private readonly List<int> _marks = [];
         private OpInterpreter? _driver;
 
+        /// <summary>Whether the call since the mark changed nothing: the log recorded no change (every change is logged).</summary>
+        private Func<bool> Unchanged => _unchanged ??= () => _log.Count == _mark;
+
         /// <summary>Writes the outcomes of prefixes <paramref name="from"/> to <paramref name="to"/> of the block at <paramref name="first"/>.</summary>
-        public void Expand(List<Op[]> frontier, int first, int from, int to, IReadOnlyList<Op> alphabet, Outcome[] outcomes, Engine engine, Universe universe, CancellationToken cancel)
+        public void Expand(List<Op[]> frontier, List<ulong> hashes, StateSet seen, int first, int from, int to, IReadOnlyList<Op> alphabet, Outcome[] outcomes, Engine engine, CancellationToken cancel)
         {
             _driver ??= u.Boot();
             _log.Activate();
@@ -291,9 +301,11 @@ public static class Explorer
                     for (int a = 0; a < alphabet.Count; a++)
                     {
                         cancel.ThrowIfCancellationRequested();
-                        int mark = _log.Mark();
-                        outcomes[(i * alphabet.Count) + a] = Step(universe, prefix, alphabet[a], engine);
-                        _log.Undo(mark);
+                        _mark = _log.Mark();
+                        Op op = alphabet[a];
+                        outcomes[(i * alphabet.Count) + a] = op.Proc >= engine.ProcessCount ? default
+                            : OutcomeOf(u, prefix, op, engine.StepUnlessKnown(op, Unchanged, hashes[first + i], seen));
+                        _log.Undo(_mark);
                     }
                 }
             }
@@ -366,19 +378,16 @@ public static class Explorer
     /// and audits the result (one <see cref="Engine.Step"/>).
     /// =&gt; not applied when the op names a process that does not exist.
     /// </summary>
-    private static Outcome Step(Universe u, Op[] prefix, Op op, Engine engine)
-    {
-        if (op.Proc >= engine.ProcessCount)
-        {
-            return default;
-        }
-        StepResult r = engine.Step(op);
-        return r.Kind switch
+    private static Outcome Step(Universe u, Op[] prefix, Op op, Engine engine) =>
+        op.Proc >= engine.ProcessCount ? default : OutcomeOf(u, prefix, op, engine.Step(op));
+
+    /// <summary>What a step gave, as the search keeps it (a finding carries its whole sequence).</summary>
+    private static Outcome OutcomeOf(Universe u, Op[] prefix, Op op, StepResult r) =>
+        r.Kind switch
         {
             StepKind.State => new Outcome(true, r.Hash, null, 0),
             StepKind.Panic => new Outcome(true, 0, new Finding(true, r.Panic!, [.. prefix, op], u.Procs, u.Pages), 0),
             StepKind.Violation => new Outcome(true, 0, Finding.FromViolations([.. r.Violations!], [.. prefix, op], u.Procs, u.Pages), Rank(r.Violations!)),
             _ => throw new InvalidOperationException($"unknown step kind {r.Kind}"),
         };
-    }
 }

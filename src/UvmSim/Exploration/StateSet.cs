@@ -40,6 +40,32 @@ public sealed class StateSet
     }
 
     /// <summary>
+    /// Whether <paramref name="hash"/> was added. A pure read: jobs may ask while no one adds
+    /// (the explorer's parallel phase).
+    /// </summary>
+    public bool Contains(ulong hash)
+    {
+        if (hash == 0)
+        {
+            return _hasZero;
+        }
+        ulong[] slots = _slots;
+        ulong mask = (ulong)slots.LongLength - 1;
+        for (ulong i = Home(hash, mask); ; i = (i + 1) & mask)
+        {
+            ulong s = slots[i];
+            if (s == hash)
+            {
+                return true;
+            }
+            if (s == 0)
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>
     /// Adds each of <paramref name="hashes"/>, as <see cref="Add"/> one by one would. The
     /// table of a long run is far larger than the caches, so each add waits for a miss; the
     /// batch first reads every home slot (independent loads, whose misses overlap) and then

@@ -28,6 +28,12 @@ public sealed class UndoLog
     private Entry[] _entries = new Entry[1024];
     private int _count;
     private object? _last;
+
+    /// <summary>
+    /// The objects and arrays saved whole since the last mark or undo: one save restores an
+    /// object however often the call changes it, so a second touch costs a set lookup.
+    /// </summary>
+    private readonly HashSet<object> _saved = new(ReferenceEqualityComparer.Instance);
     private object?[] _pools = new object?[64];
 
     /// <summary>What undoing one entry needs: who restores it, what, from what.</summary>
@@ -67,6 +73,7 @@ public sealed class UndoLog
     public int Mark()
     {
         _last = null;
+        _saved.Clear();
         return _count;
     }
 
@@ -81,6 +88,7 @@ public sealed class UndoLog
             e = default;
         }
         _last = null;
+        _saved.Clear();
     }
 
     /// <summary>Forgets every entry without restoring anything (the changes are kept).</summary>
@@ -89,13 +97,14 @@ public sealed class UndoLog
         Array.Clear(_entries, 0, _count);
         _count = 0;
         _last = null;
+        _saved.Clear();
     }
 
     /// <summary>Before <paramref name="o"/> changes: saves its fields and what it holds directly.</summary>
     public static void Touch<T>(T o)
         where T : class
     {
-        if (s_used && t_active is { } log && !ReferenceEquals(log._last, o))
+        if (s_used && t_active is { } log && !ReferenceEquals(log._last, o) && log._saved.Add(o))
         {
             log._last = o;
             Fields.Save(o, log);
@@ -115,7 +124,7 @@ public sealed class UndoLog
     /// <summary>Before any element of <paramref name="array"/> changes: saves all of it.</summary>
     public static void TouchArray<T>(T[] array)
     {
-        if (s_used && t_active is { } log && !ReferenceEquals(log._last, array))
+        if (s_used && t_active is { } log && !ReferenceEquals(log._last, array) && log._saved.Add(array))
         {
             log._last = array;
             ArrayRestorer<T>.Save(array, log);

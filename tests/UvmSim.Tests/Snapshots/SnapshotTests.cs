@@ -19,7 +19,7 @@ public class SnapshotTests
     public static TheoryData<string, bool> Presets()
     {
         var data = new TheoryData<string, bool>();
-        foreach (string preset in PresetNames.All)
+        foreach (string preset in PresetNames.All.Append(PresetNames.Linux))
         {
             data.Add(preset, true);
             data.Add(preset, false);
