@@ -283,8 +283,12 @@ public static class Explorer
         private readonly List<int> _marks = [];
         private OpInterpreter? _driver;
 
-        /// <summary>Whether the call since the mark changed nothing: the log recorded no change (every change is logged).</summary>
-        private Func<bool> Unchanged => _unchanged ??= () => _log.Count == _mark;
+        /// <summary>
+        /// Whether the call since the mark left the kernel as it was: the log recorded no change
+        /// but the interpreter's own bookkeeping (every change is logged; the hash and the audit
+        /// read the kernel only).
+        /// </summary>
+        private Func<bool> Unchanged => _unchanged ??= () => _log.NothingBut(_mark, _driver!);
 
         /// <summary>Writes the outcomes of prefixes <paramref name="from"/> to <paramref name="to"/> of the block at <paramref name="first"/>.</summary>
         public void Expand(List<Op[]> frontier, List<ulong> hashes, StateSet seen, int first, int from, int to, IReadOnlyList<Op> alphabet, Outcome[] outcomes, Engine engine, CancellationToken cancel)

@@ -77,6 +77,14 @@ public sealed class UndoLog
         return _count;
     }
 
+    /// <summary>
+    /// Whether nothing but <paramref name="only"/> (saved whole) changed since
+    /// <paramref name="mark"/>: a search asks whether a call left the kernel as it was, when the
+    /// driver that made the call keeps its own bookkeeping.
+    /// </summary>
+    public bool NothingBut(int mark, object only) =>
+        _count == mark || (_count == mark + 1 && ReferenceEquals(_entries[mark].Target, only));
+
     /// <summary>Restores what was changed since <paramref name="mark"/>, last change first.</summary>
     public void Undo(int mark)
     {

@@ -14,6 +14,7 @@ namespace UvmSim.Tests.Cli;
 /// <c>-DUVMSIM_TEST_HOLD</c>, which makes them wait, everything made, for a signal.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+[Collection(HostKernelCollection.Name)]
 public sealed class EmitCCleanupTests : IDisposable
 {
     /// <summary>A worker, a file mapped shared, and a locked segment of a size no other test uses (13 pages).</summary>

@@ -10,6 +10,7 @@ namespace UvmSim.Tests.Cli;
 /// on PATH, as the other compiling tests do. One class, so its tests never run in parallel and
 /// the check that temporary directories go away sees only its own.
 /// </summary>
+[Collection(HostKernelCollection.Name)]
 public class KernelCommandTests
 {
     /// <summary>S1: mmap, mlock twice, munlock; Linux agrees on every call.</summary>

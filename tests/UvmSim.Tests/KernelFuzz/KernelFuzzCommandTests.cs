@@ -14,6 +14,7 @@ namespace UvmSim.Tests.KernelFuzz;
 /// directory, so <see cref="KernelCommandTests"/>' check of the temporary directories never
 /// sees theirs.
 /// </summary>
+[Collection(HostKernelCollection.Name)]
 public class KernelFuzzCommandTests
 {
     private static bool CanRun() =>

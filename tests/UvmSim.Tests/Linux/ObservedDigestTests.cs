@@ -17,6 +17,7 @@ namespace UvmSim.Tests.Linux;
 /// the probe scenarios of this folder on the host kernel where it can (Linux with a C compiler;
 /// <c>--as both</c> as root only) and return early elsewhere, as the other host tests do.
 /// </summary>
+[Collection(HostKernelCollection.Name)]
 public class ObservedDigestTests
 {
     private static Scenario Parse(string text)
