@@ -196,6 +196,7 @@ public sealed partial class FramePool
         ref Frame all = ref MemoryMarshal.GetArrayDataReference(_frames);
         uint size = (uint)_frames.Length;
         long wired = 0;
+        UndoLog? log = UndoLog.Active;
         int i = 0;
         for (; i < frames.Length; i++)
         {
@@ -210,7 +211,7 @@ public sealed partial class FramePool
             {
                 break; // a count about to wrap: the caller's one-page call meets it
             }
-            UndoLog.Element(_frames, frame);
+            log?.SaveElement(_frames, frame);
             if (next == 1)
             {
                 wired++;
@@ -240,6 +241,7 @@ public sealed partial class FramePool
         uint size = (uint)_frames.Length;
         long wired = Stats.Wired;
         uint clock = _clock;
+        UndoLog? log = UndoLog.Active;
         int i = 0;
         for (; i < frames.Length; i++)
         {
@@ -258,13 +260,13 @@ public sealed partial class FramePool
                 {
                     break;
                 }
-                UndoLog.Element(_frames, frame);
+                log?.SaveElement(_frames, frame);
                 fr.Stamp = ++clock;
                 wired--;
             }
             else
             {
-                UndoLog.Element(_frames, frame);
+                log?.SaveElement(_frames, frame);
             }
             fr.WireCount = (ushort)(count - 1);
         }

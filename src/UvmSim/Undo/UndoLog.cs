@@ -59,6 +59,13 @@ public sealed class UndoLog
     /// <summary>The log of this thread, if one is active.</summary>
     public static UndoLog? Active => s_used ? t_active : null;
 
+    /// <summary>
+    /// <see cref="Element{T}"/> for a hot loop that asked <see cref="Active"/> once before it
+    /// (the frame runs): without a log the loop then pays nothing per element.
+    /// </summary>
+    public void SaveElement<T>(T[] array, int index)
+        where T : struct => ElementRestorer<T>.Save(array, index, this);
+
     /// <summary>Makes this log record this thread's changes to the model.</summary>
     public void Activate()
     {
