@@ -49,20 +49,7 @@ public sealed class StateSet
         {
             return _hasZero;
         }
-        ulong[] slots = _slots;
-        ulong mask = (ulong)slots.LongLength - 1;
-        for (ulong i = Home(hash, mask); ; i = (i + 1) & mask)
-        {
-            ulong s = slots[i];
-            if (s == hash)
-            {
-                return true;
-            }
-            if (s == 0)
-            {
-                return false;
-            }
-        }
+        return _slots[Probe(_slots, hash)] == hash;
     }
 
     /// <summary>
@@ -141,22 +128,25 @@ public sealed class StateSet
 
     private static bool Insert(ulong[] slots, ulong hash)
     {
+        ulong i = Probe(slots, hash);
+        if (slots[i] == hash)
+        {
+            return false;
+        }
+        slots[i] = hash;
+        return true;
+    }
+
+    /// <summary>The slot holding <paramref name="hash"/>, or the empty slot where it would go (linear probing).</summary>
+    private static ulong Probe(ulong[] slots, ulong hash)
+    {
         ulong mask = (ulong)slots.LongLength - 1;
         ulong i = Home(hash, mask);
-        while (true)
+        while (slots[i] != hash && slots[i] != 0)
         {
-            ulong s = slots[i];
-            if (s == hash)
-            {
-                return false;
-            }
-            if (s == 0)
-            {
-                slots[i] = hash;
-                return true;
-            }
             i = (i + 1) & mask;
         }
+        return i;
     }
 
     /// <summary>The slot a probe for <paramref name="hash"/> starts at.</summary>

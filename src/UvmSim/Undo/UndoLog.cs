@@ -132,7 +132,7 @@ public sealed class UndoLog
     {
         if (s_used && t_active is { } log)
         {
-            ElementRestorer<T>.Save(array, index, log);
+            log.SaveElement(array, index);
         }
     }
 
