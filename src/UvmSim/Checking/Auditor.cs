@@ -62,26 +62,31 @@ public sealed class Auditor
         bool flag = k.Wiring.FollowsTranslations;
         foreach (Process p in k.LiveProcesses)
         {
-            CheckMap(p.Pid, p.Space.Map, full);
-            for (MapEntry? e = p.Space.Map.First; e is not null; e = e.Next)
+            // One walk of the entries checks their bounds (CheckEntry) and their pages; the
+            // violations of each kind come out in the order of separate walks (Check sorts by kind).
+            VmMap map = p.Space.Map;
+            ulong prevEnd = map.Min;
+            for (MapEntry? e = map.First; e is not null; e = e.Next)
             {
+                CheckEntry(p.Pid, map, e, ref prevEnd);
                 if (e.IsWired && flag)
                 {
                     Translations(k, p, e);
                 }
                 else if (e.IsWired)
                 {
-                    Pages(k, p, e.Start, e.End, ViolationKind.Nonresident, "in a wired entry has no page", requireWired: false,
+                    Pages(k, p, e, e.Start, e.End, ViolationKind.Nonresident, "in a wired entry has no page", requireWired: false,
                         e.Mlocked ? HolderKind.PosixEntry : HolderKind.BalancedEntry);
                 }
             }
+            CheckIndex(p.Pid, map, full);
             if (flag)
             {
                 continue; // §17.9: a POSIX lock is the translations of Mlocked entries, checked above
             }
             foreach (var (s, end) in p.PosixLocked.Ranges)
             {
-                Pages(k, p, s, end, ViolationKind.LostLock, "is POSIX-locked but not resident or not wired", requireWired: true, HolderKind.PosixEntry);
+                Pages(k, p, null, s, end, ViolationKind.LostLock, "is POSIX-locked but not resident or not wired", requireWired: true, HolderKind.PosixEntry);
             }
         }
 
@@ -144,20 +149,20 @@ public sealed class Auditor
     }
 
     /// <summary>
-    /// Visits the pages of <c>[start, end)</c> in address order, jumping over stretches with no
+    /// Visits the pages of <c>[start, end)</c> in address order (from <paramref name="cursor"/>,
+    /// the entry holding <paramref name="start"/> when the caller has it, else a lookup), jumping over stretches with no
     /// page (so a huge sparse range costs what it holds). A page that is missing — or, with
     /// <paramref name="requireWired"/>, not wired — is a violation of <paramref name="kind"/>;
     /// the first few are listed, the rest counted in one line. Present pages of a wired entry
     /// are holders (rule 2) of kind <paramref name="holder"/>; present wired pages of a POSIX lock are covered (rule 6).
     /// </summary>
-    private void Pages(Kernel.Kernel k, Process p, ulong start, ulong end, ViolationKind kind, string what, bool requireWired, HolderKind holder)
+    private void Pages(Kernel.Kernel k, Process p, MapEntry? cursor, ulong start, ulong end, ViolationKind kind, string what, bool requireWired, HolderKind holder)
     {
         FramePool frames = k.Vm.Frames;
         ulong page = (ulong)k.PageSize;
         long bad = 0, listed = 0;
         // Short ranges are walked page by page; long ones jump over what is not there.
         bool sparse = (end - start) / page > 64;
-        MapEntry? cursor = null;
         ulong va = start;
         while (va < end)
         {
@@ -373,25 +378,28 @@ public sealed class Auditor
         return fr.WireCount != 0 ? 1 : 0;
     }
 
-    private void CheckMap(int pid, VmMap map, bool full)
+    /// <summary>An entry's bounds: non-empty, aligned, inside the map, after the one before it.</summary>
+    private void CheckEntry(int pid, VmMap map, MapEntry e, ref ulong prevEnd)
     {
-        ulong prevEnd = map.Min;
         ulong page = (ulong)map.PageSize;
-        for (MapEntry? e = map.First; e is not null; e = e.Next)
+        if (e.Start >= e.End || e.Start % page != 0 || e.End % page != 0 || e.Start < map.Min || e.End > map.Max)
         {
-            if (e.Start >= e.End || e.Start % page != 0 || e.End % page != 0 || e.Start < map.Min || e.End > map.Max)
-            {
-                _found.Add(new(ViolationKind.Map, $"pid {pid} entry [0x{e.Start:x}, 0x{e.End:x}) is empty, unaligned or outside the map"));
-            }
-            if (e.Start < prevEnd)
-            {
-                _found.Add(new(ViolationKind.Map, $"pid {pid} entry 0x{e.Start:x} overlaps or precedes the one before it"));
-            }
-            prevEnd = Math.Max(prevEnd, e.End);
+            _found.Add(new(ViolationKind.Map, $"pid {pid} entry [0x{e.Start:x}, 0x{e.End:x}) is empty, unaligned or outside the map"));
         }
-        foreach (string problem in full ? map.VerifyIndex() : map.VerifyIndexCached())
+        if (e.Start < prevEnd)
         {
-            _found.Add(new(ViolationKind.Map, $"pid {pid}: {problem}"));
+            _found.Add(new(ViolationKind.Map, $"pid {pid} entry 0x{e.Start:x} overlaps or precedes the one before it"));
+        }
+        prevEnd = Math.Max(prevEnd, e.End);
+    }
+
+    /// <summary>The map's index (its entry tree) against its list; re-verified only when the tree changed unless <paramref name="full"/>.</summary>
+    private void CheckIndex(int pid, VmMap map, bool full)
+    {
+        IReadOnlyList<string> problems = full ? map.VerifyIndex() : map.VerifyIndexCached();
+        for (int i = 0; i < problems.Count; i++) // indexed: no boxed enumerator per call
+        {
+            _found.Add(new(ViolationKind.Map, $"pid {pid}: {problems[i]}"));
         }
     }
 }

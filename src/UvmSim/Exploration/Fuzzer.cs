@@ -83,11 +83,17 @@ public static class Fuzzer
     private static (long, StateSet, Finding?) RunJob(FuzzOptions o, int seed, long? steps, Stopwatch clock, Action<long, long>? progress, CancellationTokenSource stop)
     {
         var rng = new Random(seed);
-        var seen = new StateSet();
+        var seen = new StateSet(SlotsFor(steps));
         // New states are added in batches, so the set's cache misses overlap (StateSet.AddRange).
         Span<ulong> pending = stackalloc ulong[PendingStates];
         int npending = 0;
         var engine = new Engine(o.Universe, o.Audit);
+        // The states of this episode that were audited clean. A call that leaves the kernel in
+        // one of them (more than half do: a failed call, a lock of what is locked, an unlock
+        // undone) is hashed but not audited again: the audit of a state is a function of the
+        // state, and the hash covers what the auditor reads (Engine.StepUnlessKnown, as the
+        // explorer does with every state it keeps). Small, so it stays cached.
+        var clean = new StateSet(EpisodeSlots);
         var episode = new List<Op>(o.EpisodeLength);
         long calls = 0;
         Universe u = o.Universe;
@@ -95,6 +101,7 @@ public static class Fuzzer
         {
             engine.Begin([]);
             episode.Clear();
+            clean.Clear();
             for (int i = 0; i < o.EpisodeLength; i++)
             {
                 if ((steps is { } max && calls >= max) || ((calls & 1023) == 0 && Expired(o, clock, stop)))
@@ -105,7 +112,7 @@ public static class Fuzzer
                 Op op = RandomOp(rng);
                 episode.Add(op);
                 calls++;
-                StepResult r = engine.Step(op);
+                StepResult r = engine.StepUnlessKnown(op, Never, 0, clean);
                 switch (r.Kind)
                 {
                     case StepKind.Panic:
@@ -119,6 +126,7 @@ public static class Fuzzer
                         break;
                     case StepKind.State:
                         pending[npending++] = r.Hash;
+                        clean.Add(r.Hash);
                         break;
                     default:
                         throw new InvalidOperationException($"unknown step kind {r.Kind}");
@@ -135,6 +143,23 @@ public static class Fuzzer
             }
         }
     }
+
+    /// <summary>
+    /// The size of a job's set of states: for a step budget, room for half the steps as
+    /// distinct states (dual reaches about a third) up to 2²³ slots (64 MB), so a long run
+    /// does not rehash its table as it fills; past that it grows as before.
+    /// </summary>
+    private static int SlotsFor(long? steps)
+    {
+        long want = steps is { } n ? n / 2 * 4 / 3 : 0;
+        return (int)Math.Clamp(System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)Math.Max(want, 1)), 1 << 16, 1 << 23);
+    }
+
+    /// <summary>Slots of an episode's set of clean states: room for far more than an episode's calls.</summary>
+    private const int EpisodeSlots = 256;
+
+    /// <summary>The fuzzer has no undo log to tell an unchanged kernel: every call is hashed.</summary>
+    private static readonly Func<bool> Never = static () => false;
 
     /// <summary>States a job holds back before adding them to its set in one batch.</summary>
     private const int PendingStates = 64;

@@ -1,6 +1,8 @@
 using System.Numerics;
 using UvmSim.Kernel;
+using UvmSim.Fault;
 using UvmSim.Map;
+using UvmSim.Physical;
 
 namespace UvmSim.Exploration;
 
@@ -24,7 +26,10 @@ public sealed class StateHash
     private readonly object?[] _objects = new object?[ScanLimit + 1];
     private readonly Dictionary<object, int> _many = new(ReferenceEqualityComparer.Instance);
     private int _objectCount;
-    private ulong _h;
+
+    /// <summary>The state's words in walk order; hashed in one pass at the end (<see cref="Combine"/>).</summary>
+    private ulong[] _words = new ulong[256];
+    private int _n;
 
     /// <summary>Hashes the kernel's state.</summary>
     public ulong Of(Kernel.Kernel k)
@@ -42,7 +47,7 @@ public sealed class StateHash
         }
         Array.Clear(_objects, 0, Math.Min(_objectCount, _objects.Length));
         _objectCount = 0;
-        _h = Offset;
+        _n = 0;
         Mix((ulong)k.Vm.Stats.Wired);
         Mix((ulong)k.Vm.Stats.Free);
         _procs.Clear();
@@ -51,8 +56,11 @@ public sealed class StateHash
         {
             _procs.Sort(static (a, b) => a.Pid.CompareTo(b.Pid));
         }
+        FramePool frames = k.Vm.Frames;
+        ulong page = (ulong)k.PageSize;
         foreach (Process p in _procs)
         {
+            Pmap pmap = p.Space.Pmap;
             Mix(p.Uid);
             Mix(p.Space.Map.WireFuture ? 1UL : 0UL);
             Mix(p.MemlockSoft);
@@ -73,23 +81,12 @@ public sealed class StateHash
                 Mix(e.End);
                 Mix((ulong)e.Protection | (ulong)e.MaxProtection << 8 | (ulong)e.Inheritance << 16
                     | (e.Mlocked ? 1UL << 24 : 0) | (e.SegmentRecord ? 1UL << 25 : 0) | (e.CopyOnWrite ? 1UL << 26 : 0)
-                    | (e.NeedsCopy ? 1UL << 27 : 0) | (e.NoMerge ? 1UL << 28 : 0));
-                Mix((ulong)e.WiredCount);
-                Mix(e.Object is null ? 0UL : (ulong)Canonical(e.Object));
-                Mix(e.Amap is null ? 0UL : (ulong)Canonical(e.Amap));
-                for (ulong va = e.Start; va < e.End; va += (ulong)k.PageSize)
+                    | (e.NeedsCopy ? 1UL << 27 : 0) | (e.NoMerge ? 1UL << 28 : 0) | (ulong)(uint)e.WiredCount << 32);
+                Mix((e.Object is null ? 0UL : (uint)Canonical(e.Object)) | (e.Amap is null ? 0UL : (ulong)(uint)Canonical(e.Amap) << 32));
+                for (ulong va = e.Start; va < e.End; va += page)
                 {
-                    int f = k.Faults.PageAt(e, va);
-                    MixFrame(k, f);
-                    if (p.Space.Pmap.TryGet(va, out var pte))
-                    {
-                        MixFrame(k, pte.Frame);
-                        Mix(pte.Wired ? 2UL : 1UL);
-                    }
-                    else
-                    {
-                        Mix(0);
-                    }
+                    Mix(FrameWord(frames, k.Faults.PageAt(e, va)));
+                    Mix(pmap.TryGet(va, out var pte) ? FrameWord(frames, pte.Frame) << 2 | (pte.Wired ? 2UL : 1UL) : 0);
                 }
             }
         }
@@ -101,7 +98,7 @@ public sealed class StateHash
             Mix(s.Mode);
             for (long i = 0; i < s.Object.SizePages; i++)
             {
-                MixFrame(k, s.Object.FrameAt(i));
+                Mix(FrameWord(frames, s.Object.FrameAt(i)));
             }
         }
         foreach (var h in k.Handles.Values)
@@ -111,10 +108,10 @@ public sealed class StateHash
             Mix(h.End);
             foreach (int f in h.Frames)
             {
-                MixFrame(k, f);
+                Mix(FrameWord(frames, f));
             }
         }
-        return _h;
+        return Combine(_words, _n);
     }
 
     /// <summary>Whether <paramref name="procs"/> are sorted already (the usual order of the kernel's table).</summary>
@@ -165,23 +162,75 @@ public sealed class StateHash
         return _objectCount;
     }
 
-    private void MixFrame(Kernel.Kernel k, int f)
+    /// <summary>
+    /// Frame <paramref name="f"/> as one word: its number by first appearance, its wire count
+    /// and its state, packed side by side (bits 0–31, 32–47, 48–55; the top bits stay clear,
+    /// so a page's translation word can shift it and add its wired bit); no frame is all ones.
+    /// </summary>
+    private ulong FrameWord(FramePool frames, int f)
     {
         if (f < 0)
         {
-            Mix(ulong.MaxValue);
-            return;
+            return ulong.MaxValue;
         }
         if (_frameStamp[f] != _stamp)
         {
             _frameStamp[f] = _stamp;
             _frameIds[f] = ++_nextFrame;
         }
-        Mix((ulong)_frameIds[f]);
-        Mix(k.Vm.Frames[f].WireCount);
-        Mix((ulong)k.Vm.Frames[f].State);
+        ref Frame fr = ref frames[f];
+        return (uint)_frameIds[f] | (ulong)fr.WireCount << 32 | (ulong)fr.State << 48;
     }
 
-    private void Mix(ulong v) =>
-        _h = BitOperations.RotateLeft(_h ^ (v * 0x9E3779B97F4A7C15UL), 31) * Prime;
+    /// <summary>Appends <paramref name="v"/> to the state's words.</summary>
+    private void Mix(ulong v)
+    {
+        if (_n == _words.Length)
+        {
+            Array.Resize(ref _words, _n * 2);
+        }
+        _words[_n++] = v;
+    }
+
+    /// <summary>
+    /// The hash of <paramref name="words"/>[..<paramref name="n"/>]: four lanes take every fourth
+    /// word, so their multiply chains run side by side instead of one after another (the single
+    /// chain's latency was most of the hash's time on the fuzzer's small states), then the lanes
+    /// and the length are folded and the result finalised (murmur3's fmix64), so every bit of
+    /// the state reaches the low bits <see cref="StateSet"/> indexes by.
+    /// </summary>
+    private static ulong Combine(ulong[] words, int n)
+    {
+        ulong a = Offset, b = Offset ^ 1, c = Offset ^ 2, d = Offset ^ 3;
+        int i = 0;
+        for (; i + 4 <= n; i += 4)
+        {
+            a = Step(a, words[i]);
+            b = Step(b, words[i + 1]);
+            c = Step(c, words[i + 2]);
+            d = Step(d, words[i + 3]);
+        }
+        if (i < n)
+        {
+            a = Step(a, words[i]);
+        }
+        if (i + 1 < n)
+        {
+            b = Step(b, words[i + 1]);
+        }
+        if (i + 2 < n)
+        {
+            c = Step(c, words[i + 2]);
+        }
+        ulong h = Step(Step(Step(Step(Step(Offset, (ulong)n), a), b), c), d);
+        h ^= h >> 33;
+        h *= 0xFF51AFD7ED558CCDUL;
+        h ^= h >> 33;
+        h *= 0xC4CEB9FE1A85EC53UL;
+        return h ^ (h >> 33);
+    }
+
+    /// <summary>One word into one lane: a bijection of the lane for each word, and of the word for each lane.</summary>
+    private static ulong Step(ulong h, ulong v) =>
+        BitOperations.RotateLeft(h ^ (v * 0x9E3779B97F4A7C15UL), 31) * Prime;
 }
