@@ -124,9 +124,10 @@ public static class Fuzzer
                     case StepKind.Violation:
                         pending[npending++] = engine.Hash(); // --stop-on panic goes on past a violation
                         break;
+                    case StepKind.State when !clean.Add(r.Hash):
+                        break; // a state of this episode, in the job's set already or pending
                     case StepKind.State:
                         pending[npending++] = r.Hash;
-                        clean.Add(r.Hash);
                         break;
                     default:
                         throw new InvalidOperationException($"unknown step kind {r.Kind}");
