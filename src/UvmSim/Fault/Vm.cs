@@ -221,7 +221,7 @@ public sealed partial class Vm
         {
             return;
         }
-        foreach (var (_, frame) in obj.Pages.ToList())
+        foreach (var (_, frame) in obj.Pages) // freeing a frame leaves the object's chunks as they are
         {
             ReleaseFrame(frame);
         }

@@ -41,20 +41,75 @@ public abstract partial class UvmObject
     public int FrameAt(long index) =>
         index >= 0 && Chunk(index, create: false) is { } c && (index & (ChunkSize - 1)) < c.Length ? c[index & (ChunkSize - 1)] : -1;
 
-    /// <summary>Resident pages as (index, frame), in no particular order.</summary>
-    public IEnumerable<KeyValuePair<long, int>> Pages
+    /// <summary>Resident pages as (index, frame), in no particular order; a struct walk, so a <c>foreach</c> allocates nothing (issue 17).</summary>
+    public PageWalk Pages => new(_chunks);
+
+    /// <summary>The resident pages of an object, chunk by chunk in the dictionary's order (<see cref="Pages"/>).</summary>
+    public readonly struct PageWalk : IEnumerable<KeyValuePair<long, int>>
     {
-        get
+        private readonly Dictionary<long, int[]> _chunks;
+
+        internal PageWalk(Dictionary<long, int[]> chunks) => _chunks = chunks;
+
+        /// <summary>The struct enumerator <c>foreach</c> binds to.</summary>
+        public Enumerator GetEnumerator() => new(_chunks.GetEnumerator());
+
+        IEnumerator<KeyValuePair<long, int>> IEnumerable<KeyValuePair<long, int>>.GetEnumerator() => GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        /// <summary>Slot by slot through each chunk, skipping the empty ones.</summary>
+        public struct Enumerator : IEnumerator<KeyValuePair<long, int>>
         {
-            foreach (var (key, chunk) in _chunks)
+            private Dictionary<long, int[]>.Enumerator _inner;
+            private int[]? _chunk;
+            private long _key;
+            private int _i;
+
+            internal Enumerator(Dictionary<long, int[]>.Enumerator inner)
             {
-                for (int i = 0; i < chunk.Length; i++)
+                _inner = inner;
+                _chunk = null;
+                _key = 0;
+                _i = 0;
+            }
+
+            /// <inheritdoc/>
+            public readonly KeyValuePair<long, int> Current => new(_key << ChunkBits | (uint)_i, _chunk![_i]);
+
+            readonly object System.Collections.IEnumerator.Current => Current;
+
+            /// <inheritdoc/>
+            public bool MoveNext()
+            {
+                while (true)
                 {
-                    if (chunk[i] >= 0)
+                    if (_chunk is { } chunk)
                     {
-                        yield return new(key << ChunkBits | (uint)i, chunk[i]);
+                        while (++_i < chunk.Length)
+                        {
+                            if (chunk[_i] >= 0)
+                            {
+                                return true;
+                            }
+                        }
+                        _chunk = null;
                     }
+                    if (!_inner.MoveNext())
+                    {
+                        return false;
+                    }
+                    (_key, _chunk) = _inner.Current;
+                    _i = -1;
                 }
+            }
+
+            /// <inheritdoc/>
+            public void Reset() => throw new NotSupportedException();
+
+            /// <inheritdoc/>
+            public readonly void Dispose()
+            {
             }
         }
     }
@@ -94,22 +149,39 @@ public abstract partial class UvmObject
             return -1;
         }
         long firstKey = Math.Max(from, 0) >> ChunkBits, lastKey = (to - 1) >> ChunkBits;
-        IEnumerable<long> keys = lastKey - firstKey < _chunks.Count
-            ? Enumerable.Range(0, (int)(lastKey - firstKey + 1)).Select(i => firstKey + i)
-            : _chunks.Keys.Where(k => k >= firstKey && k <= lastKey).Order();
-        foreach (long key in keys)
+        if (lastKey - firstKey < _chunks.Count)
         {
-            if (!_chunks.TryGetValue(key, out int[]? chunk))
+            for (long key = firstKey; key <= lastKey; key++)
             {
-                continue;
-            }
-            for (int i = 0; i < chunk.Length; i++)
-            {
-                long index = key << ChunkBits | (uint)i;
-                if (index >= from && index < to && chunk[i] >= 0)
+                if (_chunks.TryGetValue(key, out int[]? chunk) && FirstIn(key, chunk, from, to) is >= 0 and long found)
                 {
-                    return index;
+                    return found;
                 }
+            }
+            return -1;
+        }
+        // More keys than chunks: the lowest index found in any chunk of the range is the first.
+        long best = -1;
+        foreach (var (key, chunk) in _chunks)
+        {
+            if (key >= firstKey && key <= lastKey && (best < 0 || key < best >> ChunkBits)
+                && FirstIn(key, chunk, from, to) is >= 0 and long found)
+            {
+                best = found;
+            }
+        }
+        return best;
+    }
+
+    /// <summary>The first resident index of <paramref name="chunk"/> (key <paramref name="key"/>) in <c>[from, to)</c>, or -1.</summary>
+    private static long FirstIn(long key, int[] chunk, long from, long to)
+    {
+        for (int i = 0; i < chunk.Length; i++)
+        {
+            long index = key << ChunkBits | (uint)i;
+            if (index >= from && index < to && chunk[i] >= 0)
+            {
+                return index;
             }
         }
         return -1;
