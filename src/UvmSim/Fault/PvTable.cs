@@ -29,7 +29,7 @@ public sealed partial class PvTable
         List<(Pmap, ulong)>? list = _byFrame[frame];
         if (list is null)
         {
-            list = _spare.Count > 0 ? _spare.Pop() : [];
+            list = _spare.Count > 0 ? _spare.Pop() : new(1); // a frame is mapped once in the common case (issue 17)
             UndoLog.Slot(_byFrame, frame);
             _byFrame[frame] = list;
         }

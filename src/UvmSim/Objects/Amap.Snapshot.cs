@@ -10,9 +10,9 @@ public sealed partial class Amap
     private Amap(Amap source, CloneMap map)
     {
         _pageShift = source._pageShift;
-        _chunks = DictionaryCopy.Of(source._chunks, static (chunk, m) => CopyChunk(chunk, m), map);
+        _chunks = source._chunks is null ? null : DictionaryCopy.Of(source._chunks, static (chunk, m) => CopyChunk(chunk, m), map);
         _lastKey = source._lastKey;
-        _last = source._last is null ? null : _chunks[source._lastKey];
+        _last = source._last is null ? null : _chunks![source._lastKey];
         map.Later(this, source, static (target, original, m) =>
         {
             var copy = (Amap)target;

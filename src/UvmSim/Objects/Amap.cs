@@ -30,9 +30,10 @@ public sealed partial class Amap
     private const int ChunkBits = 9;
     private const int ChunkSize = 1 << ChunkBits;
     private readonly int _pageShift;
+    /// <summary>Slot chunks by key; made with the first anon (issue 17: many amaps never get one before they go).</summary>
     [LoggedApart] // touched where it changes; ShiftUp replaces it whole
-    private Dictionary<long, Anon?[]> _chunks = [];
-    private readonly List<IAmapUser> _users = [];
+    private Dictionary<long, Anon?[]>? _chunks;
+    private readonly List<IAmapUser> _users = new(1); // one entry in the common case; a fork or a clip adds more
     private long _lastKey = -1;
     private Anon?[]? _last;
 
@@ -176,7 +177,7 @@ public sealed partial class Amap
         /// <summary>Chunk by chunk, slot by slot.</summary>
         internal struct Enumerator : IEnumerator<(long Slot, Anon Anon)>
         {
-            private readonly Dictionary<long, Anon?[]> _chunks;
+            private readonly Dictionary<long, Anon?[]>? _chunks;
             private readonly long _first;
             private readonly long _end;
             private readonly long _lastKey;
@@ -196,7 +197,7 @@ public sealed partial class Amap
                 _end = count > long.MaxValue - first ? long.MaxValue : first + count;
                 long firstKey = Math.Max(first, 0) >> ChunkBits;
                 _lastKey = (_end - 1) >> ChunkBits;
-                _byKey = _lastKey - firstKey < _chunks.Count;
+                _byKey = _chunks is not null && _lastKey - firstKey < _chunks.Count;
                 _key = firstKey;
                 _started = false;
                 _sorted = null;
@@ -233,7 +234,7 @@ public sealed partial class Amap
                     {
                         return false;
                     }
-                    _chunk = _chunks[_key];
+                    _chunk = _chunks![_key];
                     _i = -1;
                 }
             }
@@ -241,6 +242,10 @@ public sealed partial class Amap
             /// <summary>Moves <see cref="_key"/> to the next chunk in the range; false past its end.</summary>
             private bool NextKey()
             {
+                if (_chunks is null)
+                {
+                    return false;
+                }
                 long firstKey = _key;
                 if (_byKey)
                 {
@@ -316,13 +321,15 @@ public sealed partial class Amap
         {
             return _last;
         }
-        if (!_chunks.TryGetValue(key, out Anon?[]? chunk) && !create)
+        Anon?[]? chunk = null;
+        if ((_chunks is null || !_chunks.TryGetValue(key, out chunk)) && !create)
         {
             return null;
         }
-        UndoLog.Touch(this); // the cache is state too (UvmObject.Chunk)
+        UndoLog.Touch(this); // the cache is state too (UvmObject.Chunk); and _chunks may go from null to new
         if (create)
         {
+            _chunks ??= [];
             UndoLog.Touch(_chunks);
             chunk = Fit(chunk, slot);
             _chunks[key] = chunk;

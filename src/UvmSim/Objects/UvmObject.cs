@@ -10,8 +10,9 @@ public abstract partial class UvmObject
 {
     private const int ChunkBits = 9;
     private const int ChunkSize = 1 << ChunkBits;
+    /// <summary>Page chunks by key; made with the first page (an object never touched costs no dictionary: issue 17).</summary>
     [LoggedApart]
-    private readonly Dictionary<long, int[]> _chunks = [];
+    private Dictionary<long, int[]>? _chunks;
     private long _lastKey = -1;
     private int[]? _last;
     private int _resident;
@@ -47,12 +48,12 @@ public abstract partial class UvmObject
     /// <summary>The resident pages of an object, chunk by chunk in the dictionary's order (<see cref="Pages"/>).</summary>
     public readonly struct PageWalk : IEnumerable<KeyValuePair<long, int>>
     {
-        private readonly Dictionary<long, int[]> _chunks;
+        private readonly Dictionary<long, int[]>? _chunks;
 
-        internal PageWalk(Dictionary<long, int[]> chunks) => _chunks = chunks;
+        internal PageWalk(Dictionary<long, int[]>? chunks) => _chunks = chunks;
 
         /// <summary>The struct enumerator <c>foreach</c> binds to.</summary>
-        public Enumerator GetEnumerator() => new(_chunks.GetEnumerator());
+        public Enumerator GetEnumerator() => new(_chunks);
 
         IEnumerator<KeyValuePair<long, int>> IEnumerable<KeyValuePair<long, int>>.GetEnumerator() => GetEnumerator();
 
@@ -62,13 +63,15 @@ public abstract partial class UvmObject
         public struct Enumerator : IEnumerator<KeyValuePair<long, int>>
         {
             private Dictionary<long, int[]>.Enumerator _inner;
+            private readonly bool _any;
             private int[]? _chunk;
             private long _key;
             private int _i;
 
-            internal Enumerator(Dictionary<long, int[]>.Enumerator inner)
+            internal Enumerator(Dictionary<long, int[]>? chunks)
             {
-                _inner = inner;
+                _any = chunks is not null;
+                _inner = chunks is null ? default : chunks.GetEnumerator();
                 _chunk = null;
                 _key = 0;
                 _i = 0;
@@ -95,7 +98,7 @@ public abstract partial class UvmObject
                         }
                         _chunk = null;
                     }
-                    if (!_inner.MoveNext())
+                    if (!_any || !_inner.MoveNext())
                     {
                         return false;
                     }
@@ -145,6 +148,10 @@ public abstract partial class UvmObject
     internal long NextResident(long from, long to)
     {
         if (to <= from)
+        {
+            return -1;
+        }
+        if (_chunks is null)
         {
             return -1;
         }
@@ -217,11 +224,17 @@ public abstract partial class UvmObject
         {
             return _last;
         }
-        if (!_chunks.TryGetValue(key, out int[]? chunk))
+        int[]? chunk = null;
+        if (_chunks is null || !_chunks.TryGetValue(key, out chunk))
         {
             if (!create)
             {
                 return null;
+            }
+            if (_chunks is null)
+            {
+                UndoLog.Touch(this); // the field goes from null to a new dictionary
+                _chunks = [];
             }
             UndoLog.Touch(_chunks);
             // Sized to the object: a small segment or shared mapping costs what it can hold.
