@@ -30,7 +30,12 @@ public sealed partial class Amap
     private const int ChunkBits = 9;
     private const int ChunkSize = 1 << ChunkBits;
     private readonly int _pageShift;
-    /// <summary>Slot chunks by key; made with the first anon (issue 17: many amaps never get one before they go).</summary>
+    // The first chunk made lives in two fields, and only the chunks after it (amaps over 512
+    // slots) in a dictionary made for them: most amaps cost no dictionary (issue 17). Chunks
+    // are never removed (ShiftUp replaces them all); their slots are logged with TouchArray.
+    private long _firstKey;
+    [LoggedApart]
+    private Anon?[]? _firstChunk;
     [LoggedApart] // touched where it changes; ShiftUp replaces it whole
     private Dictionary<long, Anon?[]>? _chunks;
     private readonly List<IAmapUser> _users = new(1); // one entry in the common case; a fork or a clip adds more
@@ -122,7 +127,7 @@ public sealed partial class Amap
     {
         UndoLog.Touch(this);
         var moved = new Dictionary<long, Anon?[]>();
-        foreach (var (slot, anon) in AnonsIn(0, long.MaxValue)) // fills a new dictionary: this one stays as it is
+        foreach (var (slot, anon) in AnonsIn(0, long.MaxValue)) // fills a new dictionary: this amap's chunks stay as they are
         {
             long to = slot + slots;
             moved.TryGetValue(to >> ChunkBits, out Anon?[]? chunk);
@@ -130,7 +135,12 @@ public sealed partial class Amap
             moved[to >> ChunkBits] = chunk;
             chunk[to & (ChunkSize - 1)] = anon;
         }
-        _chunks = moved;
+        _firstChunk = null;
+        _chunks = null;
+        foreach (var (key, chunk) in moved)
+        {
+            Put(key, chunk);
+        }
         _lastKey = -1;
         _last = null;
     }
@@ -177,7 +187,7 @@ public sealed partial class Amap
         /// <summary>Chunk by chunk, slot by slot.</summary>
         internal struct Enumerator : IEnumerator<(long Slot, Anon Anon)>
         {
-            private readonly Dictionary<long, Anon?[]>? _chunks;
+            private readonly Amap _amap;
             private readonly long _first;
             private readonly long _end;
             private readonly long _lastKey;
@@ -192,12 +202,12 @@ public sealed partial class Amap
 
             internal Enumerator(Amap amap, long first, long count)
             {
-                _chunks = amap._chunks;
+                _amap = amap;
                 _first = first;
                 _end = count > long.MaxValue - first ? long.MaxValue : first + count;
                 long firstKey = Math.Max(first, 0) >> ChunkBits;
                 _lastKey = (_end - 1) >> ChunkBits;
-                _byKey = _chunks is not null && _lastKey - firstKey < _chunks.Count;
+                _byKey = _lastKey - firstKey < amap.ChunkCount;
                 _key = firstKey;
                 _started = false;
                 _sorted = null;
@@ -234,7 +244,7 @@ public sealed partial class Amap
                     {
                         return false;
                     }
-                    _chunk = _chunks![_key];
+                    _chunk = _amap.Find(_key);
                     _i = -1;
                 }
             }
@@ -242,16 +252,17 @@ public sealed partial class Amap
             /// <summary>Moves <see cref="_key"/> to the next chunk in the range; false past its end.</summary>
             private bool NextKey()
             {
-                if (_chunks is null)
+                if (_amap._firstChunk is null)
                 {
                     return false;
                 }
+                Dictionary<long, Anon?[]>? more = _amap._chunks;
                 long firstKey = _key;
                 if (_byKey)
                 {
                     for (long k = _started ? _key + 1 : _key; k <= _lastKey; k++)
                     {
-                        if (_chunks.ContainsKey(k))
+                        if (_amap.Find(k) is not null)
                         {
                             _key = k;
                             _started = true;
@@ -262,10 +273,14 @@ public sealed partial class Amap
                     _key = _lastKey;
                     return false;
                 }
-                if (!_started && _chunks.Count > ScanLimit)
+                if (!_started && more is not null && more.Count >= ScanLimit)
                 {
                     var keys = new List<long>();
-                    foreach (long k in _chunks.Keys)
+                    if (_amap._firstKey >= firstKey && _amap._firstKey <= _lastKey)
+                    {
+                        keys.Add(_amap._firstKey);
+                    }
+                    foreach (long k in more.Keys)
                     {
                         if (k >= firstKey && k <= _lastKey)
                         {
@@ -287,12 +302,15 @@ public sealed partial class Amap
                 }
                 // Few chunks: the smallest key in range above the last one visited.
                 long from = _started ? _key + 1 : _key;
-                long best = long.MaxValue;
-                foreach (long k in _chunks.Keys)
+                long best = _amap._firstKey >= from && _amap._firstKey <= _lastKey ? _amap._firstKey : long.MaxValue;
+                if (more is not null)
                 {
-                    if (k >= from && k <= _lastKey && k < best)
+                    foreach (long k in more.Keys)
                     {
-                        best = k;
+                        if (k >= from && k <= _lastKey && k < best)
+                        {
+                            best = k;
+                        }
                     }
                 }
                 _started = true;
@@ -321,22 +339,45 @@ public sealed partial class Amap
         {
             return _last;
         }
-        Anon?[]? chunk = null;
-        if ((_chunks is null || !_chunks.TryGetValue(key, out chunk)) && !create)
+        Anon?[]? chunk = Find(key);
+        if (chunk is null && !create)
         {
             return null;
         }
-        UndoLog.Touch(this); // the cache is state too (UvmObject.Chunk); and _chunks may go from null to new
+        UndoLog.Touch(this); // the cache is state too (UvmObject.Chunk), and so are the first chunk's fields
         if (create)
         {
-            _chunks ??= [];
-            UndoLog.Touch(_chunks);
-            chunk = Fit(chunk, slot);
-            _chunks[key] = chunk;
+            Anon?[] fitted = Fit(chunk, slot);
+            if (!ReferenceEquals(fitted, chunk))
+            {
+                Put(key, fitted);
+            }
+            chunk = fitted;
         }
         _lastKey = key;
         _last = chunk;
         return chunk;
+    }
+
+    private int ChunkCount => (_firstChunk is null ? 0 : 1) + (_chunks?.Count ?? 0);
+
+    /// <summary>The chunk of key <paramref name="key"/>, if made.</summary>
+    private Anon?[]? Find(long key) =>
+        _firstChunk is not null && key == _firstKey ? _firstChunk
+        : _chunks is not null && _chunks.TryGetValue(key, out Anon?[]? chunk) ? chunk : null;
+
+    /// <summary>Makes <paramref name="chunk"/> the chunk of <paramref name="key"/> (this amap is touched already).</summary>
+    private void Put(long key, Anon?[] chunk)
+    {
+        if (_firstChunk is null || key == _firstKey)
+        {
+            _firstKey = key;
+            _firstChunk = chunk;
+            return;
+        }
+        _chunks ??= [];
+        UndoLog.Touch(_chunks);
+        _chunks[key] = chunk;
     }
 
     /// <summary>

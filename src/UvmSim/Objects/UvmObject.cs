@@ -10,7 +10,13 @@ public abstract partial class UvmObject
 {
     private const int ChunkBits = 9;
     private const int ChunkSize = 1 << ChunkBits;
-    /// <summary>Page chunks by key; made with the first page (an object never touched costs no dictionary: issue 17).</summary>
+    // The first chunk made lives in two fields, and only the chunks after it (objects over
+    // 512 pages) in a dictionary made for them: most objects cost no dictionary (issue 17).
+    // Chunks are never removed, so walking the first and then the dictionary's is the order
+    // the chunks were made in. A chunk's pages are logged with TouchArray where they change.
+    private long _firstKey;
+    [LoggedApart]
+    private int[]? _firstChunk;
     [LoggedApart]
     private Dictionary<long, int[]>? _chunks;
     private long _lastKey = -1;
@@ -43,17 +49,17 @@ public abstract partial class UvmObject
         index >= 0 && Chunk(index, create: false) is { } c && (index & (ChunkSize - 1)) < c.Length ? c[index & (ChunkSize - 1)] : -1;
 
     /// <summary>Resident pages as (index, frame), in no particular order; a struct walk, so a <c>foreach</c> allocates nothing (issue 17).</summary>
-    public PageWalk Pages => new(_chunks);
+    public PageWalk Pages => new(this);
 
-    /// <summary>The resident pages of an object, chunk by chunk in the dictionary's order (<see cref="Pages"/>).</summary>
+    /// <summary>The resident pages of an object, chunk by chunk in the order they were made (<see cref="Pages"/>).</summary>
     public readonly struct PageWalk : IEnumerable<KeyValuePair<long, int>>
     {
-        private readonly Dictionary<long, int[]>? _chunks;
+        private readonly UvmObject _obj;
 
-        internal PageWalk(Dictionary<long, int[]>? chunks) => _chunks = chunks;
+        internal PageWalk(UvmObject obj) => _obj = obj;
 
         /// <summary>The struct enumerator <c>foreach</c> binds to.</summary>
-        public Enumerator GetEnumerator() => new(_chunks);
+        public Enumerator GetEnumerator() => new(_obj);
 
         IEnumerator<KeyValuePair<long, int>> IEnumerable<KeyValuePair<long, int>>.GetEnumerator() => GetEnumerator();
 
@@ -62,16 +68,18 @@ public abstract partial class UvmObject
         /// <summary>Slot by slot through each chunk, skipping the empty ones.</summary>
         public struct Enumerator : IEnumerator<KeyValuePair<long, int>>
         {
+            private readonly UvmObject _obj;
             private Dictionary<long, int[]>.Enumerator _inner;
-            private readonly bool _any;
+            private int _stage; // 0: the first chunk next; 1: the dictionary's; 2: done
             private int[]? _chunk;
             private long _key;
             private int _i;
 
-            internal Enumerator(Dictionary<long, int[]>? chunks)
+            internal Enumerator(UvmObject obj)
             {
-                _any = chunks is not null;
-                _inner = chunks is null ? default : chunks.GetEnumerator();
+                _obj = obj;
+                _inner = default;
+                _stage = 0;
                 _chunk = null;
                 _key = 0;
                 _i = 0;
@@ -98,11 +106,28 @@ public abstract partial class UvmObject
                         }
                         _chunk = null;
                     }
-                    if (!_any || !_inner.MoveNext())
+                    if (_stage == 0)
                     {
+                        _stage = _obj._chunks is null ? 2 : 1;
+                        if (_obj._chunks is { } more)
+                        {
+                            _inner = more.GetEnumerator();
+                        }
+                        if (_obj._firstChunk is not { } first)
+                        {
+                            return false;
+                        }
+                        (_key, _chunk) = (_obj._firstKey, first);
+                    }
+                    else if (_stage == 1 && _inner.MoveNext())
+                    {
+                        (_key, _chunk) = _inner.Current;
+                    }
+                    else
+                    {
+                        _stage = 2;
                         return false;
                     }
-                    (_key, _chunk) = _inner.Current;
                     _i = -1;
                 }
             }
@@ -151,16 +176,16 @@ public abstract partial class UvmObject
         {
             return -1;
         }
-        if (_chunks is null)
+        if (_firstChunk is null)
         {
             return -1;
         }
         long firstKey = Math.Max(from, 0) >> ChunkBits, lastKey = (to - 1) >> ChunkBits;
-        if (lastKey - firstKey < _chunks.Count)
+        if (lastKey - firstKey < ChunkCount)
         {
             for (long key = firstKey; key <= lastKey; key++)
             {
-                if (_chunks.TryGetValue(key, out int[]? chunk) && FirstIn(key, chunk, from, to) is >= 0 and long found)
+                if (Find(key) is { } chunk && FirstIn(key, chunk, from, to) is >= 0 and long found)
                 {
                     return found;
                 }
@@ -168,17 +193,28 @@ public abstract partial class UvmObject
             return -1;
         }
         // More keys than chunks: the lowest index found in any chunk of the range is the first.
-        long best = -1;
-        foreach (var (key, chunk) in _chunks)
+        long best = Lowest(-1, _firstKey, _firstChunk, firstKey, lastKey, from, to);
+        if (_chunks is not null)
         {
-            if (key >= firstKey && key <= lastKey && (best < 0 || key < best >> ChunkBits)
-                && FirstIn(key, chunk, from, to) is >= 0 and long found)
+            foreach (var (key, chunk) in _chunks)
             {
-                best = found;
+                best = Lowest(best, key, chunk, firstKey, lastKey, from, to);
             }
         }
         return best;
     }
+
+    private int ChunkCount => (_firstChunk is null ? 0 : 1) + (_chunks?.Count ?? 0);
+
+    /// <summary>The chunk of key <paramref name="key"/>, if made.</summary>
+    private int[]? Find(long key) =>
+        _firstChunk is not null && key == _firstKey ? _firstChunk
+        : _chunks is not null && _chunks.TryGetValue(key, out int[]? chunk) ? chunk : null;
+
+    /// <summary><paramref name="best"/>, or the first index of <paramref name="chunk"/> in range when it is lower.</summary>
+    private static long Lowest(long best, long key, int[] chunk, long firstKey, long lastKey, long from, long to) =>
+        key >= firstKey && key <= lastKey && (best < 0 || key < best >> ChunkBits)
+            && FirstIn(key, chunk, from, to) is >= 0 and long found ? found : best;
 
     /// <summary>The first resident index of <paramref name="chunk"/> (key <paramref name="key"/>) in <c>[from, to)</c>, or -1.</summary>
     private static long FirstIn(long key, int[] chunk, long from, long to)
@@ -224,24 +260,29 @@ public abstract partial class UvmObject
         {
             return _last;
         }
-        int[]? chunk = null;
-        if (_chunks is null || !_chunks.TryGetValue(key, out chunk))
+        int[]? chunk = Find(key);
+        if (chunk is null)
         {
             if (!create)
             {
                 return null;
             }
-            if (_chunks is null)
-            {
-                UndoLog.Touch(this); // the field goes from null to a new dictionary
-                _chunks = [];
-            }
-            UndoLog.Touch(_chunks);
             // Sized to the object: a small segment or shared mapping costs what it can hold.
             long sizeHere = SizePages < 0 ? ChunkSize : SizePages - (key << ChunkBits);
             chunk = new int[(int)Math.Clamp(sizeHere, (index & (ChunkSize - 1)) + 1, ChunkSize)];
             Array.Fill(chunk, -1);
-            _chunks[key] = chunk;
+            UndoLog.Touch(this); // the first chunk's fields, or the dictionary's field, change
+            if (_firstChunk is null)
+            {
+                _firstKey = key;
+                _firstChunk = chunk;
+            }
+            else
+            {
+                _chunks ??= [];
+                UndoLog.Touch(_chunks);
+                _chunks[key] = chunk;
+            }
         }
         UndoLog.Touch(this); // the cache is state too: a chunk made after a mark must not outlive its undo
         _lastKey = key;
