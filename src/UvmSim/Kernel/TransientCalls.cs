@@ -20,8 +20,7 @@ public sealed partial class Kernel
         {
             return Errno.EFAULT;
         }
-        // One frame per page: sized so the list is not regrown page by page (issue 17); capped for huge ranges.
-        var frames = new List<int>((int)Math.Min((end - start) / (ulong)PageSize, 512));
+        var frames = new List<int>();
         Errno err = Transient.Wire(p.Space, start, end, write ? Protection.Write : Protection.Read, frames);
         if (err != Errno.None)
         {
