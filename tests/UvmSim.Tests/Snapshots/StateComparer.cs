@@ -36,9 +36,10 @@ internal sealed class StateComparer
 
     /// <summary>
     /// Lookup caches, by type: the dictionary (and the first chunk, where it is kept apart) and
-    /// the last key and value found in it, kept to skip a lookup. A read (the audit, the hash, a check) moves them, so two equal states can
-    /// hold different ones: they are not compared with each other, but each side's must name
-    /// what its dictionary holds under the key (a stale cache is damage, after a copy or an undo).
+    /// the last key and value found in it, kept to skip a lookup. A read (the audit, the hash,
+    /// a check) moves them, so two equal states can hold different ones: they are not compared
+    /// with each other, but each side's must name what its dictionary (or first chunk) holds
+    /// under the key (a stale cache is damage, after a copy or an undo).
     /// </summary>
     private static readonly Dictionary<string, (string Dictionary, string Key, string Value)> Caches = new()
     {
