@@ -224,6 +224,11 @@ public sealed partial class FaultHandler
         {
             return WireObjectRun(space, run, shared, start, end, access, useMax);
         }
+        if (wired is null && space.Map.Lookup(start) is { CopyOnWrite: true, NeedsCopy: false, Amap: { } amap } own && end <= own.End
+            && !WiringFollowsTranslations)
+        {
+            return WireAnonRun(space, own, amap, start, end, access, useMax);
+        }
         for (ulong va = start; va < end; va += page)
         {
             if (entry is null || !entry.Contains(va))
@@ -292,6 +297,59 @@ public sealed partial class FaultHandler
         }
         return Errno.None;
     }
+
+    /// <summary>
+    /// The bulk case of <see cref="FaultWire"/> for a range inside one private entry with its
+    /// own amap (an mlocked anonymous mapping): a page whose anon is resident and not shared
+    /// needs no resolving and keeps the entry's protection, so a run of them is wired and
+    /// entered as <see cref="WireObjectRun"/> does; any other page (no anon, on swap, shared:
+    /// copy-on-write) and a count about to wrap go the page-by-page way. Same effect, errors
+    /// and rollback as the page-by-page walk.
+    /// </summary>
+    private Errno WireAnonRun(VmSpace space, MapEntry entry, Amap amap, ulong start, ulong end, Map.Protection access, bool useMax)
+    {
+        Map.Protection allowed = useMax ? entry.MaxProtection : entry.Protection;
+        if ((access & ~allowed) != 0 || allowed == Map.Protection.None)
+        {
+            return Errno.EACCES;
+        }
+        bool translate = entry.Protection != Map.Protection.None;
+        ulong page = (ulong)_vm.PageSize;
+        Span<int> frames = stackalloc int[RunBuffer];
+        long slot = entry.AmapOffset + _vm.PagesOf(start - entry.Start);
+        ulong va = start;
+        while (va < end)
+        {
+            int max = (int)Math.Min(frames.Length, (long)((end - va) / page));
+            int n = 0;
+            while (n < max && amap[slot + n] is { Resident: true, RefCount: 1 } anon)
+            {
+                frames[n++] = anon.Frame;
+            }
+            int done = _vm.Frames.WireRun(frames[..n]);
+            if (translate)
+            {
+                space.Pmap.EnterRun(va, frames[..done], entry.Protection, wired: true);
+            }
+            slot += done;
+            va += (ulong)done * page;
+            if (done < max)
+            {
+                Errno err = WirePage(space, entry, va, access, useMax, null);
+                if (err != Errno.None)
+                {
+                    FaultUnwire(space, start, va);
+                    return err;
+                }
+                slot++;
+                va += page;
+            }
+        }
+        return Errno.None;
+    }
+
+    /// <summary>Pages an anonymous run gathers at a time (on the stack).</summary>
+    private const int RunBuffer = 64;
 
     private Errno WirePage(VmSpace space, MapEntry entry, ulong va, Map.Protection access, bool useMax, List<int>? wired)
     {
@@ -414,6 +472,72 @@ public sealed partial class FaultHandler
     }
 
     /// <summary>
+    /// The bulk case of <see cref="FaultUnwire"/> under <c>unwire-by=pages</c> for a range
+    /// inside one anonymous entry: the frames of each run of resident anons are unwired in bulk
+    /// and their translations' wired bits cleared (while the entry is not wired) in the order
+    /// the page-by-page walk leaves them; a page without a resident anon has nothing to unwire.
+    /// A count already at 0 is unwired alone, so NetBSD's assertion fires at that page with
+    /// the earlier pages' bits cleared.
+    /// </summary>
+    private void UnwireAnonRun(VmSpace space, MapEntry entry, Amap amap, ulong start, ulong end)
+    {
+        ulong page = (ulong)_vm.PageSize;
+        Span<int> frames = stackalloc int[RunBuffer];
+        long slot = entry.AmapOffset + _vm.PagesOf(start - entry.Start);
+        ulong va = start;
+        int misses = 0;
+        while (va < end)
+        {
+            int max = (int)Math.Min(frames.Length, (long)((end - va) / page));
+            int n = 0;
+            while (n < max && amap[slot + n] is { Resident: true } anon)
+            {
+                frames[n++] = anon.Frame;
+            }
+            if (n == 0)
+            {
+                if (++misses >= 64)
+                {
+                    // A long empty stretch (a huge entry wired by S5's zero-length hazard).
+                    ulong next = NextPage(space, va + page, end);
+                    slot += _vm.PagesOf(next - va);
+                    va = next;
+                    misses = 0;
+                    continue;
+                }
+                slot++;
+                va += page;
+                continue;
+            }
+            misses = 0;
+            int k = 0;
+            try
+            {
+                while (k < n)
+                {
+                    k += _vm.Frames.UnwireRun(frames[k..n]);
+                    if (k < n)
+                    {
+                        _vm.Frames.Unwire(frames[k]);
+                        k++;
+                    }
+                }
+            }
+            catch (KernelPanic) when (!entry.IsWired)
+            {
+                space.Pmap.UnwireRange(va, va + ((ulong)k * page));
+                throw;
+            }
+            if (!entry.IsWired)
+            {
+                space.Pmap.UnwireRange(va, va + ((ulong)n * page));
+            }
+            slot += n;
+            va += (ulong)n * page;
+        }
+    }
+
+    /// <summary>
     /// Fault-unwires <c>[start, end)</c> (<c>uvm_fault_unwire_locked</c>). Panics when
     /// <paramref name="start"/> is in no entry; then per page unwires the frame the
     /// <c>unwire-by</c> switch names, skipping pages with nothing to unwire before any entry
@@ -431,6 +555,11 @@ public sealed partial class FaultHandler
         if (end <= entry.End && entry.Amap is null && entry.Object is { } shared && _vm.UnwireBy is UnwireByPages)
         {
             UnwireObjectRun(space, entry, shared, start, end);
+            return;
+        }
+        if (end <= entry.End && entry.Amap is { } amap && entry.Object is null && _vm.UnwireBy is UnwireByPages)
+        {
+            UnwireAnonRun(space, entry, amap, start, end);
             return;
         }
         ulong page = (ulong)_vm.PageSize;
