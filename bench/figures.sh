@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The project's scripted figures (README "Performance"): explorer and host comparisons.
-# Usage: bash bench/figures.sh   (builds Release first; RUNS=5 and DEPTHS="8 9" by default:
-# about 30 minutes on 2 quiet cores; RUNS=1 DEPTHS=7 for a quick look). Run it on a quiet
-# machine: other work on the cores changes every figure (docs/performance.md).
+# Usage: bash bench/figures.sh   (builds Release first; RUNS=5, DEPTH=8 and DEEP=9 by default:
+# about 20 minutes on 2 quiet cores; RUNS=1 DEPTH=7 DEEP=8 for a quick look). BASE=d258e04 (the
+# default; BASE= to skip) also builds that commit in a temporary worktree and runs its fuzzer
+# alternately with this one's (issue 17's fuzz baseline). Run it on a quiet machine: other
+# work on the cores changes every figure (docs/performance.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dotnet build -c Release src/UvmSim.Cli -v q -nologo >/dev/null
@@ -39,20 +41,42 @@ median() {
   printf '%s\n' "${rates[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%-44s median %9d calls/s\n", "", a[int((NR+1)/2)]}'
 }
 RUNS=${RUNS:-5}
-DEPTHS=${DEPTHS:-"8 9"}
+DEPTH=${DEPTH:-8}
+DEEP=${DEEP:-9}
+BASE=${BASE-d258e04}
 
 echo "== fuzz --policy dual --steps 10000000 (incremental audit and state hash after every call), one job then two; medians of $RUNS"
-median "fuzz --jobs 1" "$RUNS" fuzz --policy dual --steps 10000000
+if [ -n "$BASE" ]; then
+  base=$(mktemp -d)
+  git worktree add -q --detach "$base/src" "$BASE"
+  dotnet build -c Release "$base/src/src/UvmSim.Cli" -v q -nologo >/dev/null
+  echo "   alternating with $BASE, built in $base"
+  for _ in $(seq 1 "$RUNS"); do
+    for side in base this; do
+      if [ "$side" = base ]; then dll="$base/src/src/UvmSim.Cli/bin/Release/net10.0/UvmSim.Cli.dll"; else dll=src/UvmSim.Cli/bin/Release/net10.0/UvmSim.Cli.dll; fi
+      dotnet "$dll" fuzz --policy dual --steps 10000000 --format json --out "$out" | grep -o '"callsPerSecond": [0-9]*' | grep -o '[0-9]*$' >>"$out/fuzz-$side.txt" || true
+    done
+  done
+  git worktree remove --force "$base/src"
+  rm -rf "$base"
+  b=$(sort -n "$out/fuzz-base.txt" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  t=$(sort -n "$out/fuzz-this.txt" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  echo "fuzz --jobs 1: $BASE median $b calls/s ($(sort -n "$out/fuzz-base.txt" | tr '\n' ' ')), this median $t calls/s ($(sort -n "$out/fuzz-this.txt" | tr '\n' ' ')): $(awk -v b="$b" -v t="$t" 'BEGIN {printf "%.2fx", t / b}')"
+else
+  median "fuzz --jobs 1" "$RUNS" fuzz --policy dual --steps 10000000
+fi
 median "fuzz --jobs 2" "$RUNS" fuzz --policy dual --steps 10000000 --jobs 2
 
 echo "== explore --policy dual: the undo walk (default) beside replaying every state from boot and computing it from snapshots, one job and two; medians of $RUNS"
 echo "   (calls/s counts the calls made: a replay makes the whole sequence per successor, the undo walk and a snapshot one)"
-for depth in $DEPTHS; do
-  for jobs in 1 2; do
-    median "explore --depth $depth --jobs $jobs (undo)" "$RUNS" explore --policy dual --depth "$depth" --jobs "$jobs"
-    median "explore --depth $depth --jobs $jobs --replay" "$RUNS" explore --policy dual --depth "$depth" --jobs "$jobs" --replay
-    median "explore --depth $depth --jobs $jobs --snapshots" "$RUNS" explore --policy dual --depth "$depth" --jobs "$jobs" --snapshots
-  done
+echo "   (depth $DEEP: the undo walk alone, for its growth over depth $DEPTH)"
+for jobs in 1 2; do
+  median "explore --depth $DEPTH --jobs $jobs (undo)" "$RUNS" explore --policy dual --depth "$DEPTH" --jobs "$jobs"
+  median "explore --depth $DEPTH --jobs $jobs --replay" "$RUNS" explore --policy dual --depth "$DEPTH" --jobs "$jobs" --replay
+  median "explore --depth $DEPTH --jobs $jobs --snapshots" "$RUNS" explore --policy dual --depth "$DEPTH" --jobs "$jobs" --snapshots
+done
+for jobs in 1 2; do
+  median "explore --depth $DEEP --jobs $jobs (undo)" "$RUNS" explore --policy dual --depth "$DEEP" --jobs "$jobs"
 done
 
 echo "== bench host, three consecutive runs (needs root or RLIMIT_MEMLOCK)"

@@ -50,13 +50,15 @@ public sealed record ExploreResult(long States, long Calls, double Seconds, int 
 /// or violation met is a shortest counterexample (the most severe of its depth).
 /// </summary>
 /// <remarks>
-/// Parallel without changing the answer: a level is cut into blocks of prefixes; each job
-/// takes a contiguous part of a block, on its own kernels with its own auditor, hasher and
-/// undo log, and writes one outcome per successor; then the outcomes are taken in the
-/// sequential order, so the states kept, the counterexample chosen and every count are the
-/// same for any number of jobs. A level's prefixes are in the order of the tree of
-/// prefixes (each level lists the children of the last one's states in order), so neighbours
-/// share most of their calls: the undo walk descends by one call and climbs back by undoing.
+/// Parallel without changing the answer: a level is cut into chunks of prefixes; the jobs
+/// take chunks as they finish one (<see cref="OrderedPipeline"/>), each on its own kernels
+/// with its own auditor, hasher and undo log, and write one outcome per successor; the
+/// calling thread takes the outcomes in the sequential order, chunk after chunk, while the
+/// others go on computing, so the states kept, the counterexample chosen and every count are
+/// the same for any number of jobs. A level's prefixes are in the order of the tree of
+/// prefixes (<see cref="PrefixTree"/>: each level lists the children of the last one's
+/// states in order), so neighbours share most of their calls: the undo walk descends by one
+/// call and climbs back by undoing.
 /// </remarks>
 public static class Explorer
 {
@@ -123,18 +125,40 @@ public static class Explorer
         }
     }
 
-    /// <summary>Prefixes a level hands to the jobs at a time: enough to share, few enough to keep outcomes small.</summary>
-    private const int Block = 2048;
+    /// <summary>Prefixes a job takes at a time: enough to pay for moving to them, few enough to share a level evenly.</summary>
+    private const int Chunk = 128;
+
+    /// <summary>Chunks each job may compute ahead of the one being consumed.</summary>
+    private const int Ahead = 8;
 
     /// <summary>What replaying one sequence gave: not applicable, a new state's hash, or a finding and its rank.</summary>
     private readonly record struct Outcome(bool Applied, ulong Hash, Finding? Finding, int Rank);
 
-    /// <summary>One job's own engine, copy table and undo walk (none may be shared between threads).</summary>
+    /// <summary>One job's own engine, copy table, undo walk and sequence buffer (none may be shared between threads).</summary>
     private sealed class Worker(Universe u)
     {
         public readonly Engine Engine = new(u);
         public readonly Snapshots.CloneMap Copies = new();
         public readonly PrefixWalk Walk = new(u);
+        public Op[] Prefix = [];
+
+        /// <summary>The calls leading to state <paramref name="index"/> of <paramref name="level"/>, in this worker's buffer.</summary>
+        public ReadOnlySpan<Op> PrefixOf(PrefixTree tree, int level, int index)
+        {
+            if (Prefix.Length != level)
+            {
+                Prefix = new Op[level];
+            }
+            tree.CopyPrefix(level, index, Prefix);
+            return Prefix;
+        }
+    }
+
+    /// <summary>The results of one chunk of a level, until they are consumed.</summary>
+    private sealed class Slot(int alphabet)
+    {
+        public readonly Outcome[] Outcomes = new Outcome[Chunk * alphabet];
+        public readonly OpInterpreter?[] States = new OpInterpreter?[Chunk];
     }
 
     /// <summary>Runs the search; <paramref name="progress"/> gets (depth, states) after each level.</summary>
@@ -143,10 +167,16 @@ public static class Explorer
         var clock = Stopwatch.StartNew();
         Universe u = o.Universe;
         IReadOnlyList<Op> alphabet = Alphabet(Math.Max(u.Procs, 2), o.MappingPages, o.Transient, o.Ops);
+        if (alphabet.Count > ushort.MaxValue)
+        {
+            throw new ArgumentException($"an alphabet of {alphabet.Count} calls is more than the search can number", nameof(o));
+        }
         int jobs = Math.Clamp(o.Jobs, 1, 64);
         var workers = Enumerable.Range(0, jobs).Select(_ => new Worker(u)).ToArray();
+        int window = jobs == 1 ? 1 : Ahead * jobs;
+        var slots = Enumerable.Range(0, window).Select(_ => new Slot(alphabet.Count)).ToArray();
         var seen = new StateSet();
-        var frontier = new List<Op[]> { Array.Empty<Op>() };
+        var tree = new PrefixTree(alphabet);
         var frontierHashes = new List<ulong>();
         // Snapshots: the kernels of the previous level that have a state in the frontier, and
         // for each frontier state the index of its parent there (-1 for the boot state). A
@@ -154,79 +184,86 @@ public static class Explorer
         // each successor is a copy of that plus one call.
         var parents = new List<OpInterpreter>();
         var parentOf = new List<int> { -1 };
-        var states = new OpInterpreter?[Block];
         workers[0].Engine.Begin([]);
         ulong boot = workers[0].Engine.Hash();
         seen.Add(boot);
         frontierHashes.Add(boot);
         List<List<ulong>>? levels = o.Shard is null ? null : [[boot]];
-        var outcomes = new Outcome[Block * alphabet.Count];
         long calls = 0;
         var perDepth = new List<long>();
-        for (int depth = 1; depth <= o.Depth && frontier.Count > 0; depth++)
+        for (int depth = 1; depth <= o.Depth && tree.Count(depth - 1) > 0; depth++)
         {
-            var next = new List<Op[]>();
+            int level = depth - 1, frontier = tree.Count(level);
+            var nextParent = new List<int>();
+            var nextLast = new List<ushort>();
             var nextParents = new List<OpInterpreter>();
             var nextParentOf = new List<int>();
             var nextHashes = new List<ulong>();
             levels?.Add([]);
             Finding? best = null;
             int bestRank = int.MaxValue;
-            for (int first = 0; first < frontier.Count; first += Block)
+            List<ulong> hashes = frontierHashes;
+            List<int> parentOfLevel = parentOf;
+            List<OpInterpreter> parentKernels = parents;
+
+            void Compute(int job, int chunk, int at)
             {
-                int count = Math.Min(Block, frontier.Count - first);
-                int slice = (count + jobs - 1) / jobs;
-                Parallel.For(0, jobs, new ParallelOptions { MaxDegreeOfParallelism = jobs, CancellationToken = cancel }, j =>
+                Worker w = workers[job];
+                Slot slot = slots[at];
+                int first = chunk * Chunk, count = Math.Min(Chunk, frontier - first);
+                if (o.Undoing)
                 {
-                    if (o.Undoing)
-                    {
-                        workers[j].Walk.Expand(frontier, frontierHashes, seen, first, j * slice, Math.Min(count, (j + 1) * slice), alphabet, outcomes, workers[j].Engine, cancel);
-                        return;
-                    }
-                    for (int i = j * slice; i < Math.Min(count, (j + 1) * slice); i++)
-                    {
-                        Op[] prefix = frontier[first + i];
-                        OpInterpreter? state = null;
-                        if (o.Snapshots)
-                        {
-                            state = parentOf[first + i] is int parent and >= 0 ? parents[parent].Copy(workers[j].Copies) : u.Boot();
-                            if (prefix.Length > 0)
-                            {
-                                state.Apply(prefix[^1]);
-                            }
-                            states[i] = state;
-                        }
-                        for (int a = 0; a < alphabet.Count; a++)
-                        {
-                            cancel.ThrowIfCancellationRequested();
-                            outcomes[(i * alphabet.Count) + a] = Evaluate(u, prefix, state, alphabet[a], workers[j]);
-                        }
-                    }
-                });
+                    w.Walk.Expand(tree, level, hashes, seen, first, count, alphabet, slot.Outcomes, w, cancel);
+                    return;
+                }
                 for (int i = 0; i < count; i++)
                 {
-                    Op[] prefix = frontier[first + i];
+                    OpInterpreter? state = null;
+                    if (o.Snapshots)
+                    {
+                        state = parentOfLevel[first + i] is int parent and >= 0 ? parentKernels[parent].Copy(w.Copies) : u.Boot();
+                        if (level > 0)
+                        {
+                            state.Apply(w.PrefixOf(tree, level, first + i)[^1]);
+                        }
+                        slot.States[i] = state;
+                    }
+                    for (int a = 0; a < alphabet.Count; a++)
+                    {
+                        cancel.ThrowIfCancellationRequested();
+                        slot.Outcomes[(i * alphabet.Count) + a] = Evaluate(u, tree, level, first + i, state, alphabet[a], w);
+                    }
+                }
+            }
+
+            void Consume(int chunk, int at)
+            {
+                Slot slot = slots[at];
+                int first = chunk * Chunk, count = Math.Min(Chunk, frontier - first);
+                for (int i = 0; i < count; i++)
+                {
                     int kept = -1;
-                    if (!o.Replay && prefix.Length > 0)
+                    if (!o.Replay && level > 0)
                     {
                         calls++; // the state itself: its parent's snapshot or the walk's descent, and its last call
                     }
                     for (int a = 0; a < alphabet.Count; a++)
                     {
-                        Outcome r = outcomes[(i * alphabet.Count) + a];
+                        Outcome r = slot.Outcomes[(i * alphabet.Count) + a];
                         if (!r.Applied)
                         {
                             continue;
                         }
                         // The calls made: the whole sequence when replaying, one from a snapshot or the walk.
-                        calls += o.Replay ? prefix.Length + 1 : 1;
+                        calls += o.Replay ? level + 1 : 1;
                         if (r.Finding is { } f)
                         {
                             Consider(f, r.Rank, ref best, ref bestRank);
                         }
                         else if (seen.Add(r.Hash))
                         {
-                            next.Add([.. prefix, alphabet[a]]);
+                            nextParent.Add(first + i);
+                            nextLast.Add((ushort)a);
                             nextHashes.Add(r.Hash);
                             levels?[depth].Add(r.Hash);
                             if (o.Snapshots && depth < o.Depth)
@@ -234,28 +271,30 @@ public static class Explorer
                                 if (kept < 0)
                                 {
                                     kept = nextParents.Count;
-                                    nextParents.Add(states[i]!);
+                                    nextParents.Add(slot.States[i]!);
                                 }
                                 nextParentOf.Add(kept);
                             }
                         }
                     }
-                    states[i] = null;
+                    slot.States[i] = null;
                 }
             }
+
+            OrderedPipeline.Run((frontier + Chunk - 1) / Chunk, jobs, window, Compute, Consume, cancel);
             if (best is not null)
             {
                 return new ExploreResult(seen.Count, calls, clock.Elapsed.TotalSeconds, depth, best, bestRank, Freeze(levels)) { StatesPerDepth = [.. perDepth, seen.Count] };
             }
             if (o.Shard is { } shard && depth == shard.SplitDepth)
             {
-                frontier = [.. next.Where((_, i) => shard.Owns(nextHashes[i]))];
+                tree.Add([.. nextParent.Where((_, i) => shard.Owns(nextHashes[i]))], [.. nextLast.Where((_, i) => shard.Owns(nextHashes[i]))]);
                 frontierHashes = [.. nextHashes.Where(shard.Owns)];
                 parentOf = nextParentOf.Count == 0 ? [] : [.. nextParentOf.Where((_, i) => shard.Owns(nextHashes[i]))];
             }
             else
             {
-                frontier = next;
+                tree.Add([.. nextParent], [.. nextLast]);
                 frontierHashes = nextHashes;
                 parentOf = nextParentOf;
             }
@@ -290,16 +329,21 @@ public static class Explorer
         /// </summary>
         private Func<bool> Unchanged => _unchanged ??= () => _log.NothingBut(_mark, _driver!);
 
-        /// <summary>Writes the outcomes of prefixes <paramref name="from"/> to <paramref name="to"/> of the block at <paramref name="first"/>.</summary>
-        public void Expand(List<Op[]> frontier, List<ulong> hashes, StateSet seen, int first, int from, int to, IReadOnlyList<Op> alphabet, Outcome[] outcomes, Engine engine, CancellationToken cancel)
+        /// <summary>
+        /// Writes the outcomes of the <paramref name="count"/> states of <paramref name="level"/>
+        /// from <paramref name="first"/> on. <paramref name="seen"/> is read while the consuming
+        /// thread adds to it: a state found there was audited clean; one not found yet is audited.
+        /// </summary>
+        public void Expand(PrefixTree tree, int level, List<ulong> hashes, StateSet seen, int first, int count, IReadOnlyList<Op> alphabet, Outcome[] outcomes, Worker w, CancellationToken cancel)
         {
+            Engine engine = w.Engine;
             _driver ??= u.Boot();
             _log.Activate();
             try
             {
-                for (int i = from; i < to; i++)
+                for (int i = 0; i < count; i++)
                 {
-                    Op[] prefix = frontier[first + i];
+                    ReadOnlySpan<Op> prefix = w.PrefixOf(tree, level, first + i);
                     MoveTo(prefix);
                     engine.BeginFrom(_driver);
                     for (int a = 0; a < alphabet.Count; a++)
@@ -329,7 +373,7 @@ public static class Explorer
         }
 
         /// <summary>Undoes the calls of the current path past its common part with <paramref name="prefix"/>, then applies the rest.</summary>
-        private void MoveTo(Op[] prefix)
+        private void MoveTo(ReadOnlySpan<Op> prefix)
         {
             int common = 0;
             while (common < _path.Count && common < prefix.Length && _path[common] == prefix[common])
@@ -354,14 +398,15 @@ public static class Explorer
     private static ulong[][]? Freeze(List<List<ulong>>? levels) => levels?.Select(l => l.ToArray()).ToArray();
 
     /// <summary>
-    /// Brings a worker's engine to the state <paramref name="prefix"/> led to, by replaying it
-    /// on a fresh kernel or, given that state's kernel, as a copy of it, then applies
-    /// <paramref name="op"/> and audits the result (one <see cref="Engine.Step"/>).
+    /// Brings a worker's engine to state <paramref name="index"/> of <paramref name="level"/>,
+    /// by replaying its calls on a fresh kernel or, given that state's kernel, as a copy of
+    /// it, then applies <paramref name="op"/> and audits the result (one <see cref="Engine.Step"/>).
     /// =&gt; not applied when the op names a process that does not exist.
     /// </summary>
-    private static Outcome Evaluate(Universe u, Op[] prefix, OpInterpreter? state, Op op, Worker w)
+    private static Outcome Evaluate(Universe u, PrefixTree tree, int level, int index, OpInterpreter? state, Op op, Worker w)
     {
         Engine engine = w.Engine;
+        ReadOnlySpan<Op> prefix = w.PrefixOf(tree, level, index);
         if (state is null)
         {
             engine.Begin(prefix);
@@ -374,19 +419,11 @@ public static class Explorer
         {
             return default;
         }
-        return Step(u, prefix, op, engine);
+        return op.Proc >= engine.ProcessCount ? default : OutcomeOf(u, prefix, op, engine.Step(op));
     }
 
-    /// <summary>
-    /// Applies <paramref name="op"/> to the engine's state, reached by <paramref name="prefix"/>,
-    /// and audits the result (one <see cref="Engine.Step"/>).
-    /// =&gt; not applied when the op names a process that does not exist.
-    /// </summary>
-    private static Outcome Step(Universe u, Op[] prefix, Op op, Engine engine) =>
-        op.Proc >= engine.ProcessCount ? default : OutcomeOf(u, prefix, op, engine.Step(op));
-
     /// <summary>What a step gave, as the search keeps it (a finding carries its whole sequence).</summary>
-    private static Outcome OutcomeOf(Universe u, Op[] prefix, Op op, StepResult r) =>
+    private static Outcome OutcomeOf(Universe u, ReadOnlySpan<Op> prefix, Op op, StepResult r) =>
         r.Kind switch
         {
             StepKind.State => new Outcome(true, r.Hash, null, 0),

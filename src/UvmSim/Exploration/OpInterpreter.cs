@@ -73,7 +73,11 @@ public sealed partial class OpInterpreter
 
     private static int Index(int count, int i) => (int)((uint)i % (uint)count);
 
-    private Name NewName(char prefix) => new(prefix, ++_nextName);
+    private Name NewName(char prefix)
+    {
+        UndoLog.Touch(this);
+        return new(prefix, ++_nextName);
+    }
 
     /// <summary>
     /// Writes <paramref name="call"/> as a line of <paramref name="proc"/> binding
@@ -137,9 +141,9 @@ public sealed partial class OpInterpreter
     private static Access AccessOf(bool write) => write ? Access.Write : Access.Read;
 
     /// <summary>Performs one op.</summary>
+    /// <remarks>The interpreter's own counters are logged where they change, so a call that changes nothing logs nothing.</remarks>
     public SysResult Apply(Op op)
     {
-        UndoLog.Touch(this);
         if (_procs.Count == 0)
         {
             return Errno.EINVAL;
@@ -303,6 +307,7 @@ public sealed partial class OpInterpreter
                 {
                     return Errno.EAGAIN;
                 }
+                UndoLog.Touch(this);
                 var child = new Name('P', _nextProc++);
                 if (Record)
                 {

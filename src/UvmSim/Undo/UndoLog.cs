@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace UvmSim.Undo;
 
 /// <summary>
@@ -30,10 +32,21 @@ public sealed class UndoLog
     private object? _last;
 
     /// <summary>
-    /// The objects and arrays saved whole since the last mark or undo: one save restores an
-    /// object however often the call changes it, so a second touch costs a set lookup.
+    /// The objects and arrays saved whole lately, by address: one save restores an object
+    /// however often the call changes it, so a second touch costs a compare. Only those of the
+    /// current epoch count; a mark, an undo or a clear starts a new one. Forgetting a save
+    /// (two objects in one place, or one moved by the collector) only saves it again, which
+    /// undoes correctly: the later copy is restored first, the first one last.
     /// </summary>
-    private readonly HashSet<object> _saved = new(ReferenceEqualityComparer.Instance);
+    private readonly Recent[] _recent = new Recent[RecentSlots];
+    private long _epoch = 1;
+    private const int RecentSlots = 64;
+
+    private struct Recent
+    {
+        public object? Object;
+        public long Epoch;
+    }
     private object?[] _pools = new object?[64];
 
     /// <summary>What undoing one entry needs: who restores it, what, from what.</summary>
@@ -79,8 +92,7 @@ public sealed class UndoLog
     /// <summary>The position to undo back to; objects touched after it are saved again.</summary>
     public int Mark()
     {
-        _last = null;
-        _saved.Clear();
+        NewEpoch();
         return _count;
     }
 
@@ -102,8 +114,7 @@ public sealed class UndoLog
             e.Restorer.Restore(in e, this);
             e = default;
         }
-        _last = null;
-        _saved.Clear();
+        NewEpoch();
     }
 
     /// <summary>Forgets every entry without restoring anything (the changes are kept).</summary>
@@ -111,15 +122,34 @@ public sealed class UndoLog
     {
         Array.Clear(_entries, 0, _count);
         _count = 0;
+        NewEpoch();
+    }
+
+    private void NewEpoch()
+    {
         _last = null;
-        _saved.Clear();
+        _epoch++;
+    }
+
+    /// <summary>Whether <paramref name="o"/> is not known to be saved since the mark; it is, from now on.</summary>
+    private bool FirstSince(object o)
+    {
+        nint at = Unsafe.As<object, nint>(ref o);
+        ref Recent r = ref _recent[(int)((at >> 4) ^ (at >> 11)) & (RecentSlots - 1)];
+        if (r.Epoch == _epoch && ReferenceEquals(r.Object, o))
+        {
+            return false;
+        }
+        r.Object = o;
+        r.Epoch = _epoch;
+        return true;
     }
 
     /// <summary>Before <paramref name="o"/> changes: saves its fields and what it holds directly.</summary>
     public static void Touch<T>(T o)
         where T : class
     {
-        if (s_used && t_active is { } log && !ReferenceEquals(log._last, o) && log._saved.Add(o))
+        if (s_used && t_active is { } log && !ReferenceEquals(log._last, o) && log.FirstSince(o))
         {
             log._last = o;
             Fields.Save(o, log);
@@ -139,7 +169,7 @@ public sealed class UndoLog
     /// <summary>Before any element of <paramref name="array"/> changes: saves all of it.</summary>
     public static void TouchArray<T>(T[] array)
     {
-        if (s_used && t_active is { } log && !ReferenceEquals(log._last, array) && log._saved.Add(array))
+        if (s_used && t_active is { } log && !ReferenceEquals(log._last, array) && log.FirstSince(array))
         {
             log._last = array;
             ArrayRestorer<T>.Save(array, log);
