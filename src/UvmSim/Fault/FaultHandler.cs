@@ -222,12 +222,12 @@ public sealed partial class FaultHandler
         MapEntry? entry = null;
         if (wired is null && space.Map.Lookup(start) is { CopyOnWrite: false, Object: { } shared } run && end <= run.End)
         {
-            return WireObjectRun(space, run, shared, start, end, access, useMax);
+            return WireRuns(space, run, new ObjectRuns(shared), _vm.PagesOf(run.Offset + (start - run.Start)), start, end, access, useMax);
         }
         if (wired is null && space.Map.Lookup(start) is { CopyOnWrite: true, NeedsCopy: false, Amap: { } amap } own && end <= own.End
             && !WiringFollowsTranslations)
         {
-            return WireAnonRun(space, own, amap, start, end, access, useMax);
+            return WireRuns(space, own, new AnonRuns(amap), own.AmapOffset + _vm.PagesOf(start - own.Start), start, end, access, useMax);
         }
         for (ulong va = start; va < end; va += page)
         {
@@ -253,11 +253,16 @@ public sealed partial class FaultHandler
     }
 
     /// <summary>
-    /// The bulk case of <see cref="FaultWire"/>: a range inside one entry mapping its object
-    /// directly (a SysV attachment or shared mapping), whose resident pages need no resolving,
-    /// walked a chunk at a time. Same effect, errors and rollback as the page-by-page walk.
+    /// The bulk cases of <see cref="FaultWire"/>: a range inside one entry whose pages
+    /// <paramref name="runs"/> finds without resolving — its object's resident pages when it
+    /// maps the object directly (a SysV attachment or shared mapping), or the resident anons
+    /// no one else shares when it is private with its own amap (an mlocked anonymous range;
+    /// the translation keeps the entry's protection). Each run is wired and entered in bulk;
+    /// the page that ends it (missing, shared, on swap, or a count about to wrap) goes the
+    /// page-by-page way. Same effect, errors and rollback as the page-by-page walk.
     /// </summary>
-    private Errno WireObjectRun(VmSpace space, MapEntry entry, UvmObject obj, ulong start, ulong end, Map.Protection access, bool useMax)
+    private Errno WireRuns<TRuns>(VmSpace space, MapEntry entry, TRuns runs, long index, ulong start, ulong end, Map.Protection access, bool useMax)
+        where TRuns : struct, IPageRuns
     {
         Map.Protection allowed = useMax ? entry.MaxProtection : entry.Protection;
         if ((access & ~allowed) != 0 || allowed == Map.Protection.None)
@@ -266,16 +271,11 @@ public sealed partial class FaultHandler
         }
         bool translate = entry.Protection != Map.Protection.None;
         ulong page = (ulong)_vm.PageSize;
-        long index = _vm.PagesOf(entry.Offset + (start - entry.Start));
+        Span<int> buffer = runs.Gathers ? stackalloc int[RunBuffer] : default;
         ulong va = start;
         while (va < end)
         {
-            // The resident run at the front of this chunk is wired and entered in bulk; the
-            // page that ends it (missing, or a count about to wrap) goes the page-by-page way.
-            // Past the object's end there is no run: the one page fails as a fault would.
-            ReadOnlySpan<int> frames = obj.FramesFrom(index);
-            int n = (int)Math.Min(Math.Max(obj.RunLength(index), 1), (long)((end - va) / page));
-            ReadOnlySpan<int> run = frames[..Math.Min(n, frames.Length)];
+            ReadOnlySpan<int> run = runs.Run(index, (long)((end - va) / page), buffer, out int n);
             int done = _vm.Frames.WireRun(run);
             if (translate)
             {
@@ -298,54 +298,49 @@ public sealed partial class FaultHandler
         return Errno.None;
     }
 
-    /// <summary>
-    /// The bulk case of <see cref="FaultWire"/> for a range inside one private entry with its
-    /// own amap (an mlocked anonymous mapping): a page whose anon is resident and not shared
-    /// needs no resolving and keeps the entry's protection, so a run of them is wired and
-    /// entered as <see cref="WireObjectRun"/> does; any other page (no anon, on swap, shared:
-    /// copy-on-write) and a count about to wrap go the page-by-page way. Same effect, errors
-    /// and rollback as the page-by-page walk.
-    /// </summary>
-    private Errno WireAnonRun(VmSpace space, MapEntry entry, Amap amap, ulong start, ulong end, Map.Protection access, bool useMax)
+    /// <summary>Where <see cref="WireRuns{TRuns}"/> finds its runs (a type argument, so each kind compiles to its own loop).</summary>
+    private interface IPageRuns
     {
-        Map.Protection allowed = useMax ? entry.MaxProtection : entry.Protection;
-        if ((access & ~allowed) != 0 || allowed == Map.Protection.None)
+        /// <summary>Whether <see cref="Run"/> gathers frames into the buffer (else it needs none).</summary>
+        bool Gathers { get; }
+
+        /// <summary>
+        /// The frames of the run of pages from <paramref name="index"/> that need no resolving,
+        /// at most <paramref name="maxPages"/>; <paramref name="pages"/> counts them plus the
+        /// page that ended the run, if it ended before <paramref name="maxPages"/>.
+        /// </summary>
+        ReadOnlySpan<int> Run(long index, long maxPages, Span<int> buffer, out int pages);
+    }
+
+    /// <summary>An object's resident pages, a chunk at a time; past the object's end there is no run (the one page fails as a fault would).</summary>
+    private readonly struct ObjectRuns(UvmObject obj) : IPageRuns
+    {
+        public bool Gathers => false;
+
+        public ReadOnlySpan<int> Run(long index, long maxPages, Span<int> buffer, out int pages)
         {
-            return Errno.EACCES;
+            ReadOnlySpan<int> frames = obj.FramesFrom(index);
+            pages = (int)Math.Min(Math.Max(obj.RunLength(index), 1), maxPages);
+            return frames[..Math.Min(pages, frames.Length)];
         }
-        bool translate = entry.Protection != Map.Protection.None;
-        ulong page = (ulong)_vm.PageSize;
-        Span<int> frames = stackalloc int[RunBuffer];
-        long slot = entry.AmapOffset + _vm.PagesOf(start - entry.Start);
-        ulong va = start;
-        while (va < end)
+    }
+
+    /// <summary>An amap's resident anons that no one else shares, gathered a buffer at a time.</summary>
+    private readonly struct AnonRuns(Amap amap) : IPageRuns
+    {
+        public bool Gathers => true;
+
+        public ReadOnlySpan<int> Run(long slot, long maxPages, Span<int> buffer, out int pages)
         {
-            int max = (int)Math.Min(frames.Length, (long)((end - va) / page));
+            int max = (int)Math.Min(buffer.Length, maxPages);
             int n = 0;
             while (n < max && amap[slot + n] is { Resident: true, RefCount: 1 } anon)
             {
-                frames[n++] = anon.Frame;
+                buffer[n++] = anon.Frame;
             }
-            int done = _vm.Frames.WireRun(frames[..n]);
-            if (translate)
-            {
-                space.Pmap.EnterRun(va, frames[..done], entry.Protection, wired: true);
-            }
-            slot += done;
-            va += (ulong)done * page;
-            if (done < max)
-            {
-                Errno err = WirePage(space, entry, va, access, useMax, null);
-                if (err != Errno.None)
-                {
-                    FaultUnwire(space, start, va);
-                    return err;
-                }
-                slot++;
-                va += page;
-            }
+            pages = n < max ? n + 1 : max;
+            return buffer[..n];
         }
-        return Errno.None;
     }
 
     /// <summary>Pages an anonymous run gathers at a time (on the stack).</summary>
