@@ -10,6 +10,9 @@ namespace UvmSim.Fault;
 /// </summary>
 public sealed partial class PvTable
 {
+    /// <summary>The table's first size: a small universe maps a few frames, and growing 1, 2, 4, 8 cost more (issue 17).</summary>
+    private const int MinFrames = 8;
+
     [LoggedApart] // slot by slot (UndoLog.Slot); replaced whole when it grows, and by a snapshot copy
     private List<(Pmap Pmap, ulong Vpn)>?[] _byFrame = [];
     [LoggedApart] // a pool of empty lists, not state; not refilled while a log is active
@@ -24,12 +27,12 @@ public sealed partial class PvTable
         if (frame >= _byFrame.Length)
         {
             UndoLog.Touch(this);
-            Array.Resize(ref _byFrame, Math.Max(frame + 1, _byFrame.Length * 2));
+            Array.Resize(ref _byFrame, Math.Max(frame + 1, Math.Max(_byFrame.Length * 2, MinFrames)));
         }
         List<(Pmap, ulong)>? list = _byFrame[frame];
         if (list is null)
         {
-            list = _spare.Count > 0 ? _spare.Pop() : [];
+            list = _spare.Count > 0 ? _spare.Pop() : new(1); // a frame is mapped once in the common case (issue 17)
             UndoLog.Slot(_byFrame, frame);
             _byFrame[frame] = list;
         }

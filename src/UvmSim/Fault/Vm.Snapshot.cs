@@ -18,7 +18,7 @@ public sealed partial class Vm
         Owners = source.Owners.Copy(map);
         map.Add(source.Pv, Pv);
         SwapUsed = source.SwapUsed;
-        _holds = DictionaryCopy.Of(source._holds);
+        _holds = source._holds is null ? null : DictionaryCopy.Of(source._holds);
     }
 
     /// <summary>A copy of the machine; <see cref="FinishCopy"/> completes it once the address spaces are copied.</summary>

@@ -14,8 +14,11 @@ namespace UvmSim.Fault;
 /// </summary>
 public sealed partial class Vm
 {
-    private readonly Dictionary<int, int> _holds = [];
-    private readonly List<(long Slot, Anon Anon)> _scratch = [];
+    private static readonly Dictionary<int, int> s_noHolds = [];
+
+    /// <summary>Transient holds per frame; made with the first one (only <c>transient=held</c> records any: issue 17).</summary>
+    private Dictionary<int, int>? _holds;
+    private List<(long Slot, Anon Anon)>? _scratch;
 
     /// <summary>Boots a machine.</summary>
     public Vm(MachineConfig config, Policy policy)
@@ -59,7 +62,7 @@ public sealed partial class Vm
     public VmStats Stats => Frames.Stats;
 
     /// <summary>Transient holds per frame (<c>transient=held</c>): frames that survive their owner.</summary>
-    public IReadOnlyDictionary<int, int> Holds => _holds;
+    public IReadOnlyDictionary<int, int> Holds => _holds ?? s_noHolds;
 
     /// <summary>Page-aligns down.</summary>
     public ulong Trunc(ulong va) => va & ~((ulong)PageSize - 1);
@@ -89,7 +92,7 @@ public sealed partial class Vm
     public void ReleaseFrame(int frame)
     {
         Pv.RemoveAll(frame);
-        int holds = _holds.TryGetValue(frame, out int h) ? h : 0; // only transient=held records holds
+        int holds = _holds is not null && _holds.TryGetValue(frame, out int h) ? h : 0; // only transient=held records holds
         Frames.Release(frame, holds);
     }
 
@@ -97,13 +100,14 @@ public sealed partial class Vm
     public void AddHold(int frame)
     {
         UndoLog.Touch(this);
-        _holds[frame] = _holds.TryGetValue(frame, out int h) ? h + 1 : 1;
+        Dictionary<int, int> holds = _holds ??= []; // after the touch: the field's change is logged
+        holds[frame] = holds.TryGetValue(frame, out int h) ? h + 1 : 1;
     }
 
     /// <summary>Drops one transient hold; an orphan whose count reaches 0 is freed.</summary>
     public void DropHold(int frame)
     {
-        if (_holds.TryGetValue(frame, out int h))
+        if (_holds is not null && _holds.TryGetValue(frame, out int h))
         {
             UndoLog.Touch(this);
             if (h <= 1)
@@ -221,7 +225,7 @@ public sealed partial class Vm
         {
             return;
         }
-        foreach (var (_, frame) in obj.Pages.ToList())
+        foreach (var (_, frame) in obj.Pages) // freeing a frame leaves the object's chunks as they are
         {
             ReleaseFrame(frame);
         }
@@ -239,15 +243,16 @@ public sealed partial class Vm
     public void ReleaseAmapUse(Amap amap, MapEntry user)
     {
         amap.RemoveUser(user);
-        _scratch.Clear();
+        List<(long Slot, Anon Anon)> scratch = _scratch ??= [];
+        scratch.Clear();
         foreach (var (slot, anon) in amap.AnonsIn(user.AmapOffset, PagesOf(user.Size)))
         {
             if (!amap.Covered(slot))
             {
-                _scratch.Add((slot, anon));
+                scratch.Add((slot, anon));
             }
         }
-        foreach (var (slot, anon) in _scratch)
+        foreach (var (slot, anon) in scratch)
         {
             amap[slot] = null;
             ReleaseAnon(anon);

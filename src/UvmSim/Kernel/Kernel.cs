@@ -22,7 +22,10 @@ namespace UvmSim.Kernel;
 public sealed partial class Kernel : IShmHost
 {
     private readonly Dictionary<int, Process> _processes = [];
-    private readonly Dictionary<string, FileObject> _files = [];
+    private static readonly Dictionary<string, FileObject> s_noFiles = [];
+
+    /// <summary>Global file objects; made with the first one (the explorer's universes have none: issue 17).</summary>
+    private Dictionary<string, FileObject>? _files;
     private int _nextPid = 1;
 
     /// <summary>Boots a machine with every frame free.</summary>
@@ -129,7 +132,7 @@ public sealed partial class Kernel : IShmHost
     bool IShmHost.IgnoresMemlockLimit(IShmProcess p) => Privilege.IgnoresMemlockLimit((Process)p);
 
     /// <summary>Global file objects by name.</summary>
-    public IReadOnlyDictionary<string, FileObject> Files => _files;
+    public IReadOnlyDictionary<string, FileObject> Files => _files ?? s_noFiles;
 
     /// <summary>Transient wiring handles (<c>vslock</c>), by handle number.</summary>
     public Dictionary<ulong, TransientHandle> Handles { get; } = [];
@@ -180,12 +183,12 @@ public sealed partial class Kernel : IShmHost
     /// <summary>A global file object (<c>file NAME SIZE [ro]</c>); EEXIST for a name in use.</summary>
     public SysResult CreateFile(string name, ulong size, bool readOnly)
     {
-        if (_files.ContainsKey(name))
+        if (_files is not null && _files.ContainsKey(name))
         {
             return Errno.EEXIST;
         }
         UndoLog.Touch(this);
-        _files[name] = Vm.NewObject(new FileObject(name, size, readOnly, PageSize));
+        (_files ??= [])[name] = Vm.NewObject(new FileObject(name, size, readOnly, PageSize));
         return SysResult.Success();
     }
 

@@ -133,7 +133,7 @@ public sealed partial class Kernel
             return Errno.EINVAL;
         }
         FileObject? fobj = null;
-        if (!anon && (file is null || !_files.TryGetValue(file, out fobj)))
+        if (!anon && (file is null || !Files.TryGetValue(file, out fobj)))
         {
             return Errno.EBADF;
         }

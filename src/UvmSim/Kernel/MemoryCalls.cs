@@ -53,7 +53,7 @@ public sealed partial class Kernel
             return Errno.EINVAL;
         }
         FileObject? fobj = null;
-        if (file is not null && !_files.TryGetValue(file, out fobj))
+        if (file is not null && !Files.TryGetValue(file, out fobj))
         {
             return Errno.EINVAL;
         }

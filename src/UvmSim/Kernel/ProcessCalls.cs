@@ -131,7 +131,7 @@ public sealed partial class Kernel
         c.Amap = amap;
         c.AmapOffset = 0;
         child.Space.Map.Insert(c);
-        foreach (var (slot, anon) in e.Amap.AnonsIn(e.AmapOffset, pages).ToList())
+        foreach (var (slot, anon) in e.Amap.AnonsIn(e.AmapOffset, pages)) // fills the new amap; reclaim moves anons, not slots
         {
             if (!anon.Resident)
             {

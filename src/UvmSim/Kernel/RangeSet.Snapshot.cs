@@ -7,7 +7,7 @@ public sealed partial class RangeSet
     internal RangeSet Copy()
     {
         var copy = new RangeSet();
-        copy._ranges.AddRange(_ranges);
+        copy._ranges = _ranges is null ? null : [.. _ranges];
         return copy;
     }
 }

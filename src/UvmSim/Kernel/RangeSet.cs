@@ -7,13 +7,14 @@ namespace UvmSim.Kernel;
 /// </summary>
 public sealed partial class RangeSet
 {
-    private readonly List<(ulong Start, ulong End)> _ranges = [];
+    /// <summary>The intervals in order; made with the first one (most processes never lock: issue 17).</summary>
+    private List<(ulong Start, ulong End)>? _ranges;
 
     /// <summary>The intervals in order; a span, so the auditor walks them after every call without allocating.</summary>
     public ReadOnlySpan<(ulong Start, ulong End)> Ranges => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_ranges);
 
     /// <summary>True when empty.</summary>
-    public bool IsEmpty => _ranges.Count == 0;
+    public bool IsEmpty => _ranges is not { Count: > 0 };
 
     /// <summary>Adds <c>[start, end)</c>.</summary>
     public void Add(ulong start, ulong end)
@@ -24,29 +25,30 @@ public sealed partial class RangeSet
         }
         Remove(start, end);
         UndoLog.Touch(this);
+        List<(ulong Start, ulong End)> ranges = _ranges ??= []; // after the touch: the field's change is logged
         int i = 0;
-        while (i < _ranges.Count && _ranges[i].Start < start)
+        while (i < ranges.Count && ranges[i].Start < start)
         {
             i++;
         }
-        _ranges.Insert(i, (start, end));
+        ranges.Insert(i, (start, end));
         // Coalesce with neighbours.
-        if (i + 1 < _ranges.Count && _ranges[i + 1].Start == end)
+        if (i + 1 < ranges.Count && ranges[i + 1].Start == end)
         {
-            _ranges[i] = (start, _ranges[i + 1].End);
-            _ranges.RemoveAt(i + 1);
+            ranges[i] = (start, ranges[i + 1].End);
+            ranges.RemoveAt(i + 1);
         }
-        if (i > 0 && _ranges[i - 1].End == start)
+        if (i > 0 && ranges[i - 1].End == start)
         {
-            _ranges[i - 1] = (_ranges[i - 1].Start, _ranges[i].End);
-            _ranges.RemoveAt(i);
+            ranges[i - 1] = (ranges[i - 1].Start, ranges[i].End);
+            ranges.RemoveAt(i);
         }
     }
 
     /// <summary>Removes <c>[start, end)</c>.</summary>
     public void Remove(ulong start, ulong end)
     {
-        if (start >= end)
+        if (start >= end || _ranges is null)
         {
             return;
         }
@@ -74,13 +76,13 @@ public sealed partial class RangeSet
     public void Clear()
     {
         UndoLog.Touch(this);
-        _ranges.Clear();
+        _ranges?.Clear();
     }
 
     /// <summary>True when <paramref name="va"/> is in the set.</summary>
     public bool Contains(ulong va)
     {
-        foreach (var (s, e) in _ranges)
+        foreach (var (s, e) in Ranges)
         {
             if (va >= s && va < e)
             {
@@ -94,7 +96,7 @@ public sealed partial class RangeSet
     public RangeSet Clone()
     {
         var c = new RangeSet();
-        c._ranges.AddRange(_ranges);
+        c._ranges = _ranges is null ? null : [.. _ranges];
         return c;
     }
 }

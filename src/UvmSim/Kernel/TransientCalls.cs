@@ -36,5 +36,5 @@ public sealed partial class Kernel
     public SysResult Vsunlock(ulong handleId) =>
         Handles.TryGetValue(handleId, out TransientHandle? h) && h.Process.Alive ? Transient.Unwire(h) : Errno.EINVAL;
 
-    private IEnumerable<TransientHandle> HandlesOf(Process p) => Handles.Values.Where(h => h.Process == p);
+    private Transient.ProcessHandles HandlesOf(Process p) => new(Handles, p);
 }

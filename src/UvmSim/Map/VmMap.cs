@@ -61,17 +61,8 @@ public sealed partial class VmMap
     /// <summary>The lowest entry; walk on with <see cref="Next"/>.</summary>
     public MapEntry? First => _tree.First;
 
-    /// <summary>Entries in address order.</summary>
-    public IEnumerable<MapEntry> Entries
-    {
-        get
-        {
-            for (MapEntry? e = _tree.First; e is not null; e = e.Next)
-            {
-                yield return e;
-            }
-        }
-    }
+    /// <summary>Entries in address order; a struct, so a <c>foreach</c> over it allocates nothing (issue 17).</summary>
+    public EntryWalk Entries => new(_tree);
 
     /// <summary>The entry after <paramref name="entry"/> in address order.</summary>
     public static MapEntry? Next(MapEntry entry) => entry.Next;
@@ -304,7 +295,7 @@ public sealed partial class VmMap
         {
             (null, null) => true,
             (null, { } bm) => bm.Unused(b.AmapOffset - Pages(a.Size), Pages(a.Size))
-                || (bm.RefCount == 1 && !bm.AnonsIn(0, b.AmapOffset).Any()), // re-based: nothing below b's slots to expose
+                || (bm.RefCount == 1 && !bm.AnyAnonIn(0, b.AmapOffset)), // re-based: nothing below b's slots to expose
             ({ } am, null) => am.Unused(a.AmapOffset + Pages(a.Size), Pages(b.Size)),
             ({ } am, { } bm) => ReferenceEquals(am, bm) && a.AmapOffset + Pages(a.Size) == b.AmapOffset,
         };
@@ -363,7 +354,7 @@ public sealed partial class VmMap
             if (gone.Amap is not null)
             {
                 // A fresh brk part's amap: its anons move over, the amap is dropped.
-                foreach (var (slot, anon) in gone.Amap.AnonsIn(gone.AmapOffset, Pages(gone.Size)).ToList())
+                foreach (var (slot, anon) in gone.Amap.AnonsIn(gone.AmapOffset, Pages(gone.Size))) // keep.Amap is another amap, or this one at the same slots
                 {
                     keep.Amap[keep.AmapOffset + keepPages + (slot - gone.AmapOffset)] = anon;
                 }

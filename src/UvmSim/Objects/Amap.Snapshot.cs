@@ -10,9 +10,11 @@ public sealed partial class Amap
     private Amap(Amap source, CloneMap map)
     {
         _pageShift = source._pageShift;
-        _chunks = DictionaryCopy.Of(source._chunks, static (chunk, m) => CopyChunk(chunk, m), map);
+        _firstKey = source._firstKey;
+        _firstChunk = source._firstChunk is null ? null : CopyChunk(source._firstChunk, map);
+        _chunks = source._chunks is null ? null : DictionaryCopy.Of(source._chunks, static (chunk, m) => CopyChunk(chunk, m), map);
         _lastKey = source._lastKey;
-        _last = source._last is null ? null : _chunks[source._lastKey];
+        _last = source._last is null ? null : Find(source._lastKey);
         map.Later(this, source, static (target, original, m) =>
         {
             var copy = (Amap)target;

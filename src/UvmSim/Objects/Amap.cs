@@ -30,9 +30,15 @@ public sealed partial class Amap
     private const int ChunkBits = 9;
     private const int ChunkSize = 1 << ChunkBits;
     private readonly int _pageShift;
+    // The first chunk made lives in two fields, and only the chunks after it (amaps over 512
+    // slots) in a dictionary made for them: most amaps cost no dictionary (issue 17). Chunks
+    // are never removed (ShiftUp replaces them all); their slots are logged with TouchArray.
+    private long _firstKey;
+    [LoggedApart]
+    private Anon?[]? _firstChunk;
     [LoggedApart] // touched where it changes; ShiftUp replaces it whole
-    private Dictionary<long, Anon?[]> _chunks = [];
-    private readonly List<IAmapUser> _users = [];
+    private Dictionary<long, Anon?[]>? _chunks;
+    private readonly List<IAmapUser> _users = new(1); // one entry in the common case; a fork or a clip adds more
     private long _lastKey = -1;
     private Anon?[]? _last;
 
@@ -96,7 +102,7 @@ public sealed partial class Amap
                 return false;
             }
         }
-        return !AnonsIn(first, count).Any();
+        return !AnyAnonIn(first, count);
     }
 
     /// <summary>True when some user's range covers <paramref name="slot"/>.</summary>
@@ -121,7 +127,7 @@ public sealed partial class Amap
     {
         UndoLog.Touch(this);
         var moved = new Dictionary<long, Anon?[]>();
-        foreach (var (slot, anon) in AnonsIn(0, long.MaxValue).ToList())
+        foreach (var (slot, anon) in AnonsIn(0, long.MaxValue)) // fills a new dictionary: this amap's chunks stay as they are
         {
             long to = slot + slots;
             moved.TryGetValue(to >> ChunkBits, out Anon?[]? chunk);
@@ -129,38 +135,200 @@ public sealed partial class Amap
             moved[to >> ChunkBits] = chunk;
             chunk[to & (ChunkSize - 1)] = anon;
         }
-        _chunks = moved;
+        _firstChunk = null;
+        _chunks = null;
+        foreach (var (key, chunk) in moved)
+        {
+            Put(key, chunk);
+        }
         _lastKey = -1;
         _last = null;
     }
 
-    /// <summary>Every anon in <c>[first, first + count)</c>, in slot order.</summary>
-    internal IEnumerable<(long Slot, Anon Anon)> AnonsIn(long first, long count)
+    /// <summary>Every anon in <c>[first, first + count)</c>, in slot order, walked by a struct enumerator (issue 17).</summary>
+    internal AnonSlots AnonsIn(long first, long count) => new(this, first, count);
+
+    /// <summary>True when some anon lies in <c>[first, first + count)</c>.</summary>
+    internal bool AnyAnonIn(long first, long count)
     {
-        long end = count > long.MaxValue - first ? long.MaxValue : first + count;
-        long firstKey = Math.Max(first, 0) >> ChunkBits, lastKey = (end - 1) >> ChunkBits;
-        IEnumerable<long> keys = lastKey - firstKey < _chunks.Count
-            ? Range(firstKey, lastKey).Where(_chunks.ContainsKey)
-            : _chunks.Keys.Where(k => k >= firstKey && k <= lastKey).Order().ToList();
-        foreach (long key in keys)
-        {
-            Anon?[] chunk = _chunks[key];
-            for (int i = 0; i < chunk.Length; i++)
-            {
-                long slot = key << ChunkBits | (uint)i;
-                if (slot >= first && slot < end && chunk[i] is { } anon)
-                {
-                    yield return (slot, anon);
-                }
-            }
-        }
+        AnonSlots.Enumerator e = AnonsIn(first, count).GetEnumerator();
+        return e.MoveNext();
     }
 
-    private static IEnumerable<long> Range(long from, long to)
+    /// <summary>
+    /// The anons of a slot range (<see cref="AnonsIn"/>). The walk visits the chunks that meet
+    /// the range in key order: key by key when the range spans fewer keys than the amap has
+    /// chunks, else by the next larger key present (a scan of the few chunks; a sorted copy of
+    /// the keys past <see cref="ScanLimit"/> chunks), and reads each slot when it reaches it.
+    /// </summary>
+    internal readonly struct AnonSlots : IEnumerable<(long Slot, Anon Anon)>
     {
-        for (long k = from; k <= to; k++)
+        /// <summary>Chunks beyond which a sparse walk sorts the keys once instead of scanning them per chunk.</summary>
+        internal const int ScanLimit = 16;
+
+        private readonly Amap _amap;
+        private readonly long _first;
+        private readonly long _count;
+
+        internal AnonSlots(Amap amap, long first, long count)
         {
-            yield return k;
+            _amap = amap;
+            _first = first;
+            _count = count;
+        }
+
+        /// <summary>The struct enumerator <c>foreach</c> binds to.</summary>
+        public Enumerator GetEnumerator() => new(_amap, _first, _count);
+
+        IEnumerator<(long Slot, Anon Anon)> IEnumerable<(long Slot, Anon Anon)>.GetEnumerator() => GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        /// <summary>Chunk by chunk, slot by slot.</summary>
+        internal struct Enumerator : IEnumerator<(long Slot, Anon Anon)>
+        {
+            private readonly Amap _amap;
+            private readonly long _first;
+            private readonly long _end;
+            private readonly long _lastKey;
+            private readonly bool _byKey;
+            private long _key;
+            private bool _started;
+            private long[]? _sorted;
+            private int _sortedAt;
+            private Anon?[]? _chunk;
+            private int _i;
+            private (long Slot, Anon Anon) _current;
+
+            internal Enumerator(Amap amap, long first, long count)
+            {
+                _amap = amap;
+                _first = first;
+                _end = count > long.MaxValue - first ? long.MaxValue : first + count;
+                long firstKey = Math.Max(first, 0) >> ChunkBits;
+                _lastKey = (_end - 1) >> ChunkBits;
+                _byKey = _lastKey - firstKey < amap.ChunkCount;
+                _key = firstKey;
+                _started = false;
+                _sorted = null;
+                _sortedAt = 0;
+                _chunk = null;
+                _i = 0;
+                _current = default;
+            }
+
+            /// <inheritdoc/>
+            public readonly (long Slot, Anon Anon) Current => _current;
+
+            readonly object System.Collections.IEnumerator.Current => Current;
+
+            /// <inheritdoc/>
+            public bool MoveNext()
+            {
+                while (true)
+                {
+                    if (_chunk is { } chunk)
+                    {
+                        while (++_i < chunk.Length)
+                        {
+                            long slot = _key << ChunkBits | (uint)_i;
+                            if (slot >= _first && slot < _end && chunk[_i] is { } anon)
+                            {
+                                _current = (slot, anon);
+                                return true;
+                            }
+                        }
+                        _chunk = null;
+                    }
+                    if (!NextKey())
+                    {
+                        return false;
+                    }
+                    _chunk = _amap.Find(_key);
+                    _i = -1;
+                }
+            }
+
+            /// <summary>Moves <see cref="_key"/> to the next chunk in the range; false past its end.</summary>
+            private bool NextKey()
+            {
+                if (_amap._firstChunk is null)
+                {
+                    return false;
+                }
+                Dictionary<long, Anon?[]>? more = _amap._chunks;
+                long firstKey = _key;
+                if (_byKey)
+                {
+                    for (long k = _started ? _key + 1 : _key; k <= _lastKey; k++)
+                    {
+                        if (_amap.Find(k) is not null)
+                        {
+                            _key = k;
+                            _started = true;
+                            return true;
+                        }
+                    }
+                    _started = true;
+                    _key = _lastKey;
+                    return false;
+                }
+                if (!_started && more is not null && more.Count >= ScanLimit)
+                {
+                    var keys = new List<long>();
+                    if (_amap._firstKey >= firstKey && _amap._firstKey <= _lastKey)
+                    {
+                        keys.Add(_amap._firstKey);
+                    }
+                    foreach (long k in more.Keys)
+                    {
+                        if (k >= firstKey && k <= _lastKey)
+                        {
+                            keys.Add(k);
+                        }
+                    }
+                    keys.Sort();
+                    _sorted = [.. keys];
+                }
+                if (_sorted is { } sorted)
+                {
+                    _started = true;
+                    if (_sortedAt == sorted.Length)
+                    {
+                        return false;
+                    }
+                    _key = sorted[_sortedAt++];
+                    return true;
+                }
+                // Few chunks: the smallest key in range above the last one visited.
+                long from = _started ? _key + 1 : _key;
+                long best = _amap._firstKey >= from && _amap._firstKey <= _lastKey ? _amap._firstKey : long.MaxValue;
+                if (more is not null)
+                {
+                    foreach (long k in more.Keys)
+                    {
+                        if (k >= from && k <= _lastKey && k < best)
+                        {
+                            best = k;
+                        }
+                    }
+                }
+                _started = true;
+                if (best == long.MaxValue)
+                {
+                    return false;
+                }
+                _key = best;
+                return true;
+            }
+
+            /// <inheritdoc/>
+            public void Reset() => throw new NotSupportedException();
+
+            /// <inheritdoc/>
+            public readonly void Dispose()
+            {
+            }
         }
     }
 
@@ -171,20 +339,45 @@ public sealed partial class Amap
         {
             return _last;
         }
-        if (!_chunks.TryGetValue(key, out Anon?[]? chunk) && !create)
+        Anon?[]? chunk = Find(key);
+        if (chunk is null && !create)
         {
             return null;
         }
-        UndoLog.Touch(this); // the cache is state too (UvmObject.Chunk)
+        UndoLog.Touch(this); // the cache is state too (UvmObject.Chunk), and so are the first chunk's fields
         if (create)
         {
-            UndoLog.Touch(_chunks);
-            chunk = Fit(chunk, slot);
-            _chunks[key] = chunk;
+            Anon?[] fitted = Fit(chunk, slot);
+            if (!ReferenceEquals(fitted, chunk))
+            {
+                Put(key, fitted);
+            }
+            chunk = fitted;
         }
         _lastKey = key;
         _last = chunk;
         return chunk;
+    }
+
+    private int ChunkCount => (_firstChunk is null ? 0 : 1) + (_chunks?.Count ?? 0);
+
+    /// <summary>The chunk of key <paramref name="key"/>, if made.</summary>
+    private Anon?[]? Find(long key) =>
+        _firstChunk is not null && key == _firstKey ? _firstChunk
+        : _chunks is not null && _chunks.TryGetValue(key, out Anon?[]? chunk) ? chunk : null;
+
+    /// <summary>Makes <paramref name="chunk"/> the chunk of <paramref name="key"/> (this amap is touched already).</summary>
+    private void Put(long key, Anon?[] chunk)
+    {
+        if (_firstChunk is null || key == _firstKey)
+        {
+            _firstKey = key;
+            _firstChunk = chunk;
+            return;
+        }
+        _chunks ??= [];
+        UndoLog.Touch(_chunks);
+        _chunks[key] = chunk;
     }
 
     /// <summary>

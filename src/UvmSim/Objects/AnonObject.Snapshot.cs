@@ -7,7 +7,7 @@ public sealed partial class AnonObject
         : base(source)
     {
         SizePages = source.SizePages;
-        _swapped = new HashSet<long>(source._swapped);
+        _swapped = source._swapped is null ? null : new HashSet<long>(source._swapped);
     }
 
     /// <inheritdoc/>

@@ -7,7 +7,8 @@ namespace UvmSim.Objects;
 /// </summary>
 public sealed partial class AnonObject : UvmObject
 {
-    private readonly HashSet<long> _swapped = [];
+    /// <summary>Pages on swap; made when the first page goes there (most objects never swap: issue 17).</summary>
+    private HashSet<long>? _swapped;
 
     /// <summary>Creates an object of <paramref name="sizePages"/> pages.</summary>
     public AnonObject(long sizePages) => SizePages = sizePages;
@@ -16,21 +17,21 @@ public sealed partial class AnonObject : UvmObject
     public override long SizePages { get; }
 
     /// <summary>True when page <paramref name="index"/> was reclaimed to swap.</summary>
-    public bool IsOnSwap(long index) => _swapped.Contains(index);
+    public bool IsOnSwap(long index) => _swapped is { } swapped && swapped.Contains(index);
 
     /// <summary>Pages now on swap.</summary>
-    public int SwappedPages => _swapped.Count;
+    public int SwappedPages => _swapped?.Count ?? 0;
 
     internal void MarkSwapped(long index, bool swapped)
     {
         UndoLog.Touch(this);
         if (swapped)
         {
-            _swapped.Add(index);
+            (_swapped ??= []).Add(index); // a new set after the touch above: the field's change is logged
         }
         else
         {
-            _swapped.Remove(index);
+            _swapped?.Remove(index);
         }
     }
 }

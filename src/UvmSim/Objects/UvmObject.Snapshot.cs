@@ -14,9 +14,11 @@ public abstract partial class UvmObject
     /// <summary>Copies the state every object has into a new one (the subclass copies its own).</summary>
     protected UvmObject(UvmObject source)
     {
-        _chunks = DictionaryCopy.Of(source._chunks, static (chunk, _) => chunk.AsSpan().ToArray(), null!);
+        _firstKey = source._firstKey;
+        _firstChunk = source._firstChunk?.AsSpan().ToArray();
+        _chunks = source._chunks is null ? null : DictionaryCopy.Of(source._chunks, static (chunk, _) => chunk.AsSpan().ToArray(), null!);
         _lastKey = source._lastKey;
-        _last = source._last is null ? null : _chunks[source._lastKey];
+        _last = source._last is null ? null : Find(source._lastKey);
         _resident = source._resident;
         OwnerId = source.OwnerId;
         RefCount = source.RefCount;

@@ -10,8 +10,15 @@ public abstract partial class UvmObject
 {
     private const int ChunkBits = 9;
     private const int ChunkSize = 1 << ChunkBits;
+    // The first chunk made lives in two fields, and only the chunks after it (objects over
+    // 512 pages) in a dictionary made for them: most objects cost no dictionary (issue 17).
+    // Chunks are never removed, so walking the first and then the dictionary's is the order
+    // the chunks were made in. A chunk's pages are logged with TouchArray where they change.
+    private long _firstKey;
     [LoggedApart]
-    private readonly Dictionary<long, int[]> _chunks = [];
+    private int[]? _firstChunk;
+    [LoggedApart]
+    private Dictionary<long, int[]>? _chunks;
     private long _lastKey = -1;
     private int[]? _last;
     private int _resident;
@@ -41,20 +48,96 @@ public abstract partial class UvmObject
     public int FrameAt(long index) =>
         index >= 0 && Chunk(index, create: false) is { } c && (index & (ChunkSize - 1)) < c.Length ? c[index & (ChunkSize - 1)] : -1;
 
-    /// <summary>Resident pages as (index, frame), in no particular order.</summary>
-    public IEnumerable<KeyValuePair<long, int>> Pages
+    /// <summary>Resident pages as (index, frame), in no particular order; a struct walk, so a <c>foreach</c> allocates nothing (issue 17).</summary>
+    public PageWalk Pages => new(this);
+
+    /// <summary>The resident pages of an object, chunk by chunk in the order they were made (<see cref="Pages"/>).</summary>
+    public readonly struct PageWalk : IEnumerable<KeyValuePair<long, int>>
     {
-        get
+        private readonly UvmObject _obj;
+
+        internal PageWalk(UvmObject obj) => _obj = obj;
+
+        /// <summary>The struct enumerator <c>foreach</c> binds to.</summary>
+        public Enumerator GetEnumerator() => new(_obj);
+
+        IEnumerator<KeyValuePair<long, int>> IEnumerable<KeyValuePair<long, int>>.GetEnumerator() => GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        /// <summary>Slot by slot through each chunk, skipping the empty ones.</summary>
+        public struct Enumerator : IEnumerator<KeyValuePair<long, int>>
         {
-            foreach (var (key, chunk) in _chunks)
+            private readonly UvmObject _obj;
+            private Dictionary<long, int[]>.Enumerator _inner;
+            private int _stage; // 0: the first chunk next; 1: the dictionary's; 2: done
+            private int[]? _chunk;
+            private long _key;
+            private int _i;
+
+            internal Enumerator(UvmObject obj)
             {
-                for (int i = 0; i < chunk.Length; i++)
+                _obj = obj;
+                _inner = default;
+                _stage = 0;
+                _chunk = null;
+                _key = 0;
+                _i = 0;
+            }
+
+            /// <inheritdoc/>
+            public readonly KeyValuePair<long, int> Current => new(_key << ChunkBits | (uint)_i, _chunk![_i]);
+
+            readonly object System.Collections.IEnumerator.Current => Current;
+
+            /// <inheritdoc/>
+            public bool MoveNext()
+            {
+                while (true)
                 {
-                    if (chunk[i] >= 0)
+                    if (_chunk is { } chunk)
                     {
-                        yield return new(key << ChunkBits | (uint)i, chunk[i]);
+                        while (++_i < chunk.Length)
+                        {
+                            if (chunk[_i] >= 0)
+                            {
+                                return true;
+                            }
+                        }
+                        _chunk = null;
                     }
+                    if (_stage == 0)
+                    {
+                        _stage = _obj._chunks is null ? 2 : 1;
+                        if (_obj._chunks is { } more)
+                        {
+                            _inner = more.GetEnumerator();
+                        }
+                        if (_obj._firstChunk is not { } first)
+                        {
+                            return false;
+                        }
+                        (_key, _chunk) = (_obj._firstKey, first);
+                    }
+                    else if (_stage == 1 && _inner.MoveNext())
+                    {
+                        (_key, _chunk) = _inner.Current;
+                    }
+                    else
+                    {
+                        _stage = 2;
+                        return false;
+                    }
+                    _i = -1;
                 }
+            }
+
+            /// <inheritdoc/>
+            public void Reset() => throw new NotSupportedException();
+
+            /// <inheritdoc/>
+            public readonly void Dispose()
+            {
             }
         }
     }
@@ -93,23 +176,55 @@ public abstract partial class UvmObject
         {
             return -1;
         }
-        long firstKey = Math.Max(from, 0) >> ChunkBits, lastKey = (to - 1) >> ChunkBits;
-        IEnumerable<long> keys = lastKey - firstKey < _chunks.Count
-            ? Enumerable.Range(0, (int)(lastKey - firstKey + 1)).Select(i => firstKey + i)
-            : _chunks.Keys.Where(k => k >= firstKey && k <= lastKey).Order();
-        foreach (long key in keys)
+        if (_firstChunk is null)
         {
-            if (!_chunks.TryGetValue(key, out int[]? chunk))
+            return -1;
+        }
+        long firstKey = Math.Max(from, 0) >> ChunkBits, lastKey = (to - 1) >> ChunkBits;
+        if (lastKey - firstKey < ChunkCount)
+        {
+            for (long key = firstKey; key <= lastKey; key++)
             {
-                continue;
-            }
-            for (int i = 0; i < chunk.Length; i++)
-            {
-                long index = key << ChunkBits | (uint)i;
-                if (index >= from && index < to && chunk[i] >= 0)
+                if (Find(key) is { } chunk && FirstIn(key, chunk, from, to) is >= 0 and long found)
                 {
-                    return index;
+                    return found;
                 }
+            }
+            return -1;
+        }
+        // More keys than chunks: the lowest index found in any chunk of the range is the first.
+        long best = Lowest(-1, _firstKey, _firstChunk, firstKey, lastKey, from, to);
+        if (_chunks is not null)
+        {
+            foreach (var (key, chunk) in _chunks)
+            {
+                best = Lowest(best, key, chunk, firstKey, lastKey, from, to);
+            }
+        }
+        return best;
+    }
+
+    private int ChunkCount => (_firstChunk is null ? 0 : 1) + (_chunks?.Count ?? 0);
+
+    /// <summary>The chunk of key <paramref name="key"/>, if made.</summary>
+    private int[]? Find(long key) =>
+        _firstChunk is not null && key == _firstKey ? _firstChunk
+        : _chunks is not null && _chunks.TryGetValue(key, out int[]? chunk) ? chunk : null;
+
+    /// <summary><paramref name="best"/>, or the first index of <paramref name="chunk"/> in range when it is lower.</summary>
+    private static long Lowest(long best, long key, int[] chunk, long firstKey, long lastKey, long from, long to) =>
+        key >= firstKey && key <= lastKey && (best < 0 || key < best >> ChunkBits)
+            && FirstIn(key, chunk, from, to) is >= 0 and long found ? found : best;
+
+    /// <summary>The first resident index of <paramref name="chunk"/> (key <paramref name="key"/>) in <c>[from, to)</c>, or -1.</summary>
+    private static long FirstIn(long key, int[] chunk, long from, long to)
+    {
+        for (int i = 0; i < chunk.Length; i++)
+        {
+            long index = key << ChunkBits | (uint)i;
+            if (index >= from && index < to && chunk[i] >= 0)
+            {
+                return index;
             }
         }
         return -1;
@@ -145,18 +260,29 @@ public abstract partial class UvmObject
         {
             return _last;
         }
-        if (!_chunks.TryGetValue(key, out int[]? chunk))
+        int[]? chunk = Find(key);
+        if (chunk is null)
         {
             if (!create)
             {
                 return null;
             }
-            UndoLog.Touch(_chunks);
             // Sized to the object: a small segment or shared mapping costs what it can hold.
             long sizeHere = SizePages < 0 ? ChunkSize : SizePages - (key << ChunkBits);
             chunk = new int[(int)Math.Clamp(sizeHere, (index & (ChunkSize - 1)) + 1, ChunkSize)];
             Array.Fill(chunk, -1);
-            _chunks[key] = chunk;
+            UndoLog.Touch(this); // the first chunk's fields, or the dictionary's field, change
+            if (_firstChunk is null)
+            {
+                _firstKey = key;
+                _firstChunk = chunk;
+            }
+            else
+            {
+                _chunks ??= [];
+                UndoLog.Touch(_chunks);
+                _chunks[key] = chunk;
+            }
         }
         UndoLog.Touch(this); // the cache is state too: a chunk made after a mark must not outlive its undo
         _lastKey = key;

@@ -35,10 +35,11 @@ internal sealed class StateComparer
     ];
 
     /// <summary>
-    /// Lookup caches, by type: the dictionary and the last key and value found in it, kept to
-    /// skip a lookup. A read (the audit, the hash, a check) moves them, so two equal states can
-    /// hold different ones: they are not compared with each other, but each side's must name
-    /// what its dictionary holds under the key (a stale cache is damage, after a copy or an undo).
+    /// Lookup caches, by type: the dictionary (and the first chunk, where it is kept apart) and
+    /// the last key and value found in it, kept to skip a lookup. A read (the audit, the hash,
+    /// a check) moves them, so two equal states can hold different ones: they are not compared
+    /// with each other, but each side's must name what its dictionary (or first chunk) holds
+    /// under the key (a stale cache is damage, after a copy or an undo).
     /// </summary>
     private static readonly Dictionary<string, (string Dictionary, string Key, string Value)> Caches = new()
     {
@@ -184,8 +185,14 @@ internal sealed class StateComparer
             return;
         }
         object key = type.GetField(c.Key, Own)!.GetValue(o)!;
-        var dictionary = (IDictionary)type.GetField(c.Dictionary, Own)!.GetValue(o)!;
-        if (!dictionary.Contains(key) || !ReferenceEquals(dictionary[key], value))
+        // Amap and UvmObject keep their first chunk in two fields and the rest in the dictionary.
+        if (type.GetField("_firstChunk", Own) is { } firstChunk && ReferenceEquals(firstChunk.GetValue(o), value)
+            && Equals(type.GetField("_firstKey", Own)!.GetValue(o), key))
+        {
+            return;
+        }
+        var dictionary = (IDictionary?)type.GetField(c.Dictionary, Own)!.GetValue(o);
+        if (dictionary is null || !dictionary.Contains(key) || !ReferenceEquals(dictionary[key], value))
         {
             Differ(path, $"stale cache: {c.Value} is not {c.Dictionary}[{key}]");
         }

@@ -39,13 +39,13 @@ public sealed class AddressTransientWiring(FaultHandler faults) : ITransientWiri
     }
 
     /// <inheritdoc/>
-    public void Exited(Process p, IEnumerable<TransientHandle> handles) => Forget(handles);
+    public void Exited(Process p, ProcessHandles handles) => Forget(handles);
 
     /// <inheritdoc/>
-    public void Execed(Process p, IEnumerable<TransientHandle> handles) => Forget(handles);
+    public void Execed(Process p, ProcessHandles handles) => Forget(handles);
 
     /// <summary>The auditor stops counting the handle's frames (§10); the wirings stay: leak.</summary>
-    private static void Forget(IEnumerable<TransientHandle> handles)
+    private static void Forget(ProcessHandles handles)
     {
         foreach (TransientHandle h in handles)
         {

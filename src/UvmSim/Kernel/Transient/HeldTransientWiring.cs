@@ -37,7 +37,7 @@ public sealed class HeldTransientWiring(Vm vm, FaultHandler faults) : ITransient
     }
 
     /// <inheritdoc/>
-    public void Exited(Process p, IEnumerable<TransientHandle> handles)
+    public void Exited(Process p, ProcessHandles handles)
     {
         foreach (TransientHandle h in handles)
         {
@@ -49,7 +49,7 @@ public sealed class HeldTransientWiring(Vm vm, FaultHandler faults) : ITransient
     }
 
     /// <inheritdoc/>
-    public void Execed(Process p, IEnumerable<TransientHandle> handles)
+    public void Execed(Process p, ProcessHandles handles)
     {
     }
 

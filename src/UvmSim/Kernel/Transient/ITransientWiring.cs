@@ -19,10 +19,10 @@ public interface ITransientWiring
     Errno Unwire(TransientHandle handle);
 
     /// <summary>What happens to the process's handles when it exits.</summary>
-    void Exited(Process p, IEnumerable<TransientHandle> handles);
+    void Exited(Process p, ProcessHandles handles);
 
     /// <summary>What happens to the process's handles when it execs.</summary>
-    void Execed(Process p, IEnumerable<TransientHandle> handles);
+    void Execed(Process p, ProcessHandles handles);
 }
 
 /// <summary>Chooses the variant for a switch value.</summary>
