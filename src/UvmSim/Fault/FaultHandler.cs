@@ -222,7 +222,12 @@ public sealed partial class FaultHandler
         MapEntry? entry = null;
         if (wired is null && space.Map.Lookup(start) is { CopyOnWrite: false, Object: { } shared } run && end <= run.End)
         {
-            return WireObjectRun(space, run, shared, start, end, access, useMax);
+            return WireRuns(space, run, new ObjectRuns(shared), _vm.PagesOf(run.Offset + (start - run.Start)), start, end, access, useMax);
+        }
+        if (wired is null && space.Map.Lookup(start) is { CopyOnWrite: true, NeedsCopy: false, Amap: { } amap } own && end <= own.End
+            && !WiringFollowsTranslations)
+        {
+            return WireRuns(space, own, new AnonRuns(amap), own.AmapOffset + _vm.PagesOf(start - own.Start), start, end, access, useMax);
         }
         for (ulong va = start; va < end; va += page)
         {
@@ -248,11 +253,16 @@ public sealed partial class FaultHandler
     }
 
     /// <summary>
-    /// The bulk case of <see cref="FaultWire"/>: a range inside one entry mapping its object
-    /// directly (a SysV attachment or shared mapping), whose resident pages need no resolving,
-    /// walked a chunk at a time. Same effect, errors and rollback as the page-by-page walk.
+    /// The bulk cases of <see cref="FaultWire"/>: a range inside one entry whose pages
+    /// <paramref name="runs"/> finds without resolving — its object's resident pages when it
+    /// maps the object directly (a SysV attachment or shared mapping), or the resident anons
+    /// no one else shares when it is private with its own amap (an mlocked anonymous range;
+    /// the translation keeps the entry's protection). Each run is wired and entered in bulk;
+    /// the page that ends it (missing, shared, on swap, or a count about to wrap) goes the
+    /// page-by-page way. Same effect, errors and rollback as the page-by-page walk.
     /// </summary>
-    private Errno WireObjectRun(VmSpace space, MapEntry entry, UvmObject obj, ulong start, ulong end, Map.Protection access, bool useMax)
+    private Errno WireRuns<TRuns>(VmSpace space, MapEntry entry, TRuns runs, long index, ulong start, ulong end, Map.Protection access, bool useMax)
+        where TRuns : struct, IPageRuns
     {
         Map.Protection allowed = useMax ? entry.MaxProtection : entry.Protection;
         if ((access & ~allowed) != 0 || allowed == Map.Protection.None)
@@ -261,16 +271,11 @@ public sealed partial class FaultHandler
         }
         bool translate = entry.Protection != Map.Protection.None;
         ulong page = (ulong)_vm.PageSize;
-        long index = _vm.PagesOf(entry.Offset + (start - entry.Start));
+        Span<int> buffer = runs.Gathers ? stackalloc int[RunBuffer] : default;
         ulong va = start;
         while (va < end)
         {
-            // The resident run at the front of this chunk is wired and entered in bulk; the
-            // page that ends it (missing, or a count about to wrap) goes the page-by-page way.
-            // Past the object's end there is no run: the one page fails as a fault would.
-            ReadOnlySpan<int> frames = obj.FramesFrom(index);
-            int n = (int)Math.Min(Math.Max(obj.RunLength(index), 1), (long)((end - va) / page));
-            ReadOnlySpan<int> run = frames[..Math.Min(n, frames.Length)];
+            ReadOnlySpan<int> run = runs.Run(index, (long)((end - va) / page), buffer, out int n);
             int done = _vm.Frames.WireRun(run);
             if (translate)
             {
@@ -292,6 +297,54 @@ public sealed partial class FaultHandler
         }
         return Errno.None;
     }
+
+    /// <summary>Where <see cref="WireRuns{TRuns}"/> finds its runs (a type argument, so each kind compiles to its own loop).</summary>
+    private interface IPageRuns
+    {
+        /// <summary>Whether <see cref="Run"/> gathers frames into the buffer (else it needs none).</summary>
+        bool Gathers { get; }
+
+        /// <summary>
+        /// The frames of the run of pages from <paramref name="index"/> that need no resolving,
+        /// at most <paramref name="maxPages"/>; <paramref name="pages"/> counts them plus the
+        /// page that ended the run, if it ended before <paramref name="maxPages"/>.
+        /// </summary>
+        ReadOnlySpan<int> Run(long index, long maxPages, Span<int> buffer, out int pages);
+    }
+
+    /// <summary>An object's resident pages, a chunk at a time; past the object's end there is no run (the one page fails as a fault would).</summary>
+    private readonly struct ObjectRuns(UvmObject obj) : IPageRuns
+    {
+        public bool Gathers => false;
+
+        public ReadOnlySpan<int> Run(long index, long maxPages, Span<int> buffer, out int pages)
+        {
+            ReadOnlySpan<int> frames = obj.FramesFrom(index);
+            pages = (int)Math.Min(Math.Max(obj.RunLength(index), 1), maxPages);
+            return frames[..Math.Min(pages, frames.Length)];
+        }
+    }
+
+    /// <summary>An amap's resident anons that no one else shares, gathered a buffer at a time.</summary>
+    private readonly struct AnonRuns(Amap amap) : IPageRuns
+    {
+        public bool Gathers => true;
+
+        public ReadOnlySpan<int> Run(long slot, long maxPages, Span<int> buffer, out int pages)
+        {
+            int max = (int)Math.Min(buffer.Length, maxPages);
+            int n = 0;
+            while (n < max && amap[slot + n] is { Resident: true, RefCount: 1 } anon)
+            {
+                buffer[n++] = anon.Frame;
+            }
+            pages = n < max ? n + 1 : max;
+            return buffer[..n];
+        }
+    }
+
+    /// <summary>Pages an anonymous run gathers at a time (on the stack).</summary>
+    private const int RunBuffer = 64;
 
     private Errno WirePage(VmSpace space, MapEntry entry, ulong va, Map.Protection access, bool useMax, List<int>? wired)
     {
@@ -414,6 +467,72 @@ public sealed partial class FaultHandler
     }
 
     /// <summary>
+    /// The bulk case of <see cref="FaultUnwire"/> under <c>unwire-by=pages</c> for a range
+    /// inside one anonymous entry: the frames of each run of resident anons are unwired in bulk
+    /// and their translations' wired bits cleared (while the entry is not wired) in the order
+    /// the page-by-page walk leaves them; a page without a resident anon has nothing to unwire.
+    /// A count already at 0 is unwired alone, so NetBSD's assertion fires at that page with
+    /// the earlier pages' bits cleared.
+    /// </summary>
+    private void UnwireAnonRun(VmSpace space, MapEntry entry, Amap amap, ulong start, ulong end)
+    {
+        ulong page = (ulong)_vm.PageSize;
+        Span<int> frames = stackalloc int[RunBuffer];
+        long slot = entry.AmapOffset + _vm.PagesOf(start - entry.Start);
+        ulong va = start;
+        int misses = 0;
+        while (va < end)
+        {
+            int max = (int)Math.Min(frames.Length, (long)((end - va) / page));
+            int n = 0;
+            while (n < max && amap[slot + n] is { Resident: true } anon)
+            {
+                frames[n++] = anon.Frame;
+            }
+            if (n == 0)
+            {
+                if (++misses >= 64)
+                {
+                    // A long empty stretch (a huge entry wired by S5's zero-length hazard).
+                    ulong next = NextPage(space, va + page, end);
+                    slot += _vm.PagesOf(next - va);
+                    va = next;
+                    misses = 0;
+                    continue;
+                }
+                slot++;
+                va += page;
+                continue;
+            }
+            misses = 0;
+            int k = 0;
+            try
+            {
+                while (k < n)
+                {
+                    k += _vm.Frames.UnwireRun(frames[k..n]);
+                    if (k < n)
+                    {
+                        _vm.Frames.Unwire(frames[k]);
+                        k++;
+                    }
+                }
+            }
+            catch (KernelPanic) when (!entry.IsWired)
+            {
+                space.Pmap.UnwireRange(va, va + ((ulong)k * page));
+                throw;
+            }
+            if (!entry.IsWired)
+            {
+                space.Pmap.UnwireRange(va, va + ((ulong)n * page));
+            }
+            slot += n;
+            va += (ulong)n * page;
+        }
+    }
+
+    /// <summary>
     /// Fault-unwires <c>[start, end)</c> (<c>uvm_fault_unwire_locked</c>). Panics when
     /// <paramref name="start"/> is in no entry; then per page unwires the frame the
     /// <c>unwire-by</c> switch names, skipping pages with nothing to unwire before any entry
@@ -431,6 +550,11 @@ public sealed partial class FaultHandler
         if (end <= entry.End && entry.Amap is null && entry.Object is { } shared && _vm.UnwireBy is UnwireByPages)
         {
             UnwireObjectRun(space, entry, shared, start, end);
+            return;
+        }
+        if (end <= entry.End && entry.Amap is { } amap && entry.Object is null && _vm.UnwireBy is UnwireByPages)
+        {
+            UnwireAnonRun(space, entry, amap, start, end);
             return;
         }
         ulong page = (ulong)_vm.PageSize;

@@ -191,12 +191,46 @@ public sealed partial class FramePool
     /// </summary>
     public int WireRun(ReadOnlySpan<int> frames)
     {
+        UndoLog? log = UndoLog.Active;
+        return log is null ? WireRunLogged(frames, default(Unlogged)) : WireRunLogged(frames, new Logged(log));
+    }
+
+    /// <summary>
+    /// <see cref="WireRun(ReadOnlySpan{int})"/> with the undo log a type argument, so the JIT
+    /// compiles a loop without the log (and without any call, its counters in registers) apart
+    /// from the one that saves each frame. A frame's first wiring while it is not yet listed
+    /// for the auditor leaves the loop and goes through <see cref="Wire"/>.
+    /// </summary>
+    private int WireRunLogged<TLog>(ReadOnlySpan<int> frames, TLog log)
+        where TLog : struct, IFrameLog
+    {
+        int i = 0;
+        while (true)
+        {
+            i += WireStretch(frames[i..], log, out bool unlisted);
+            if (!unlisted)
+            {
+                return i;
+            }
+            Wire(frames[i]); // 0 -> 1, so it cannot wrap
+            i++;
+        }
+    }
+
+    /// <summary>
+    /// The loop of <see cref="WireRunLogged{TLog}"/>: wires frames until one is missing, would wrap,
+    /// or is wired first while unlisted (<paramref name="unlisted"/>, left to the caller).
+    /// </summary>
+    private int WireStretch<TLog>(ReadOnlySpan<int> frames, TLog log, out bool unlisted)
+        where TLog : struct, IFrameLog
+    {
         // Indexed without bounds checks: a frame outside the pool (negative: a missing page)
         // ends the run, and the caller's one-page call meets it.
-        ref Frame all = ref MemoryMarshal.GetArrayDataReference(_frames);
-        uint size = (uint)_frames.Length;
+        Frame[] array = _frames;
+        ref Frame all = ref MemoryMarshal.GetArrayDataReference(array);
+        uint size = (uint)array.Length;
         long wired = 0;
-        UndoLog? log = UndoLog.Active;
+        unlisted = false;
         int i = 0;
         for (; i < frames.Length; i++)
         {
@@ -207,21 +241,22 @@ public sealed partial class FramePool
             }
             ref Frame fr = ref Unsafe.Add(ref all, frame);
             ushort next = (ushort)(fr.WireCount + 1);
-            if (next == 0)
+            if (next <= 1)
             {
-                break; // a count about to wrap: the caller's one-page call meets it
-            }
-            log?.SaveElement(_frames, frame);
-            if (next == 1)
-            {
-                wired++;
+                // One test for the rare cases: a count about to wrap (the caller's one-page
+                // call meets it) and a first wiring, which lists the frame unless it is listed.
+                if (next == 0)
+                {
+                    break;
+                }
                 if (fr.Indexed == 0)
                 {
-                    fr.Indexed = 1;
-                    UndoLog.Touch(_counted);
-                    _counted.Add(frame);
+                    unlisted = true;
+                    break;
                 }
+                wired++;
             }
+            log.Save(array, frame);
             fr.WireCount = next;
         }
         Stats.Wired += wired;
@@ -230,18 +265,26 @@ public sealed partial class FramePool
 
     /// <summary>
     /// <see cref="Unwire"/> over a run of an object's frames (the reverse of
-    /// <see cref="WireRun"/>). It stops before a missing page, before a frame whose count is
+    /// <see cref="WireRun(ReadOnlySpan{int})"/>). It stops before a missing page, before a frame whose count is
     /// already 0 and before a drop of the global counter below 0, so the caller meets
     /// NetBSD's assertions through <see cref="Unwire"/> in the state the page-by-page walk would.
     /// =&gt; how many frames were unwired.
     /// </summary>
     public int UnwireRun(ReadOnlySpan<int> frames)
     {
-        ref Frame all = ref MemoryMarshal.GetArrayDataReference(_frames);
-        uint size = (uint)_frames.Length;
+        UndoLog? log = UndoLog.Active;
+        return log is null ? UnwireRunLogged(frames, default(Unlogged)) : UnwireRunLogged(frames, new Logged(log));
+    }
+
+    /// <summary>The loop of <see cref="UnwireRun(ReadOnlySpan{int})"/>, compiled once per kind of log (see <see cref="WireRunLogged{TLog}"/>).</summary>
+    private int UnwireRunLogged<TLog>(ReadOnlySpan<int> frames, TLog log)
+        where TLog : struct, IFrameLog
+    {
+        Frame[] array = _frames;
+        ref Frame all = ref MemoryMarshal.GetArrayDataReference(array);
+        uint size = (uint)array.Length;
         long wired = Stats.Wired;
         uint clock = _clock;
-        UndoLog? log = UndoLog.Active;
         int i = 0;
         for (; i < frames.Length; i++)
         {
@@ -260,13 +303,13 @@ public sealed partial class FramePool
                 {
                     break;
                 }
-                log?.SaveElement(_frames, frame);
+                log.Save(array, frame);
                 fr.Stamp = ++clock;
                 wired--;
             }
             else
             {
-                log?.SaveElement(_frames, frame);
+                log.Save(array, frame);
             }
             fr.WireCount = (ushort)(count - 1);
         }
@@ -274,6 +317,27 @@ public sealed partial class FramePool
         UndoLog.Touch(this);
         _clock = clock;
         return i;
+    }
+
+    /// <summary>How a frame run saves a frame before changing it: a type argument, so the run without a log compiles to a loop with no call.</summary>
+    private interface IFrameLog
+    {
+        /// <summary>Before <paramref name="frames"/>[<paramref name="index"/>] changes.</summary>
+        void Save(Frame[] frames, int index);
+    }
+
+    /// <summary>No undo log is active: nothing to save.</summary>
+    private readonly struct Unlogged : IFrameLog
+    {
+        public void Save(Frame[] frames, int index)
+        {
+        }
+    }
+
+    /// <summary>The active undo log saves each frame (<see cref="UndoLog.SaveElement{T}"/>).</summary>
+    private readonly struct Logged(UndoLog log) : IFrameLog
+    {
+        public void Save(Frame[] frames, int index) => log.SaveElement(frames, index);
     }
 
     /// <summary>
