@@ -297,13 +297,31 @@ public sealed partial class Pmap
             return;
         }
         // A huge sparse range (exit, exec): visit only the leaves that exist.
-        foreach (ulong key in _leaves.Keys.Where(k => (k + 1) << LeafBits > first && k << LeafBits < last).ToList())
+        // The keys are gathered first (into a rented array), so no removal runs inside the
+        // dictionary's enumeration.
+        ulong[] keys = System.Buffers.ArrayPool<ulong>.Shared.Rent(_leaves.Count);
+        int n = 0;
+        foreach (ulong k in _leaves.Keys)
         {
-            ulong lo = Math.Max(key << LeafBits, first), hi = Math.Min((key + 1) << LeafBits, last);
-            for (ulong v = lo; v < hi; v++)
+            if ((k + 1) << LeafBits > first && k << LeafBits < last)
             {
-                RemoveVpn(v, unlinkPv: true);
+                keys[n++] = k;
             }
+        }
+        try
+        {
+            foreach (ulong key in keys.AsSpan(0, n))
+            {
+                ulong lo = Math.Max(key << LeafBits, first), hi = Math.Min((key + 1) << LeafBits, last);
+                for (ulong v = lo; v < hi; v++)
+                {
+                    RemoveVpn(v, unlinkPv: true);
+                }
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<ulong>.Shared.Return(keys);
         }
     }
 

@@ -94,13 +94,39 @@ public sealed partial class ShmTable
 
     private readonly Dictionary<ulong, Segment> _ever = [];
 
+    /// <summary>The live (not removed) segment with key <paramref name="key"/>, in the table's order.</summary>
+    private Segment? Keyed(ulong key)
+    {
+        foreach (Segment s in _slots.Values)
+        {
+            if (s.Key == key && !s.Removed)
+            {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The lowest slot not in use, or −1 when all <see cref="ShmMni"/> are.</summary>
+    private int FreeSlot()
+    {
+        for (int s = 0; s < ShmMni; s++)
+        {
+            if (!_slots.ContainsKey(s))
+            {
+                return s;
+            }
+        }
+        return -1;
+    }
+
     /// <summary>Creates or looks up a segment (<c>sys_shmget</c>); key null is <c>IPC_PRIVATE</c>.</summary>
     public SysResult Shmget(IShmProcess p, ulong? key, ulong size, ulong flags)
     {
         bool create = (flags & IpcCreat) != 0;
         if (key is { } k && k != 0)
         {
-            Segment? existing = _slots.Values.FirstOrDefault(s => s.Key == k && !s.Removed);
+            Segment? existing = Keyed(k);
             if (existing is not null)
             {
                 if (create && (flags & IpcExcl) != 0)
@@ -133,14 +159,18 @@ public sealed partial class ShmTable
         {
             return Errno.EINVAL;
         }
-        int slot = Enumerable.Range(0, ShmMni).FirstOrDefault(s => !_slots.ContainsKey(s), -1);
+        int slot = FreeSlot();
         if (slot < 0)
         {
             return Errno.ENOSPC;
         }
         ulong page = (ulong)_kernel.Vm.PageSize;
         ulong rounded = (size + page - 1) / page * page;
-        ulong usedPages = _slots.Values.Aggregate(0UL, (acc, s) => acc + s.Size / page);
+        ulong usedPages = 0;
+        foreach (Segment s in _slots.Values)
+        {
+            usedPages += s.Size / page;
+        }
         if (usedPages + rounded / page > ShmAll)
         {
             return _kernel.SysvLock.CountsEntries ? Errno.ENOSPC : Errno.ENOMEM; // Linux: ENOSPC
@@ -259,13 +289,15 @@ public sealed partial class ShmTable
         {
             return ShmdtEntries(p, addr);
         }
-        Attachment? a = p.Attachments.FirstOrDefault(x => x.Va == addr);
-        if (a is null)
+        foreach (Attachment a in p.Attachments)
         {
-            return Errno.EINVAL;
+            if (a.Va == addr)
+            {
+                Detach(p, a);
+                return SysResult.Success();
+            }
         }
-        Detach(p, a);
-        return SysResult.Success();
+        return Errno.EINVAL;
     }
 
     private void Detach(IShmProcess p, Attachment a)
@@ -384,7 +416,15 @@ public sealed partial class ShmTable
         {
             return;
         }
-        foreach (Segment s in _slots.Values.Where(s => s.Removed && s.Nattch == 0).ToList())
+        List<Segment>? dead = null; // Free changes the table: collect first
+        foreach (Segment s in _slots.Values)
+        {
+            if (s.Removed && s.Nattch == 0)
+            {
+                (dead ??= []).Add(s);
+            }
+        }
+        foreach (Segment s in dead ?? [])
         {
             Free(s);
         }
@@ -402,7 +442,11 @@ public sealed partial class ShmTable
             p.Attachments.Clear(); // the entries go with the unmap that follows, which reaps
             return;
         }
-        foreach (Attachment a in p.Attachments.ToList())
+        if (p.Attachments.Count == 0)
+        {
+            return;
+        }
+        foreach (Attachment a in p.Attachments.ToArray()) // Detach changes the list
         {
             Detach(p, a);
         }
