@@ -19,6 +19,7 @@ public sealed partial class Kernel
     {
         map.Add(source, this);
         _processes = DictionaryCopy.Of(source._processes, Process.CopyOf, map);
+        _forking = source._forking is { } forking ? Process.CopyOf(forking, map) : null;
         _files = source._files is null ? null : DictionaryCopy.Of(source._files, UvmObject.CopyOf, map);
         Shm = source.Shm.Copy(this, map);
         if (SysvLock is SysV.ShmemSysvLock shmem)

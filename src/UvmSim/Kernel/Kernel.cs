@@ -28,6 +28,14 @@ public sealed partial class Kernel : IShmHost
     private Dictionary<string, FileObject>? _files;
     private int _nextPid = 1;
 
+    /// <summary>
+    /// The child a fork is building, until it joins the process table: NetBSD's new proc exists
+    /// (in <c>allproc</c>, SIDL) while <c>uvmspace_fork</c> copies the map, so a panic there
+    /// leaves it, with the amaps and anons already made for it, part of the dead kernel's
+    /// state (a snapshot copies it). Null between calls.
+    /// </summary>
+    private Process? _forking;
+
     /// <summary>Boots a machine with every frame free.</summary>
     public Kernel(MachineConfig config, Policy policy)
         : this(new Vm(config, policy))

@@ -31,16 +31,20 @@ public sealed partial class Kernel
             HeapEnd = parent.HeapEnd,
             Caps = parent.Caps,
         };
+        _forking = c;
         for (MapEntry? e = parent.Space.Map.First; e is not null; e = e.Next)
         {
             Errno err = CloneEntry(parent, c, e);
             if (err != Errno.None)
             {
                 Unmap(c, c.Space.Map.Min, c.Space.Map.Max);
+                UndoLog.Touch(this);
+                _forking = null;
                 return err;
             }
         }
         UndoLog.Touch(this);
+        _forking = null;
         _processes[c.Pid] = c;
         child = c;
         Shm.Forked(parent, c);
