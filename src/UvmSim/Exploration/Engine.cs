@@ -17,7 +17,14 @@ public enum StepKind
 /// The outcome of one step. =&gt; <c>Violations</c> is the auditor's own list, valid until the
 /// engine's next step: copy it to keep it.
 /// </summary>
-public readonly record struct StepResult(StepKind Kind, ulong Hash, string? Panic, IReadOnlyList<Violation>? Violations);
+public readonly record struct StepResult(StepKind Kind, ulong Hash, string? Panic, IReadOnlyList<Violation>? Violations)
+{
+    /// <summary>
+    /// Set by <see cref="Engine.StepUnlessKnown"/> when the state is certainly among the known
+    /// ones (the one before, or found in the set): a search need not look it up again.
+    /// </summary>
+    public bool Known { get; init; }
+}
 
 /// <summary>
 /// The one place an exploration runs calls (as coyote's <c>TestingEngine</c> runs what its
@@ -83,10 +90,14 @@ public sealed class Engine(Universe universe, bool audit = true, bool record = f
         }
         if (unchanged())
         {
-            return new StepResult(StepKind.State, current, null, null);
+            return new StepResult(StepKind.State, current, null, null) { Known = true };
         }
         ulong h = Hash();
-        if (!known.Contains(h) && audit && _auditor.Check(Driver.Kernel, full: false) is { Count: > 0 } violations)
+        if (known.Contains(h))
+        {
+            return new StepResult(StepKind.State, h, null, null) { Known = true };
+        }
+        if (audit && _auditor.Check(Driver.Kernel, full: false) is { Count: > 0 } violations)
         {
             return new StepResult(StepKind.Violation, 0, null, violations);
         }

@@ -131,8 +131,11 @@ public static class Explorer
     /// <summary>Chunks each job may compute ahead of the one being consumed.</summary>
     private const int Ahead = 8;
 
-    /// <summary>What replaying one sequence gave: not applicable, a new state's hash, or a finding and its rank.</summary>
-    private readonly record struct Outcome(bool Applied, ulong Hash, Finding? Finding, int Rank);
+    /// <summary>
+    /// What computing one successor gave: not applicable, a state's hash (<c>Known</c> when the
+    /// walk saw it is kept already, so consuming need not look it up), or a finding and its rank.
+    /// </summary>
+    private readonly record struct Outcome(bool Applied, ulong Hash, Finding? Finding, int Rank, bool Known = false);
 
     /// <summary>One job's own engine, copy table, undo walk and sequence buffer (none may be shared between threads).</summary>
     private sealed class Worker(Universe u)
@@ -260,7 +263,7 @@ public static class Explorer
                         {
                             Consider(f, r.Rank, ref best, ref bestRank);
                         }
-                        else if (seen.Add(r.Hash))
+                        else if (!r.Known && seen.Add(r.Hash))
                         {
                             nextParent.Add(first + i);
                             nextLast.Add((ushort)a);
@@ -426,7 +429,7 @@ public static class Explorer
     private static Outcome OutcomeOf(Universe u, ReadOnlySpan<Op> prefix, Op op, StepResult r) =>
         r.Kind switch
         {
-            StepKind.State => new Outcome(true, r.Hash, null, 0),
+            StepKind.State => new Outcome(true, r.Hash, null, 0, r.Known),
             StepKind.Panic => new Outcome(true, 0, new Finding(true, r.Panic!, [.. prefix, op], u.Procs, u.Pages), 0),
             StepKind.Violation => new Outcome(true, 0, Finding.FromViolations([.. r.Violations!], [.. prefix, op], u.Procs, u.Pages), Rank(r.Violations!)),
             _ => throw new InvalidOperationException($"unknown step kind {r.Kind}"),
