@@ -81,4 +81,9 @@ done
 
 echo "== bench host, three consecutive runs (needs root or RLIMIT_MEMLOCK)"
 for run in 1 2 3; do echo "-- run $run of 3"; uvmsim bench host || true; done
+
+echo "== ExplorerBench: time and allocation per explorer call (BenchmarkDotNet, short job; EXPLORER_BENCH=0 to skip)"
+if [ "${EXPLORER_BENCH:-1}" != 0 ]; then
+  dotnet run -c Release --project bench/UvmSim.Bench -- --filter '*ExplorerBench*' --job short 2>&1 | grep -E '^\| ' || true
+fi
 rm -rf "$out"
