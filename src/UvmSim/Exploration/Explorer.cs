@@ -221,20 +221,21 @@ public static class Explorer
                 }
                 for (int i = 0; i < count; i++)
                 {
+                    ReadOnlySpan<Op> prefix = w.PrefixOf(tree, level, first + i);
                     OpInterpreter? state = null;
                     if (o.Snapshots)
                     {
                         state = parentOfLevel[first + i] is int parent and >= 0 ? parentKernels[parent].Copy(w.Copies) : u.Boot();
                         if (level > 0)
                         {
-                            state.Apply(w.PrefixOf(tree, level, first + i)[^1]);
+                            state.Apply(prefix[^1]);
                         }
                         slot.States[i] = state;
                     }
                     for (int a = 0; a < alphabet.Count; a++)
                     {
                         cancel.ThrowIfCancellationRequested();
-                        slot.Outcomes[(i * alphabet.Count) + a] = Evaluate(u, tree, level, first + i, state, alphabet[a], w);
+                        slot.Outcomes[(i * alphabet.Count) + a] = Evaluate(u, prefix, state, alphabet[a], w);
                     }
                 }
             }
@@ -401,15 +402,14 @@ public static class Explorer
     private static ulong[][]? Freeze(List<List<ulong>>? levels) => levels?.Select(l => l.ToArray()).ToArray();
 
     /// <summary>
-    /// Brings a worker's engine to state <paramref name="index"/> of <paramref name="level"/>,
-    /// by replaying its calls on a fresh kernel or, given that state's kernel, as a copy of
-    /// it, then applies <paramref name="op"/> and audits the result (one <see cref="Engine.Step"/>).
+    /// Brings a worker's engine to the state <paramref name="prefix"/> led to, by replaying it
+    /// on a fresh kernel or, given that state's kernel, as a copy of it, then applies
+    /// <paramref name="op"/> and audits the result (one <see cref="Engine.Step"/>).
     /// =&gt; not applied when the op names a process that does not exist.
     /// </summary>
-    private static Outcome Evaluate(Universe u, PrefixTree tree, int level, int index, OpInterpreter? state, Op op, Worker w)
+    private static Outcome Evaluate(Universe u, ReadOnlySpan<Op> prefix, OpInterpreter? state, Op op, Worker w)
     {
         Engine engine = w.Engine;
-        ReadOnlySpan<Op> prefix = w.PrefixOf(tree, level, index);
         if (state is null)
         {
             engine.Begin(prefix);

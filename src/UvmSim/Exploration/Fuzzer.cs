@@ -124,22 +124,24 @@ public static class Fuzzer
                     case StepKind.Violation:
                         pending[npending++] = engine.Hash(); // --stop-on panic goes on past a violation
                         break;
-                    case StepKind.State when !clean.Add(r.Hash):
+                    case StepKind.State when r.Known:
                         break; // a state of this episode, in the job's set already or pending
                     case StepKind.State:
+                        clean.Add(r.Hash);
                         pending[npending++] = r.Hash;
                         break;
                     default:
                         throw new InvalidOperationException($"unknown step kind {r.Kind}");
                 }
-                if (npending == PendingStates || (progress is not null && (calls & 0xffff) == 0))
+                bool report = progress is not null && (calls & 0xffff) == 0;
+                if (npending == PendingStates || report)
                 {
                     seen.AddRange(pending[..npending]);
                     npending = 0;
                 }
-                if (progress is not null && (calls & 0xffff) == 0)
+                if (report)
                 {
-                    progress(calls, seen.Count);
+                    progress?.Invoke(calls, seen.Count);
                 }
             }
         }

@@ -69,8 +69,9 @@ public sealed class StateSet
     }
 
     /// <summary>
-    /// Whether <paramref name="hash"/> was added. A pure read: jobs may ask while no one adds
-    /// (the explorer's parallel phase).
+    /// Whether <paramref name="hash"/> was added. A pure read, so jobs may ask while one thread
+    /// adds (the explorer's pipeline): a hash found was added; one added meanwhile may be
+    /// missed, never invented, since a slot only ever holds a hash that was added.
     /// </summary>
     public bool Contains(ulong hash)
     {
@@ -78,7 +79,8 @@ public sealed class StateSet
         {
             return _hasZero;
         }
-        return _slots[Probe(_slots, hash)] == hash;
+        ulong[] slots = _slots; // one table, even if a concurrent add grows the set
+        return slots[Probe(slots, hash)] == hash;
     }
 
     /// <summary>
