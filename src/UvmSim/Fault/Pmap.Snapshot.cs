@@ -10,9 +10,11 @@ public sealed partial class Pmap
     {
         _pv = map.Made(source._pv);
         _shift = source._shift;
-        _leaves = DictionaryCopy.Of(source._leaves, static (leaf, _) => leaf.Copy(), null!);
+        _firstKey = source._firstKey;
+        _firstLeaf = source._firstLeaf?.Copy();
+        _leaves = source._leaves is null ? null : DictionaryCopy.Of(source._leaves, static (leaf, _) => leaf.Copy(), null!);
         _lastKey = source._lastKey;
-        _last = source._last is null ? null : _leaves[source._lastKey];
+        _last = source._last is null ? null : LeafAt(source._lastKey);
         WiredCount = source.WiredCount;
         Count = source.Count;
     }

@@ -23,8 +23,14 @@ public sealed partial class Pmap
     private const int LeafSize = 1 << LeafBits;
     private const ulong LeafMask = LeafSize - 1;
 
+    // The first leaf made lives in two fields, and only the leaves after it (a map over more
+    // than 2 MiB of address space) in a dictionary made for them: most pmaps cost no
+    // dictionary (issue 17). Leaves go only all at once (RemoveAll), so walking the first
+    // and then the dictionary's is the order the leaves were made in.
+    private ulong _firstKey;
+    private Leaf? _firstLeaf;
     [LoggedApart]
-    private readonly Dictionary<ulong, Leaf> _leaves = [];
+    private Dictionary<ulong, Leaf>? _leaves;
     private readonly PvTable _pv;
     private readonly int _shift;
     private ulong _lastKey = ulong.MaxValue;
@@ -72,21 +78,40 @@ public sealed partial class Pmap
         {
             return _last;
         }
-        if (!_leaves.TryGetValue(key, out Leaf? leaf))
+        Leaf? leaf = LeafAt(key);
+        if (leaf is null)
         {
             if (!create)
             {
                 return null;
             }
-            UndoLog.Touch(_leaves);
             leaf = new Leaf();
-            _leaves[key] = leaf;
+            UndoLog.Touch(this); // the first leaf's fields, or the dictionary's field, change
+            if (_firstLeaf is null)
+            {
+                _firstKey = key;
+                _firstLeaf = leaf;
+            }
+            else
+            {
+                _leaves ??= [];
+                UndoLog.Touch(_leaves);
+                _leaves[key] = leaf;
+            }
         }
         UndoLog.Touch(this); // the cache is state too (UvmObject.Chunk)
         _lastKey = key;
         _last = leaf;
         return leaf;
     }
+
+    /// <summary>The leaf of table number <paramref name="key"/>, or null.</summary>
+    private Leaf? LeafAt(ulong key) =>
+        _firstLeaf is not null && key == _firstKey ? _firstLeaf
+        : _leaves is not null && _leaves.TryGetValue(key, out Leaf? leaf) ? leaf : null;
+
+    /// <summary>How many leaves there are.</summary>
+    private int LeafCount => (_firstLeaf is null ? 0 : 1) + (_leaves?.Count ?? 0);
 
     /// <summary>The translation of <paramref name="va"/>, if any (<c>pmap_extract</c>).</summary>
     public bool TryGet(ulong va, out Pte pte)
@@ -108,7 +133,11 @@ public sealed partial class Pmap
     {
         get
         {
-            foreach (var (key, leaf) in _leaves)
+            if (_firstLeaf is null)
+            {
+                yield break;
+            }
+            foreach (var (key, leaf) in Leaves())
             {
                 for (int i = 0; i < leaf.Bits.Length; i++)
                 {
@@ -123,6 +152,24 @@ public sealed partial class Pmap
         }
     }
 
+    /// <summary>The leaves in the order they were made: a copy, for the walks that may allocate (<see cref="All"/>).</summary>
+    private List<(ulong Key, Leaf Leaf)> Leaves()
+    {
+        var all = new List<(ulong, Leaf)>(LeafCount);
+        if (_firstLeaf is not null)
+        {
+            all.Add((_firstKey, _firstLeaf));
+        }
+        if (_leaves is not null)
+        {
+            foreach (var (key, leaf) in _leaves)
+            {
+                all.Add((key, leaf));
+            }
+        }
+        return all;
+    }
+
     /// <summary>
     /// The first mapped address in <c>[from, to)</c>, or <paramref name="to"/>: lets a walk
     /// over a huge, sparsely mapped range skip whole empty tables.
@@ -133,7 +180,7 @@ public sealed partial class Pmap
         while (vpn < last)
         {
             ulong key = vpn >> LeafBits;
-            if (_leaves.TryGetValue(key, out Leaf? leaf))
+            if (LeafAt(key) is { } leaf)
             {
                 for (ulong v = vpn; v < Math.Min((key + 1) << LeafBits, last); v++)
                 {
@@ -145,12 +192,15 @@ public sealed partial class Pmap
                 vpn = (key + 1) << LeafBits;
                 continue;
             }
-            ulong next = ulong.MaxValue;
-            foreach (ulong k in _leaves.Keys)
+            ulong next = _firstLeaf is not null && _firstKey > key ? _firstKey : ulong.MaxValue;
+            if (_leaves is not null)
             {
-                if (k > key && k < next)
+                foreach (ulong k in _leaves.Keys)
                 {
-                    next = k;
+                    if (k > key && k < next)
+                    {
+                        next = k;
+                    }
                 }
             }
             if (next == ulong.MaxValue)
@@ -288,7 +338,7 @@ public sealed partial class Pmap
         {
             return;
         }
-        if (last - first <= (ulong)_leaves.Count * LeafSize)
+        if (last - first <= (ulong)LeafCount * LeafSize)
         {
             for (ulong v = first; v < last; v++)
             {
@@ -299,13 +349,20 @@ public sealed partial class Pmap
         // A huge sparse range (exit, exec): visit only the leaves that exist.
         // The keys are gathered first (into a rented array), so no removal runs inside the
         // dictionary's enumeration.
-        ulong[] keys = System.Buffers.ArrayPool<ulong>.Shared.Rent(_leaves.Count);
+        ulong[] keys = System.Buffers.ArrayPool<ulong>.Shared.Rent(LeafCount);
         int n = 0;
-        foreach (ulong k in _leaves.Keys)
+        if (_firstLeaf is not null && (_firstKey + 1) << LeafBits > first && _firstKey << LeafBits < last)
         {
-            if ((k + 1) << LeafBits > first && k << LeafBits < last)
+            keys[n++] = _firstKey;
+        }
+        if (_leaves is not null)
+        {
+            foreach (ulong k in _leaves.Keys)
             {
-                keys[n++] = k;
+                if ((k + 1) << LeafBits > first && k << LeafBits < last)
+                {
+                    keys[n++] = k;
+                }
             }
         }
         try
@@ -333,20 +390,33 @@ public sealed partial class Pmap
     {
         ulong first = start >> _shift;
         ulong last = end >> _shift;
-        foreach (var (key, leaf) in _leaves)
+        if (_firstLeaf is not null)
         {
-            ulong lo = Math.Max(key << LeafBits, first), hi = Math.Min((key << LeafBits) + (ulong)leaf.Bits.Length, last);
-            if (lo < hi)
+            Protect(_firstKey, _firstLeaf, first, last, protection);
+        }
+        if (_leaves is not null)
+        {
+            foreach (var (key, leaf) in _leaves)
             {
-                UndoLog.Touch(leaf);
+                Protect(key, leaf, first, last, protection);
             }
-            for (ulong v = lo; v < hi; v++)
+        }
+    }
+
+    /// <summary><see cref="Protect(ulong, ulong, Protection)"/> within one leaf.</summary>
+    private static void Protect(ulong key, Leaf leaf, ulong first, ulong last, Protection protection)
+    {
+        ulong lo = Math.Max(key << LeafBits, first), hi = Math.Min((key << LeafBits) + (ulong)leaf.Bits.Length, last);
+        if (lo < hi)
+        {
+            UndoLog.Touch(leaf);
+        }
+        for (ulong v = lo; v < hi; v++)
+        {
+            int i = (int)(v & LeafMask);
+            if (leaf.Bits[i] != 0)
             {
-                int i = (int)(v & LeafMask);
-                if (leaf.Bits[i] != 0)
-                {
-                    leaf.Bits[i] = (byte)((leaf.Bits[i] & 0xf8) | ((int)protection & (leaf.Bits[i] & 0x7)));
-                }
+                leaf.Bits[i] = (byte)((leaf.Bits[i] & 0xf8) | ((int)protection & (leaf.Bits[i] & 0x7)));
             }
         }
     }
@@ -354,23 +424,37 @@ public sealed partial class Pmap
     /// <summary>Drops every translation (the address space is going away).</summary>
     public void RemoveAll()
     {
-        foreach (var (key, leaf) in _leaves)
+        if (_firstLeaf is not null)
         {
-            for (int i = 0; i < leaf.Bits.Length; i++)
+            RemovePv(_firstKey, _firstLeaf);
+        }
+        if (_leaves is not null)
+        {
+            foreach (var (key, leaf) in _leaves)
             {
-                if (leaf.Bits[i] != 0)
-                {
-                    _pv.Remove(leaf.Frame[i], this, key << LeafBits | (uint)i);
-                }
+                RemovePv(key, leaf);
             }
         }
-        UndoLog.Touch(this);
-        UndoLog.Touch(_leaves);
-        _leaves.Clear();
+        UndoLog.Touch(this); // the leaves go with the fields that hold them (an undo puts the old ones back)
+        _firstLeaf = null;
+        _firstKey = 0;
+        _leaves = null;
         _lastKey = ulong.MaxValue;
         _last = null;
         Count = 0;
         WiredCount = 0;
+    }
+
+    /// <summary>Unlinks every translation of one leaf from the pv table.</summary>
+    private void RemovePv(ulong key, Leaf leaf)
+    {
+        for (int i = 0; i < leaf.Bits.Length; i++)
+        {
+            if (leaf.Bits[i] != 0)
+            {
+                _pv.Remove(leaf.Frame[i], this, key << LeafBits | (uint)i);
+            }
+        }
     }
 
     /// <summary>Called by <see cref="PvTable"/> when a frame is taken away from every mapping.</summary>

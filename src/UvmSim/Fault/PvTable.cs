@@ -15,8 +15,8 @@ public sealed partial class PvTable
 
     [LoggedApart] // slot by slot (UndoLog.Slot); replaced whole when it grows, and by a snapshot copy
     private List<(Pmap Pmap, ulong Vpn)>?[] _byFrame = [];
-    [LoggedApart] // a pool of empty lists, not state; not refilled while a log is active
-    private readonly Stack<List<(Pmap, ulong)>> _spare = new();
+    [LoggedApart] // a pool of empty lists, not state; not refilled while a log is active; made with the first spare
+    private Stack<List<(Pmap, ulong)>>? _spare;
 
     /// <summary>Translations mapping <paramref name="frame"/>.</summary>
     public int MappingsOf(int frame) => frame < _byFrame.Length && _byFrame[frame] is { } l ? l.Count : 0;
@@ -32,7 +32,7 @@ public sealed partial class PvTable
         List<(Pmap, ulong)>? list = _byFrame[frame];
         if (list is null)
         {
-            list = _spare.Count > 0 ? _spare.Pop() : new(1); // a frame is mapped once in the common case (issue 17)
+            list = _spare is { Count: > 0 } ? _spare.Pop() : new(1); // a frame is mapped once in the common case (issue 17)
             UndoLog.Slot(_byFrame, frame);
             _byFrame[frame] = list;
         }
@@ -79,7 +79,7 @@ public sealed partial class PvTable
         _byFrame[frame] = null;
         if (UndoLog.Active is null)
         {
-            _spare.Push(list); // with a log, undo may put the list back in its slot
+            (_spare ??= new()).Push(list); // with a log, undo may put the list back in its slot
         }
     }
 }

@@ -26,7 +26,7 @@ public sealed partial class Kernel
         {
             shmem.CopyFrom((SysV.ShmemSysvLock)source.SysvLock);
         }
-        Handles = DictionaryCopy.Of(source.Handles, TransientHandle.CopyOf, map);
+        _handles = source._handles is null ? null : DictionaryCopy.Of(source._handles, TransientHandle.CopyOf, map);
         _nextPid = source._nextPid;
         _nextHandle = source._nextHandle;
         PanicMessage = source.PanicMessage;

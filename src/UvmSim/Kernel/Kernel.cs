@@ -142,8 +142,14 @@ public sealed partial class Kernel : IShmHost
     /// <summary>Global file objects by name.</summary>
     public IReadOnlyDictionary<string, FileObject> Files => _files ?? s_noFiles;
 
-    /// <summary>Transient wiring handles (<c>vslock</c>), by handle number.</summary>
-    public Dictionary<ulong, TransientHandle> Handles { get; } = [];
+    /// <summary>Transient wiring handles (<c>vslock</c>), by handle number: a view to read; the kernel writes the table it owns.</summary>
+    public Dictionary<ulong, TransientHandle> Handles => _handles ?? s_noHandles;
+
+    /// <summary>The handle table; made with the first handle (most universes never <c>vslock</c>: issue 17).</summary>
+    private Dictionary<ulong, TransientHandle>? _handles;
+
+    /// <summary>What <see cref="Handles"/> shows before the first handle: empty, and never written.</summary>
+    private static readonly Dictionary<ulong, TransientHandle> s_noHandles = [];
 
     /// <summary>
     /// Runs <paramref name="call"/>, turning a <see cref="KernelPanic"/> into a dead kernel

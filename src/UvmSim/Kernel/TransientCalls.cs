@@ -26,9 +26,9 @@ public sealed partial class Kernel
         {
             return err;
         }
-        UndoLog.Touch(this);
+        UndoLog.Touch(this); // before _handles goes from null to a table, and the table changes
         var handle = new TransientHandle(_nextHandle++, p, start, end, frames);
-        Handles[handle.Id] = handle;
+        (_handles ??= [])[handle.Id] = handle;
         return SysResult.Success(handle.Id);
     }
 

@@ -20,10 +20,14 @@ public sealed partial class OwnerRegistry
                 _ => throw new InvalidOperationException($"an owner of type {owner.GetType().Name} cannot be copied"),
             });
         }
-        int[] free = _freeIds.ToArray(); // top first
-        for (int i = free.Length - 1; i >= 0; i--)
+        if (_freeIds is not null)
         {
-            copy._freeIds.Push(free[i]);
+            int[] free = _freeIds.ToArray(); // top first
+            copy._freeIds = new Stack<int>(free.Length);
+            for (int i = free.Length - 1; i >= 0; i--)
+            {
+                copy._freeIds.Push(free[i]);
+            }
         }
         return copy;
     }

@@ -7,8 +7,10 @@ namespace UvmSim.Objects;
 /// </summary>
 public sealed partial class OwnerRegistry
 {
+    [LoggedApart] // slot by slot (UndoLog.Slot, UndoLog.Added)
     private readonly List<object?> _owners = [];
-    private readonly Stack<int> _freeIds = new();
+    /// <summary>Ids given back, to reuse; made with the first (most universes free no owner before their first undo: issue 17).</summary>
+    private Stack<int>? _freeIds;
 
     /// <summary>Gives <paramref name="anon"/> an id.</summary>
     public void Register(Anon anon) => anon.OwnerId = Take(anon);
@@ -27,7 +29,7 @@ public sealed partial class OwnerRegistry
 
     private int Take(object owner)
     {
-        if (_freeIds.TryPop(out int id))
+        if (_freeIds is not null && _freeIds.TryPop(out int id))
         {
             UndoLog.Popped(_freeIds, id);
             UndoLog.Slot(_owners, id);
@@ -45,6 +47,11 @@ public sealed partial class OwnerRegistry
         {
             UndoLog.Slot(_owners, id);
             _owners[id] = null;
+            if (_freeIds is null)
+            {
+                UndoLog.Touch(this); // the field goes from null to a stack
+                _freeIds = new();
+            }
             _freeIds.Push(id);
             UndoLog.Pushed(_freeIds);
         }

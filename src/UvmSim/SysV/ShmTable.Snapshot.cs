@@ -9,14 +9,14 @@ public sealed partial class ShmTable
     private ShmTable(ShmTable source, IShmHost kernel, CloneMap map)
     {
         _kernel = kernel;
-        _slots = DictionaryCopy.Of(source._slots, Segment.CopyOf, map);
-        _seq = DictionaryCopy.Of(source._seq);
-        _ever = DictionaryCopy.Of(source._ever, Segment.CopyOf, map);
-        foreach (var (id, segment) in source._ever)
+        _slots = source._slots is null ? null : DictionaryCopy.Of(source._slots, Segment.CopyOf, map);
+        _seq = source._seq is null ? null : DictionaryCopy.Of(source._seq);
+        _ever = source._ever is null ? null : DictionaryCopy.Of(source._ever, Segment.CopyOf, map);
+        foreach (var (id, segment) in source._ever ?? s_noEver)
         {
             if (segment.EntryCounter is not null)
             {
-                _ever[id].EntryCounter = CountEntries; // Linux's nattch counts this table's processes' entries
+                _ever![id].EntryCounter = CountEntries; // Linux's nattch counts this table's processes' entries
             }
         }
         ShmMax = source.ShmMax;
@@ -26,6 +26,8 @@ public sealed partial class ShmTable
         ShmSeg = source.ShmSeg;
         UsePhys = source.UsePhys;
     }
+
+    private static readonly Dictionary<ulong, Segment> s_noEver = [];
 
     /// <summary>A copy of the table for <paramref name="kernel"/>, a copy of this table's kernel.</summary>
     internal ShmTable Copy(IShmHost kernel, CloneMap map) => new(this, kernel, map);

@@ -37,8 +37,12 @@ public sealed partial class ShmTable
     public const ulong ShmRnd = 0x2000;
 
     private readonly IShmHost _kernel;
-    private readonly Dictionary<int, Segment> _slots = [];
-    private readonly Dictionary<int, int> _seq = [];
+    // The slot table, the sequence numbers and the ids ever given are made with the first
+    // segment (most of the explorer's universes never make one: issue 17); the table is
+    // touched before a field goes from null to a new dictionary, so an undo restores the null.
+    private Dictionary<int, Segment>? _slots;
+    private Dictionary<int, int>? _seq;
+    private static readonly Dictionary<int, Segment>.ValueCollection s_noSegments = new Dictionary<int, Segment>().Values;
 
     internal ShmTable(IShmHost kernel)
     {
@@ -76,7 +80,7 @@ public sealed partial class ShmTable
     }
 
     /// <summary>Live segments (not yet freed).</summary>
-    public Dictionary<int, Segment>.ValueCollection Segments => _slots.Values;
+    public Dictionary<int, Segment>.ValueCollection Segments => _slots?.Values ?? s_noSegments;
 
     /// <summary>The live segment with <paramref name="id"/>, removed ones included.</summary>
     public Segment? Find(ulong id)
@@ -86,18 +90,18 @@ public sealed partial class ShmTable
             return null;
         }
         int slot = (int)(id % 65536);
-        return _slots.TryGetValue(slot, out Segment? s) && (ulong)s.Id == id ? s : null;
+        return _slots is not null && _slots.TryGetValue(slot, out Segment? s) && (ulong)s.Id == id ? s : null;
     }
 
     /// <summary>Any segment ever created with <paramref name="id"/>, freed ones included.</summary>
-    public Segment? FindEver(ulong id) => _ever.TryGetValue(id, out Segment? s) ? s : null;
+    public Segment? FindEver(ulong id) => _ever is not null && _ever.TryGetValue(id, out Segment? s) ? s : null;
 
-    private readonly Dictionary<ulong, Segment> _ever = [];
+    private Dictionary<ulong, Segment>? _ever;
 
     /// <summary>The live (not removed) segment with key <paramref name="key"/>, in the table's order.</summary>
     private Segment? Keyed(ulong key)
     {
-        foreach (Segment s in _slots.Values)
+        foreach (Segment s in Segments)
         {
             if (s.Key == key && !s.Removed)
             {
@@ -112,7 +116,7 @@ public sealed partial class ShmTable
     {
         for (int s = 0; s < ShmMni; s++)
         {
-            if (!_slots.ContainsKey(s))
+            if (_slots is null || !_slots.ContainsKey(s))
             {
                 return s;
             }
@@ -167,7 +171,7 @@ public sealed partial class ShmTable
         ulong page = (ulong)_kernel.Vm.PageSize;
         ulong rounded = (size + page - 1) / page * page;
         ulong usedPages = 0;
-        foreach (Segment s in _slots.Values)
+        foreach (Segment s in Segments)
         {
             usedPages += s.Size / page;
         }
@@ -176,7 +180,7 @@ public sealed partial class ShmTable
             return _kernel.SysvLock.CountsEntries ? Errno.ENOSPC : Errno.ENOMEM; // Linux: ENOSPC
         }
         var obj = _kernel.Vm.NewObject(new AnonObject((long)(rounded / page)));
-        int seq = ((_seq.TryGetValue(slot, out int q) ? q : 0) + 1) & 0x7fff; // NetBSD: _seq = (_seq + 1) & 0x7fff
+        int seq = ((_seq is not null && _seq.TryGetValue(slot, out int q) ? q : 0) + 1) & 0x7fff; // NetBSD: _seq = (_seq + 1) & 0x7fff
         var segment = new Segment(seq * 65536 + slot, slot, key ?? 0, size, rounded, obj, p.Uid, p.Gid, (uint)(flags & 0x1ff));
         if (_kernel.SysvLock.CountsEntries)
         {
@@ -191,10 +195,10 @@ public sealed partial class ShmTable
             }
             segment.Locked = true;
         }
-        UndoLog.Touch(this);
-        _seq[slot] = seq;
-        _slots[slot] = segment;
-        _ever[(ulong)segment.Id] = segment;
+        UndoLog.Touch(this); // before the fields go from null to a dictionary, and the dictionaries change
+        (_seq ??= [])[slot] = seq;
+        (_slots ??= [])[slot] = segment;
+        (_ever ??= [])[(ulong)segment.Id] = segment;
         return SysResult.Success((ulong)segment.Id);
     }
 
@@ -360,7 +364,7 @@ public sealed partial class ShmTable
         {
             return null;
         }
-        foreach (Segment s in _slots.Values)
+        foreach (Segment s in Segments)
         {
             if (ReferenceEquals(s.Object, obj))
             {
@@ -373,12 +377,14 @@ public sealed partial class ShmTable
     /// <summary>Linux's nattch: attachment entries of <paramref name="s"/> in every live process.</summary>
     private int CountEntries(Segment s)
     {
-        _entryCount.Start(s.Object);
-        _kernel.WalkLiveProcesses(_entryCount);
-        return _entryCount.Count;
+        EntryCount count = _entryCount ??= new();
+        count.Start(s.Object);
+        _kernel.WalkLiveProcesses(count);
+        return count.Count;
     }
 
-    private readonly EntryCount _entryCount = new();
+    /// <summary>Scratch for <see cref="CountEntries"/>, made with the first count (only Linux's nattch counts).</summary>
+    private EntryCount? _entryCount;
 
     /// <summary>The walk behind <see cref="CountEntries"/>: one reused object, so counting allocates nothing.</summary>
     private sealed class EntryCount : IShmProcessWalk
@@ -417,7 +423,7 @@ public sealed partial class ShmTable
             return;
         }
         List<Segment>? dead = null; // Free changes the table: collect first
-        foreach (Segment s in _slots.Values)
+        foreach (Segment s in Segments)
         {
             if (s.Removed && s.Nattch == 0)
             {
@@ -510,7 +516,7 @@ public sealed partial class ShmTable
     {
         _kernel.SysvLock.Destroying(s);
         UndoLog.Touch(this);
-        _slots.Remove(s.Slot);
+        _slots!.Remove(s.Slot); // a segment is in the table, so the table exists
         s.Freed = true;
         s.ObjectWired = false;
         _kernel.Vm.ReleaseObject(s.Object);

@@ -185,8 +185,8 @@ internal sealed class StateComparer
             return;
         }
         object key = type.GetField(c.Key, Own)!.GetValue(o)!;
-        // Amap and UvmObject keep their first chunk in two fields and the rest in the dictionary.
-        if (type.GetField("_firstChunk", Own) is { } firstChunk && ReferenceEquals(firstChunk.GetValue(o), value)
+        // Amap and UvmObject keep their first chunk, and Pmap its first leaf, in two fields and the rest in the dictionary.
+        if ((type.GetField("_firstChunk", Own) ?? type.GetField("_firstLeaf", Own)) is { } firstChunk && ReferenceEquals(firstChunk.GetValue(o), value)
             && Equals(type.GetField("_firstKey", Own)!.GetValue(o), key))
         {
             return;
