@@ -19,14 +19,14 @@ public sealed partial class OpInterpreter
         {
             _maps.Add((map.Made(p), va, len, name));
         }
-        _segments.AddRange(source._segments);
-        _handles.AddRange(source._handles);
+        _segments = source._segments is null ? null : [.. source._segments];
+        _handles = source._handles is null ? null : [.. source._handles];
         _maxProcs = source._maxProcs;
         _nextProc = source._nextProc;
         _nextName = source._nextName;
         Record = source.Record;
-        Header.AddRange(source.Header);
-        Lines.AddRange(source.Lines);
+        Header = Record ? [.. source.Header] : s_unrecorded;
+        Lines = Record ? [.. source.Lines] : s_unrecorded;
     }
 
     /// <summary>

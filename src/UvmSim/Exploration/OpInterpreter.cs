@@ -23,12 +23,15 @@ public sealed partial class OpInterpreter
     private readonly List<(Process P, Name Name)> _procs = [];
     [LoggedApart]
     private readonly List<(Process P, ulong Va, ulong Len, Name Name)> _maps = [];
+    // Segments and handles are listed from the first (most universes make neither: issue 17);
+    // the interpreter is touched before a field goes from null to a list.
     [LoggedApart]
-    private readonly List<(ulong Id, Name Name)> _segments = [];
+    private List<(ulong Id, Name Name)>? _segments;
     [LoggedApart]
-    private readonly List<(ulong Id, Name Name)> _handles = [];
-    [LoggedApart]
-    private readonly List<int> _mine = [];
+    private List<(ulong Id, Name Name)>? _handles;
+
+    /// <summary>What <see cref="Header"/> and <see cref="Lines"/> are without recording: empty, and never written.</summary>
+    private static readonly List<string> s_unrecorded = [];
     private readonly int _maxProcs;
     private int _nextProc;
     private int _nextName;
@@ -38,6 +41,8 @@ public sealed partial class OpInterpreter
     {
         _kernel = kernel;
         Record = record;
+        Header = record ? [] : s_unrecorded;
+        Lines = record ? [] : s_unrecorded;
         int n = Math.Clamp(procs, 1, 8);
         _maxProcs = n + 2;
         for (int i = 0; i < n; i++)
@@ -60,11 +65,11 @@ public sealed partial class OpInterpreter
 
     /// <summary>The <c>proc</c> lines of the processes created at the start (with <see cref="Record"/>).</summary>
     [field: LoggedApart] // written by the constructor only
-    public List<string> Header { get; } = [];
+    public List<string> Header { get; }
 
     /// <summary>The scenario line of each call applied so far (with <see cref="Record"/>).</summary>
     [field: LoggedApart]
-    public List<string> Lines { get; } = [];
+    public List<string> Lines { get; }
 
     /// <summary>How many processes are live (what an op's process index is taken modulo).</summary>
     public int ProcessCount => _procs.Count;
@@ -374,14 +379,13 @@ public sealed partial class OpInterpreter
                 r = _kernel.Shm.Shmget(p, key == 0 ? null : (ulong)key, pages * Page, ShmTable.IpcCreat | 0x1b6);
                 if (r.Ok && !HasSegment(r.Value))
                 {
-                    UndoLog.Touch(_segments);
-                    _segments.Add((r.Value, name));
+                    Changing(ref _segments).Add((r.Value, name));
                 }
                 return r;
             }
             case OpKind.Shmat:
             {
-                if (_segments.Count == 0)
+                if (_segments is not { Count: > 0 })
                 {
                     return Errno.EINVAL;
                 }
@@ -416,7 +420,7 @@ public sealed partial class OpInterpreter
             }
             case OpKind.Shmctl:
             {
-                if (_segments.Count == 0)
+                if (_segments is not { Count: > 0 })
                 {
                     return Errno.EINVAL;
                 }
@@ -452,14 +456,13 @@ public sealed partial class OpInterpreter
                 r = _kernel.Vslock(p, va, len, write);
                 if (r.Ok)
                 {
-                    UndoLog.Touch(_handles);
-                    _handles.Add((r.Value, name));
+                    Changing(ref _handles).Add((r.Value, name));
                 }
                 return r;
             }
             case OpKind.Vsunlock:
             {
-                if (_handles.Count == 0)
+                if (_handles is not { Count: > 0 })
                 {
                     return Errno.EINVAL;
                 }
@@ -528,6 +531,18 @@ public sealed partial class OpInterpreter
         }
     }
 
+    /// <summary>A name list to add to, logged for undo: made first if there is none (the interpreter touched before its field changes).</summary>
+    private List<(ulong Id, Name Name)> Changing(ref List<(ulong Id, Name Name)>? list)
+    {
+        if (list is null)
+        {
+            UndoLog.Touch(this);
+            list = [];
+        }
+        UndoLog.Touch(list);
+        return list;
+    }
+
     private int IndexOf(Process p)
     {
         for (int i = 0; i < _procs.Count; i++)
@@ -542,6 +557,10 @@ public sealed partial class OpInterpreter
 
     private bool HasSegment(ulong id)
     {
+        if (_segments is null)
+        {
+            return false;
+        }
         foreach (var s in _segments)
         {
             if (s.Id == id)
@@ -560,21 +579,21 @@ public sealed partial class OpInterpreter
     private (ulong Va, ulong Len, RangeText Text) Range(Process p, Op op)
     {
         int a = op.A, b = op.B;
-        _mine.Clear();
-        for (int i = 0; i < _maps.Count; i++)
+        int mine = 0; // p's mappings, counted; the n-th is found again by MapOf (no list per call)
+        foreach (var each in _maps)
         {
-            if (_maps[i].P == p)
+            if (each.P == p)
             {
-                _mine.Add(i);
+                mine++;
             }
         }
         if (op.Exact)
         {
-            if (a >= _mine.Count)
+            if (a >= mine)
             {
                 return (0x1000, Page, new RangeText(new At(null, 0x1000), 1));
             }
-            var e = _maps[_mine[a]];
+            var e = MapOf(p, a);
             if ((op.C & WrapLength) != 0)
             {
                 return (e.Va + (ulong)b * Page, ulong.MaxValue, new RangeText(new At(e.Name, 0, (ulong)b), 0, Wrap: true));
@@ -582,7 +601,7 @@ public sealed partial class OpInterpreter
             ulong count = (ulong)op.ExactPages;
             return (e.Va + (ulong)b * Page, count * Page, new RangeText(new At(e.Name, 0, (ulong)b), count));
         }
-        if (_mine.Count == 0 || (b & 15) == 15)
+        if (mine == 0 || (b & 15) == 15)
         {
             if ((b & 1) == 0)
             {
@@ -593,11 +612,24 @@ public sealed partial class OpInterpreter
             ulong huge = ulong.MaxValue - 4096;
             return (huge, Page, new RangeText(new At(null, huge), 1));
         }
-        var m = _maps[_mine[Index(_mine.Count, a)]];
+        var m = MapOf(p, Index(mine, a));
         ulong pages = m.Len / Page;
         ulong first = (ulong)(uint)(b >> 4) % pages;
         ulong n = (ulong)(uint)(a >> 3) % (pages - first + 2);
         ulong odd = (b & 8) != 0 ? 100UL : 0UL;
         return (m.Va + first * Page + odd, n * Page, new RangeText(new At(m.Name, 0, first, odd), n));
+    }
+
+    /// <summary>The <paramref name="n"/>-th mapping of <paramref name="p"/> in the list's order (there is one).</summary>
+    private (Process P, ulong Va, ulong Len, Name Name) MapOf(Process p, int n)
+    {
+        foreach (var m in _maps)
+        {
+            if (m.P == p && n-- == 0)
+            {
+                return m;
+            }
+        }
+        throw new InvalidOperationException($"no such mapping of pid {p.Pid}");
     }
 }

@@ -18,9 +18,13 @@ public sealed partial class Process
         Caps = source.Caps;
         ImageLocked = source.ImageLocked;
         Space = source.Space.Copy(map);
-        foreach (Attachment a in source.Attachments)
+        if (source._attachments is { } attachments)
         {
-            Attachments.Add(map.Of(a, static (a, m) => a with { Segment = Segment.CopyOf(a.Segment, m) })); // fork shares the records
+            _attachments = new List<Attachment>(attachments.Count);
+            foreach (Attachment a in attachments)
+            {
+                _attachments.Add(map.Of(a, static (a, m) => a with { Segment = Segment.CopyOf(a.Segment, m) })); // fork shares the records
+            }
         }
         HeapStart = source.HeapStart;
         HeapEnd = source.HeapEnd;

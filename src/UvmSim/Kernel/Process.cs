@@ -45,8 +45,26 @@ public sealed partial class Process : IShmProcess
     /// <summary>The address space.</summary>
     public VmSpace Space { get; internal set { UndoLog.Touch(this); field = value; } }
 
-    /// <summary>SysV attachments, newest first (<c>shmmap_state</c>).</summary>
-    public List<Attachment> Attachments { get; } = [];
+    /// <summary>SysV attachments, newest first (<c>shmmap_state</c>): a view to read; SysV changes the list through <see cref="ChangeAttachments"/>.</summary>
+    public List<Attachment> Attachments => _attachments ?? s_noAttachments;
+
+    /// <summary>The attachment list; made with the first attachment (most processes never attach: issue 17).</summary>
+    private List<Attachment>? _attachments;
+
+    /// <summary>What <see cref="Attachments"/> shows before the first attachment: empty, and never written.</summary>
+    private static readonly List<Attachment> s_noAttachments = [];
+
+    /// <inheritdoc/>
+    public List<Attachment> ChangeAttachments()
+    {
+        if (_attachments is null)
+        {
+            UndoLog.Touch(this); // the field goes from null to a list
+            _attachments = [];
+        }
+        UndoLog.Touch(_attachments);
+        return _attachments;
+    }
 
     /// <summary>Start of the heap once <c>brk</c> fixed it.</summary>
     public ulong? HeapStart { get; internal set { UndoLog.Touch(this); field = value; } }

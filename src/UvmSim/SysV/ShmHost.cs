@@ -29,8 +29,11 @@ public interface IShmProcess
     /// </summary>
     ulong MemlockSoft { get; }
 
-    /// <summary>SysV attachments, newest first (<c>shmmap_state</c>).</summary>
+    /// <summary>SysV attachments, newest first (<c>shmmap_state</c>), to read.</summary>
     List<Attachment> Attachments { get; }
+
+    /// <summary>The attachment list to change: made if there is none yet, and logged for undo (both before the change).</summary>
+    List<Attachment> ChangeAttachments();
 }
 
 /// <summary>

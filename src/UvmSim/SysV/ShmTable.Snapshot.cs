@@ -10,13 +10,18 @@ public sealed partial class ShmTable
     {
         _kernel = kernel;
         _slots = source._slots is null ? null : DictionaryCopy.Of(source._slots, Segment.CopyOf, map);
-        _seq = source._seq is null ? null : DictionaryCopy.Of(source._seq);
-        _ever = source._ever is null ? null : DictionaryCopy.Of(source._ever, Segment.CopyOf, map);
-        foreach (var (id, segment) in source._ever ?? s_noEver)
+        _seq = source._seq?.AsSpan().ToArray();
+        if (source._ever is not null)
         {
-            if (segment.EntryCounter is not null)
+            _ever = new List<Segment>(source._ever.Count);
+            foreach (Segment segment in source._ever)
             {
-                _ever![id].EntryCounter = CountEntries; // Linux's nattch counts this table's processes' entries
+                Segment copy = Segment.CopyOf(segment, map);
+                if (segment.EntryCounter is not null)
+                {
+                    copy.EntryCounter = CountEntries; // Linux's nattch counts this table's processes' entries
+                }
+                _ever.Add(copy);
             }
         }
         ShmMax = source.ShmMax;
@@ -26,8 +31,6 @@ public sealed partial class ShmTable
         ShmSeg = source.ShmSeg;
         UsePhys = source.UsePhys;
     }
-
-    private static readonly Dictionary<ulong, Segment> s_noEver = [];
 
     /// <summary>A copy of the table for <paramref name="kernel"/>, a copy of this table's kernel.</summary>
     internal ShmTable Copy(IShmHost kernel, CloneMap map) => new(this, kernel, map);

@@ -41,7 +41,9 @@ public sealed partial class ShmTable
     // segment (most of the explorer's universes never make one: issue 17); the table is
     // touched before a field goes from null to a new dictionary, so an undo restores the null.
     private Dictionary<int, Segment>? _slots;
-    private Dictionary<int, int>? _seq;
+
+    /// <summary>The last sequence number given in each slot (0 for none), by slot: slots are taken lowest first, so it is dense.</summary>
+    private int[]? _seq;
     private static readonly Dictionary<int, Segment>.ValueCollection s_noSegments = new Dictionary<int, Segment>().Values;
 
     internal ShmTable(IShmHost kernel)
@@ -94,9 +96,25 @@ public sealed partial class ShmTable
     }
 
     /// <summary>Any segment ever created with <paramref name="id"/>, freed ones included.</summary>
-    public Segment? FindEver(ulong id) => _ever is not null && _ever.TryGetValue(id, out Segment? s) ? s : null;
+    public Segment? FindEver(ulong id)
+    {
+        // A walk: only scenario checks look up freed segments, and a universe makes few.
+        if (_ever is null)
+        {
+            return null;
+        }
+        foreach (Segment s in _ever)
+        {
+            if ((ulong)s.Id == id)
+            {
+                return s;
+            }
+        }
+        return null;
+    }
 
-    private Dictionary<ulong, Segment>? _ever;
+    /// <summary>Every segment ever created, freed ones included, oldest first (ids are unique).</summary>
+    private List<Segment>? _ever;
 
     /// <summary>The live (not removed) segment with key <paramref name="key"/>, in the table's order.</summary>
     private Segment? Keyed(ulong key)
@@ -180,7 +198,7 @@ public sealed partial class ShmTable
             return _kernel.SysvLock.CountsEntries ? Errno.ENOSPC : Errno.ENOMEM; // Linux: ENOSPC
         }
         var obj = _kernel.Vm.NewObject(new AnonObject((long)(rounded / page)));
-        int seq = ((_seq is not null && _seq.TryGetValue(slot, out int q) ? q : 0) + 1) & 0x7fff; // NetBSD: _seq = (_seq + 1) & 0x7fff
+        int seq = ((_seq is not null && slot < _seq.Length ? _seq[slot] : 0) + 1) & 0x7fff; // NetBSD: _seq = (_seq + 1) & 0x7fff
         var segment = new Segment(seq * 65536 + slot, slot, key ?? 0, size, rounded, obj, p.Uid, p.Gid, (uint)(flags & 0x1ff));
         if (_kernel.SysvLock.CountsEntries)
         {
@@ -196,9 +214,13 @@ public sealed partial class ShmTable
             segment.Locked = true;
         }
         UndoLog.Touch(this); // before the fields go from null to a dictionary, and the dictionaries change
-        (_seq ??= [])[slot] = seq;
+        if (_seq is null || slot >= _seq.Length)
+        {
+            Array.Resize(ref _seq, Math.Max(4, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)slot + 1)));
+        }
+        _seq[slot] = seq;
         (_slots ??= [])[slot] = segment;
-        (_ever ??= [])[(ulong)segment.Id] = segment;
+        (_ever ??= new(1)).Add(segment);
         return SysResult.Success((ulong)segment.Id);
     }
 
@@ -267,14 +289,12 @@ public sealed partial class ShmTable
             NoMerge = true,
         });
         var attachment = new Attachment(s, va, s.Size);
-        UndoLog.Touch(p.Attachments);
-        p.Attachments.Insert(0, attachment);
+        p.ChangeAttachments().Insert(0, attachment);
         s.Nattch++;
         Errno err = _kernel.SysvLock.Attached(p, attachment);
         if (err != Errno.None)
         {
-            UndoLog.Touch(p.Attachments);
-            p.Attachments.Remove(attachment);
+            p.ChangeAttachments().Remove(attachment);
             s.Nattch--;
             _kernel.Unmap(p, va, va + s.Size, e => e.Object == s.Object);
             return err;
@@ -306,8 +326,7 @@ public sealed partial class ShmTable
 
     private void Detach(IShmProcess p, Attachment a)
     {
-        UndoLog.Touch(p.Attachments);
-        p.Attachments.Remove(a);
+        p.ChangeAttachments().Remove(a);
         a.Segment.Nattch--;
         _kernel.Unmap(p, a.Va, a.Va + a.Size, _kernel.SysvLock.DetachFilter(a.Segment));
         if (a.Segment.Removed && a.Segment.Nattch == 0)
@@ -352,8 +371,17 @@ public sealed partial class ShmTable
         {
             _kernel.Unmap(p, start, end, null);
         }
-        UndoLog.Touch(p.Attachments);
-        p.Attachments.RemoveAll(a => a.Segment == seg && a.Va == addr);
+        if (p.Attachments.Count > 0)
+        {
+            List<Attachment> attachments = p.ChangeAttachments();
+            for (int i = attachments.Count - 1; i >= 0; i--) // RemoveAll without its closure
+            {
+                if (attachments[i].Segment == seg && attachments[i].Va == addr)
+                {
+                    attachments.RemoveAt(i);
+                }
+            }
+        }
         return SysResult.Success();
     }
 
@@ -444,17 +472,29 @@ public sealed partial class ShmTable
     {
         if (_kernel.SysvLock.CountsEntries)
         {
-            UndoLog.Touch(p.Attachments);
-            p.Attachments.Clear(); // the entries go with the unmap that follows, which reaps
+            if (p.Attachments.Count > 0)
+            {
+                p.ChangeAttachments().Clear(); // the entries go with the unmap that follows, which reaps
+            }
             return;
         }
-        if (p.Attachments.Count == 0)
+        int n = p.Attachments.Count;
+        if (n == 0)
         {
             return;
         }
-        foreach (Attachment a in p.Attachments.ToArray()) // Detach changes the list
+        Attachment[] copy = System.Buffers.ArrayPool<Attachment>.Shared.Rent(n); // Detach changes the list
+        p.Attachments.CopyTo(copy);
+        try
         {
-            Detach(p, a);
+            foreach (Attachment a in copy.AsSpan(0, n))
+            {
+                Detach(p, a);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<Attachment>.Shared.Return(copy, clearArray: true);
         }
     }
 
@@ -463,8 +503,7 @@ public sealed partial class ShmTable
     {
         foreach (Attachment a in parent.Attachments)
         {
-            UndoLog.Touch(child.Attachments);
-            child.Attachments.Add(a);
+            child.ChangeAttachments().Add(a);
             a.Segment.Nattch++;
         }
         _kernel.SysvLock.Forked(child);
