@@ -116,7 +116,7 @@ public sealed partial class Kernel : IShmHost
     }
 
     /// <inheritdoc/>
-    void IShmHost.Unmap(IShmProcess p, ulong start, ulong end, Func<MapEntry, bool>? only) => Unmap((Process)p, start, end, only);
+    void IShmHost.Unmap(IShmProcess p, ulong start, ulong end, UvmObject? only) => Unmap((Process)p, start, end, only);
 
     /// <inheritdoc/>
     ulong? IShmHost.FindSpace(VmMap map, ulong size, ulong hint) => Placement.Find(map, size, hint);

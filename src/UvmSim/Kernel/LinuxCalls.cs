@@ -100,7 +100,7 @@ public sealed partial class Kernel
             return Errno.EPERM;
         }
         bool current = (flags & (ulong)MclFlags.Current) != 0;
-        Errno err = Wiring.WireAll(p.Space, (int)flags, () => WithinLimit(p, Accounting.ForAll(p) / (ulong)PageSize, 0));
+        Errno err = Wiring.WireAll(p.Space, (int)flags, new LinuxAllLimits(this, p));
         if (err != Errno.None)
         {
             return err;
@@ -348,5 +348,11 @@ public sealed partial class Kernel
             Wiring.WireNewEntry(p.Space, start, end, map.FutureOnFault);
         }
         return r;
+    }
+
+    /// <summary>Linux's <c>mlockall</c> limit test (everything the process would hold locked), as a struct: no closure per call.</summary>
+    private readonly struct LinuxAllLimits(Kernel kernel, Process p) : Wiring.ILimitTest
+    {
+        public bool Ok() => kernel.WithinLimit(p, kernel.Accounting.ForAll(p) / (ulong)kernel.PageSize, 0);
     }
 }

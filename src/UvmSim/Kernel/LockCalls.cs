@@ -99,7 +99,7 @@ public sealed partial class Kernel
         {
             return Errno.EINVAL;
         }
-        Errno err = Wiring.WireAll(p.Space, (int)flags, () => AllLimitsOk(p));
+        Errno err = Wiring.WireAll(p.Space, (int)flags, new AllLimits(this, p));
         if (err == Errno.None && (flags & (ulong)MclFlags.Current) != 0)
         {
             foreach (MapEntry e in p.Space.Map.Entries)
@@ -113,10 +113,22 @@ public sealed partial class Kernel
         return err;
     }
 
+    /// <summary>NetBSD's <c>mlockall</c> limit tests (<see cref="AllLimitsOk"/>), as a struct: no closure per call.</summary>
+    private readonly struct AllLimits(Kernel kernel, Process p) : Wiring.ILimitTest
+    {
+        public bool Ok() => kernel.AllLimitsOk(p);
+    }
+
+    /// <summary>No limit test (<c>munlockall</c> locks nothing).</summary>
+    private readonly struct NoLimits : Wiring.ILimitTest
+    {
+        public bool Ok() => true;
+    }
+
     /// <summary>Unlocks everything and clears <c>WireFuture</c> (<c>sys_munlockall</c>); never fails.</summary>
     public SysResult Munlockall(Process p)
     {
-        Wiring.WireAll(p.Space, 0, static () => true);
+        Wiring.WireAll(p.Space, 0, default(NoLimits));
         p.PosixLocked.Clear();
         p.ImageLocked = false;
         return SysResult.Success();

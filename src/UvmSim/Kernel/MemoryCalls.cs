@@ -179,10 +179,11 @@ public sealed partial class Kernel
 
     /// <summary>
     /// Removes every entry in <c>[start, end)</c> (<c>uvm_unmap</c>): really-unwire, drop
-    /// translations, release amaps and objects. <paramref name="only"/> restricts it to some
-    /// entries (a segment's, for <c>sysv=segment</c>'s <c>shmdt</c>).
+    /// translations, release amaps and objects. <paramref name="only"/> restricts it to the
+    /// entries of one object (a segment's, for <c>sysv=segment</c>'s <c>shmdt</c>): an object, not
+    /// a predicate, so the call allocates no closure (issue 17).
     /// </summary>
-    internal void Unmap(Process p, ulong start, ulong end, Func<MapEntry, bool>? only = null)
+    internal void Unmap(Process p, ulong start, ulong end, UvmObject? only = null)
     {
         VmMap map = p.Space.Map;
         ((Pageable)Wiring).ReallyUnwire(p.Space, start, end, only);
@@ -191,14 +192,14 @@ public sealed partial class Kernel
             p.PosixLocked.Remove(start, end);
         }
         MapEntry? e = map.LookupAtOrAfter(start);
-        if (e is not null && e.Start < start && (only is null || only(e)))
+        if (e is not null && e.Start < start && (only is null || e.Object == only))
         {
             e = map.ClipStart(e, start);
         }
         while (e is not null && e.Start < end)
         {
             MapEntry? next = e.Next;
-            if (only is null || only(e))
+            if (only is null || e.Object == only)
             {
                 map.ClipEnd(e, end);
                 next = e.Next;

@@ -1,4 +1,5 @@
 using UvmSim.Map;
+using UvmSim.Objects;
 using UvmSim.Policies;
 
 namespace UvmSim.SysV;
@@ -21,8 +22,8 @@ public interface ISysvLock
     /// <summary>Wiring for a child's copied attachments.</summary>
     void Forked(IShmProcess child);
 
-    /// <summary>Which entries <c>shmdt</c> unmaps: null for whatever is mapped there now.</summary>
-    Func<MapEntry, bool>? DetachFilter(Segment segment);
+    /// <summary>Which entries <c>shmdt</c> unmaps: those of the returned object, or whatever is mapped there now for null.</summary>
+    UvmObject? DetachFilter(Segment segment);
 
     /// <summary>
     /// Linux's segment model (SPEC §17.3): nattch counts attachment entries, there is no

@@ -1,4 +1,5 @@
 using UvmSim.Map;
+using UvmSim.Objects;
 using UvmSim.Wiring;
 
 namespace UvmSim.SysV;
@@ -63,7 +64,7 @@ public sealed class LegacySysvLock(IShmHost kernel) : ISysvLock
     public void Forked(IShmProcess child) { }
 
     /// <inheritdoc/>
-    public Func<MapEntry, bool>? DetachFilter(Segment segment) => null;
+    public UvmObject? DetachFilter(Segment segment) => null;
 
     /// <summary>The caller's newest attachment of <paramref name="s"/> (attachments are listed newest first).</summary>
     private static Attachment? Newest(IShmProcess p, Segment s)

@@ -1,4 +1,5 @@
 using UvmSim.Map;
+using UvmSim.Objects;
 
 namespace UvmSim.SysV;
 
@@ -41,7 +42,7 @@ public sealed class ObjectSysvLock(IShmHost kernel) : ISysvLock
     public void Forked(IShmProcess child) { }
 
     /// <inheritdoc/>
-    public Func<MapEntry, bool>? DetachFilter(Segment segment) => null;
+    public UvmObject? DetachFilter(Segment segment) => null;
 
     /// <inheritdoc/>
     public void Destroying(Segment segment) { }

@@ -1,4 +1,5 @@
 using UvmSim.Map;
+using UvmSim.Objects;
 using UvmSim.Wiring;
 
 namespace UvmSim.SysV;
@@ -65,7 +66,7 @@ public sealed class SegmentSysvLock(IShmHost kernel) : ISysvLock, IShmProcessWal
     }
 
     /// <inheritdoc/>
-    public Func<MapEntry, bool>? DetachFilter(Segment segment) => e => e.Object == segment.Object;
+    public UvmObject? DetachFilter(Segment segment) => segment.Object;
 
     /// <summary>
     /// Gives every attachment entry of the segment in every live process a record, or takes

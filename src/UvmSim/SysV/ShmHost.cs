@@ -1,5 +1,6 @@
 using UvmSim.Fault;
 using UvmSim.Map;
+using UvmSim.Objects;
 using UvmSim.Policies;
 using UvmSim.Wiring;
 
@@ -61,9 +62,9 @@ public interface IShmHost
 
     /// <summary>
     /// Unmaps <c>[start, end)</c> of <paramref name="p"/> (<c>uvm_deallocate</c>); <paramref name="only"/>
-    /// restricts it to some entries (a segment's, for <c>sysv=segment</c>'s <c>shmdt</c>).
+    /// restricts it to the entries of one object (a segment's, for <c>sysv=segment</c>'s <c>shmdt</c>).
     /// </summary>
-    void Unmap(IShmProcess p, ulong start, ulong end, Func<MapEntry, bool>? only);
+    void Unmap(IShmProcess p, ulong start, ulong end, UvmObject? only);
 
     /// <summary>
     /// Calls <paramref name="walk"/> for each live process in the kernel's order until it

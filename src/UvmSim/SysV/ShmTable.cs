@@ -296,7 +296,7 @@ public sealed partial class ShmTable
         {
             p.ChangeAttachments().Remove(attachment);
             s.Nattch--;
-            _kernel.Unmap(p, va, va + s.Size, e => e.Object == s.Object);
+            _kernel.Unmap(p, va, va + s.Size, s.Object);
             return err;
         }
         if (lockNew)

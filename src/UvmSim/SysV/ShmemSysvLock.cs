@@ -1,5 +1,6 @@
 using UvmSim.Undo;
 using UvmSim.Map;
+using UvmSim.Objects;
 
 namespace UvmSim.SysV;
 
@@ -85,7 +86,7 @@ public sealed partial class ShmemSysvLock(IShmHost kernel) : ISysvLock
     public void Forked(IShmProcess child) { }
 
     /// <inheritdoc/>
-    public Func<MapEntry, bool>? DetachFilter(Segment segment) => null;
+    public UvmObject? DetachFilter(Segment segment) => null;
 
     /// <inheritdoc/>
     public void Destroying(Segment segment)

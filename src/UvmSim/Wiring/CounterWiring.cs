@@ -122,7 +122,7 @@ public sealed class CounterWiring : Pageable
     }
 
     /// <inheritdoc/>
-    public override Errno WireAll(VmSpace space, int mclFlags, Func<bool> limitsOk)
+    public override Errno WireAll<TLimits>(VmSpace space, int mclFlags, TLimits limitsOk)
     {
         VmMap map = space.Map;
         if (mclFlags == 0)
@@ -148,7 +148,7 @@ public sealed class CounterWiring : Pageable
         {
             return Errno.None;
         }
-        if (!limitsOk())
+        if (!limitsOk.Ok())
         {
             return Errno.ENOMEM;
         }

@@ -165,11 +165,11 @@ public sealed class FlagWiring : Pageable
     }
 
     /// <inheritdoc/>
-    public override Errno WireAll(VmSpace space, int mclFlags, Func<bool> limitsOk)
+    public override Errno WireAll<TLimits>(VmSpace space, int mclFlags, TLimits limitsOk)
     {
         VmMap map = space.Map;
         bool current = (mclFlags & 1) != 0, future = (mclFlags & 2) != 0, onFault = (mclFlags & 4) != 0;
-        if (current && !limitsOk())
+        if (current && !limitsOk.Ok())
         {
             return Errno.ENOMEM; // nothing changes, MCL_FUTURE included (E3)
         }

@@ -21,7 +21,8 @@ public interface IWiringSemantics
     /// <paramref name="mclFlags"/> (1 current, 2 future; 0 unlocks everything).
     /// <paramref name="limitsOk"/> runs the §5.3 limit tests for <c>MCL_CURRENT</c>.
     /// </summary>
-    Errno WireAll(VmSpace space, int mclFlags, Func<bool> limitsOk);
+    Errno WireAll<TLimits>(VmSpace space, int mclFlags, TLimits limitsOk)
+        where TLimits : ILimitTest;
 
     /// <summary>
     /// Whether a wired entry holds wirings only on the pages it has translations for, so a

@@ -1,5 +1,6 @@
 using UvmSim.Fault;
 using UvmSim.Map;
+using UvmSim.Objects;
 using UvmSim.Policies;
 
 namespace UvmSim.Wiring;
@@ -73,7 +74,8 @@ public abstract class Pageable : IWiringSemantics
     public abstract Errno Unwire(VmSpace space, ulong start, ulong end, WireFlags flags);
 
     /// <inheritdoc/>
-    public abstract Errno WireAll(VmSpace space, int mclFlags, Func<bool> limitsOk);
+    public abstract Errno WireAll<TLimits>(VmSpace space, int mclFlags, TLimits limitsOk)
+        where TLimits : ILimitTest;
 
     /// <summary>
     /// Clamps the range to the map and finds the entry containing the start.
@@ -123,17 +125,17 @@ public abstract class Pageable : IWiringSemantics
     /// range loses its count, bit and record, and is fault-unwired if it was wired. Used by
     /// munmap, shmdt, MAP_FIXED replacement, exec and exit.
     /// </summary>
-    public void ReallyUnwire(VmSpace space, ulong start, ulong end, Func<MapEntry, bool>? only = null)
+    public void ReallyUnwire(VmSpace space, ulong start, ulong end, UvmObject? only = null)
     {
         VmMap map = space.Map;
         MapEntry? e = map.LookupAtOrAfter(start);
-        if (e is not null && e.Start < start && (only is null || only(e)))
+        if (e is not null && e.Start < start && (only is null || e.Object == only))
         {
             e = map.ClipStart(e, start);
         }
         for (; e is not null && e.Start < end; e = e.Next)
         {
-            if (only is not null && !only(e))
+            if (only is not null && e.Object != only)
             {
                 continue;
             }

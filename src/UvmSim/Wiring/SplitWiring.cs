@@ -10,7 +10,16 @@ namespace UvmSim.Wiring;
 /// </summary>
 public sealed class SplitWiring : Pageable
 {
-    private readonly List<(MapEntry Entry, bool Mlocked, int Count, bool Record, WiringChanges.Flip Flip)> _visited = [];
+    /// <summary>Scratch: the entries a walk changed and what they held before; made with the first walk (issue 17).</summary>
+    private List<(MapEntry Entry, bool Mlocked, int Count, bool Record, WiringChanges.Flip Flip)>? _visited;
+
+    /// <summary>The scratch list, emptied for a new walk.</summary>
+    private List<(MapEntry Entry, bool Mlocked, int Count, bool Record, WiringChanges.Flip Flip)> StartVisit()
+    {
+        _visited ??= [];
+        _visited.Clear();
+        return _visited;
+    }
 
     /// <summary>Creates split semantics over a machine.</summary>
     public SplitWiring(Vm vm, FaultHandler faults) : base(vm, faults) { }
@@ -53,7 +62,7 @@ public sealed class SplitWiring : Pageable
             }
         }
         // Commit: clip, make amaps, apply; then fault-wire or unwire the flips.
-        _visited.Clear();
+        var visited = StartVisit();
         MapEntry? c = first;
         if (!wire)
         {
@@ -75,7 +84,7 @@ public sealed class SplitWiring : Pageable
                 newBit = false;
             }
             var flip = WiringChanges.Of(c, newBit, delta);
-            _visited.Add((c, c.Mlocked, c.WiredCount, c.SegmentRecord, flip));
+            visited.Add((c, c.Mlocked, c.WiredCount, c.SegmentRecord, flip));
             c.Mlocked = newBit;
             c.WiredCount += delta;
             if (record)
@@ -84,9 +93,9 @@ public sealed class SplitWiring : Pageable
             }
             c = c.Next;
         }
-        for (int i = 0; i < _visited.Count; i++)
+        for (int i = 0; i < visited.Count; i++)
         {
-            var (e, _, _, _, flip) = _visited[i];
+            var (e, _, _, _, flip) = visited[i];
             if (e.Start >= end)
             {
                 continue; // zero-length with zero-length=unchecked: the bit is set, nothing faulted (S5)
@@ -115,7 +124,7 @@ public sealed class SplitWiring : Pageable
     /// <summary>Restores every visited entry after a fault error at index <paramref name="failed"/>; clips and amaps stay.</summary>
     private void Restore(VmSpace space, int failed)
     {
-        foreach (var (e, mlocked, count, rec, _) in _visited)
+        foreach (var (e, mlocked, count, rec, _) in _visited!)
         {
             e.Mlocked = mlocked;
             e.WiredCount = count;
@@ -123,7 +132,7 @@ public sealed class SplitWiring : Pageable
         }
         for (int i = 0; i < failed; i++)
         {
-            var (e, _, _, _, flip) = _visited[i];
+            var (e, _, _, _, flip) = _visited![i];
             if (flip == WiringChanges.Flip.ToWired)
             {
                 Faults.FaultUnwire(space, e.Start, e.End);
@@ -132,7 +141,7 @@ public sealed class SplitWiring : Pageable
     }
 
     /// <inheritdoc/>
-    public override Errno WireAll(VmSpace space, int mclFlags, Func<bool> limitsOk)
+    public override Errno WireAll<TLimits>(VmSpace space, int mclFlags, TLimits limitsOk)
     {
         VmMap map = space.Map;
         if (mclFlags == 0)
@@ -158,25 +167,25 @@ public sealed class SplitWiring : Pageable
         {
             return Errno.None;
         }
-        if (!limitsOk())
+        if (!limitsOk.Ok())
         {
             map.WireFuture = futureBefore;
             return Errno.ENOMEM;
         }
-        _visited.Clear();
+        var visited = StartVisit();
         foreach (MapEntry e in map.Entries)
         {
             if (e.Protection != Protection.None)
             {
                 PrepareAmap(e);
                 var flip = WiringChanges.Of(e, true, 0);
-                _visited.Add((e, e.Mlocked, e.WiredCount, e.SegmentRecord, flip));
+                visited.Add((e, e.Mlocked, e.WiredCount, e.SegmentRecord, flip));
                 e.Mlocked = true;
             }
         }
-        for (int i = 0; i < _visited.Count; i++)
+        for (int i = 0; i < visited.Count; i++)
         {
-            var (e, _, _, _, flip) = _visited[i];
+            var (e, _, _, _, flip) = visited[i];
             if (flip == WiringChanges.Flip.ToWired)
             {
                 Errno err = FaultWireEntry(space, e);
