@@ -7,7 +7,8 @@ namespace UvmSim.Fault;
 // reverse mappings and swap, which only Vm holds together.
 public sealed partial class Vm
 {
-    private readonly List<(uint Stamp, int Frame)> _candidates = [];
+    /// <summary>Scratch for <see cref="Reclaim"/>, made with the first reclaim (issue 17).</summary>
+    private List<(uint Stamp, int Frame)>? _candidates;
 
     /// <summary>
     /// Reclaims unwired in-use frames, oldest activation stamp first (SPEC §3.6). With
@@ -18,7 +19,7 @@ public sealed partial class Vm
     /// </summary>
     public long Reclaim(long limit, bool untilFree)
     {
-        var candidates = _candidates;
+        var candidates = _candidates ??= [];
         candidates.Clear();
         for (int f = 0; f < Frames.Count; f++)
         {

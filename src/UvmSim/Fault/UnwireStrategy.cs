@@ -47,11 +47,15 @@ public sealed class UnwireByPages : IUnwireStrategy
 /// <summary>Chooses the strategy for a switch value.</summary>
 public static class UnwireStrategy
 {
+    // Both strategies hold no state: every kernel shares one of each (issue 17: a boot allocates less).
+    private static readonly UnwireByTranslation s_translation = new();
+    private static readonly UnwireByPages s_pages = new();
+
     /// <summary>The strategy for <paramref name="value"/>.</summary>
     public static IUnwireStrategy For(UnwireBySwitch value) => value switch
     {
-        UnwireBySwitch.Translation => new UnwireByTranslation(),
-        UnwireBySwitch.Pages => new UnwireByPages(),
+        UnwireBySwitch.Translation => s_translation,
+        UnwireBySwitch.Pages => s_pages,
         _ => throw new NotSupportedException($"unwire-by={value} has no strategy"),
     };
 }

@@ -30,10 +30,13 @@ public sealed class TopDownPlacement(ulong top) : IPlacement
 /// <summary>Chooses the placement for a switch value.</summary>
 public static class Placements
 {
+    /// <summary>Bottom-up placement holds no state: every kernel shares it (issue 17: a boot allocates less).</summary>
+    private static readonly BottomUpPlacement s_bottomUp = new();
+
     /// <summary>The placement for <paramref name="value"/>; <paramref name="top"/> null means the map maximum.</summary>
     public static IPlacement For(PlacementSwitch value, ulong? top) => value switch
     {
-        PlacementSwitch.Bottomup => new BottomUpPlacement(),
+        PlacementSwitch.Bottomup => s_bottomUp,
         PlacementSwitch.Topdown => new TopDownPlacement(top ?? ulong.MaxValue),
         _ => throw new NotSupportedException($"placement={value}"),
     };

@@ -96,11 +96,15 @@ public sealed class CapsPrivilege : IPrivilege
 /// <summary>Chooses the privilege model for a switch value.</summary>
 public static class Privileges
 {
+    // Both models hold no state: every kernel shares one of each (issue 17: a boot allocates less).
+    private static readonly Uid0Privilege s_uid0 = new();
+    private static readonly CapsPrivilege s_caps = new();
+
     /// <summary>The model for <paramref name="value"/>.</summary>
     public static IPrivilege For(PrivilegeSwitch value) => value switch
     {
-        PrivilegeSwitch.Uid0 => new Uid0Privilege(),
-        PrivilegeSwitch.Caps => new CapsPrivilege(),
+        PrivilegeSwitch.Uid0 => s_uid0,
+        PrivilegeSwitch.Caps => s_caps,
         _ => throw new NotSupportedException($"privilege={value}"),
     };
 }
