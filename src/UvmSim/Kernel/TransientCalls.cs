@@ -9,6 +9,10 @@ public sealed partial class Kernel
 {
     private ulong _nextHandle = 1;
 
+    /// <summary>Scratch for <see cref="Vslock"/>'s frames, one per thread (kernels of parallel jobs run at once): no state.</summary>
+    [ThreadStatic]
+    private static List<int>? t_frames;
+
     /// <summary>
     /// Wires a user range for the kernel (physio, sysctl, <c>mincore</c>) without touching
     /// any entry's count or bit. On error nothing stays wired.
@@ -20,12 +24,18 @@ public sealed partial class Kernel
         {
             return Errno.EFAULT;
         }
-        var frames = new List<int>();
-        Errno err = Transient.Wire(p.Space, start, end, write ? Protection.Write : Protection.Read, frames);
+        // The frames are gathered in a scratch list and the handle keeps an exact copy: a
+        // list grown 4, 8, 16 as pages come cost more, and one sized to the range before the
+        // wiring fails early cost more still (issue 17).
+        List<int> scratch = t_frames ??= [];
+        scratch.Clear();
+        Errno err = Transient.Wire(p.Space, start, end, write ? Protection.Write : Protection.Read, scratch);
         if (err != Errno.None)
         {
             return err;
         }
+        var frames = new List<int>(scratch.Count);
+        frames.AddRange(scratch);
         UndoLog.Touch(this); // before _handles goes from null to a table, and the table changes
         var handle = new TransientHandle(_nextHandle++, p, start, end, frames);
         (_handles ??= [])[handle.Id] = handle;
