@@ -7,8 +7,9 @@ namespace UvmSim.Fault;
 // reverse mappings and swap, which only Vm holds together.
 public sealed partial class Vm
 {
-    /// <summary>Scratch for <see cref="Reclaim"/>, made with the first reclaim (issue 17).</summary>
-    private List<(uint Stamp, int Frame)>? _candidates;
+    /// <summary>Scratch for <see cref="Reclaim"/>, one per thread (kernels of parallel jobs run at once): no state, and nothing per boot (issue 17).</summary>
+    [ThreadStatic]
+    private static List<(uint Stamp, int Frame)>? t_candidates;
 
     /// <summary>
     /// Reclaims unwired in-use frames, oldest activation stamp first (SPEC §3.6). With
@@ -19,7 +20,7 @@ public sealed partial class Vm
     /// </summary>
     public long Reclaim(long limit, bool untilFree)
     {
-        var candidates = _candidates ??= [];
+        var candidates = t_candidates ??= [];
         candidates.Clear();
         for (int f = 0; f < Frames.Count; f++)
         {

@@ -18,7 +18,9 @@ public sealed partial class Vm
 
     /// <summary>Transient holds per frame; made with the first one (only <c>transient=held</c> records any: issue 17).</summary>
     private Dictionary<int, int>? _holds;
-    private List<(long Slot, Anon Anon)>? _scratch;
+    /// <summary>Scratch for <see cref="ReleaseAmapUse"/>, one per thread (kernels of parallel jobs run at once): no state, and nothing per boot (issue 17).</summary>
+    [ThreadStatic]
+    private static List<(long Slot, Anon Anon)>? t_scratch;
 
     /// <summary>Boots a machine.</summary>
     public Vm(MachineConfig config, Policy policy)
@@ -243,7 +245,7 @@ public sealed partial class Vm
     public void ReleaseAmapUse(Amap amap, MapEntry user)
     {
         amap.RemoveUser(user);
-        List<(long Slot, Anon Anon)> scratch = _scratch ??= [];
+        List<(long Slot, Anon Anon)> scratch = t_scratch ??= [];
         scratch.Clear();
         foreach (var (slot, anon) in amap.AnonsIn(user.AmapOffset, PagesOf(user.Size)))
         {

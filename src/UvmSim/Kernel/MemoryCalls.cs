@@ -26,6 +26,9 @@ public enum MapFlags : ulong
 // mmap, munmap, mprotect, minherit, brk, touch (uvm_mmap.c).
 public sealed partial class Kernel
 {
+    /// <summary>An empty list to walk where a call gathered no entries; never written.</summary>
+    private static readonly List<MapEntry> s_noEntries = [];
+
     /// <summary>
     /// Maps memory (<c>sys_mmap</c>, SPEC §5.2): anonymous or a file, private or shared, at
     /// a hint or a fixed address; wired at creation with <c>MAP_WIRED</c> or under
@@ -243,7 +246,7 @@ public sealed partial class Kernel
                 return Errno.EACCES;
             }
         }
-        var toWire = new List<MapEntry>();
+        List<MapEntry>? toWire = null; // made for the first entry to wire: most calls wire none (issue 17)
         for (MapEntry? e = first; e is not null && e.Start < end; e = e.Next)
         {
             map.ClipEnd(e, end);
@@ -253,11 +256,11 @@ public sealed partial class Kernel
             // locked whatever their protection (flag), WireFuture plays no part here (D1).
             if (map.WireFuture && old == Protection.None && prot != Protection.None && !e.IsWired && !Wiring.WiresProtNone)
             {
-                toWire.Add(e);
+                (toWire ??= []).Add(e);
             }
         }
         bool failed = false;
-        foreach (MapEntry e in toWire)
+        foreach (MapEntry e in toWire ?? s_noEntries)
         {
             if (Wiring.Wire(p.Space, e.Start, e.End, WireFlags.Posix) != Errno.None)
             {

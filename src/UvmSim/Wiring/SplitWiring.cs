@@ -10,15 +10,20 @@ namespace UvmSim.Wiring;
 /// </summary>
 public sealed class SplitWiring : Pageable
 {
-    /// <summary>Scratch: the entries a walk changed and what they held before; made with the first walk (issue 17).</summary>
-    private List<(MapEntry Entry, bool Mlocked, int Count, bool Record, WiringChanges.Flip Flip)>? _visited;
+    /// <summary>
+    /// Scratch: the entries a walk changed and what they held before. One per thread (kernels
+    /// of parallel jobs run at once; a walk never starts another): no state, and nothing per
+    /// boot (issue 17).
+    /// </summary>
+    [ThreadStatic]
+    private static List<(MapEntry Entry, bool Mlocked, int Count, bool Record, WiringChanges.Flip Flip)>? t_visited;
 
     /// <summary>The scratch list, emptied for a new walk.</summary>
     private List<(MapEntry Entry, bool Mlocked, int Count, bool Record, WiringChanges.Flip Flip)> StartVisit()
     {
-        _visited ??= [];
-        _visited.Clear();
-        return _visited;
+        t_visited ??= [];
+        t_visited.Clear();
+        return t_visited;
     }
 
     /// <summary>Creates split semantics over a machine.</summary>
@@ -124,7 +129,7 @@ public sealed class SplitWiring : Pageable
     /// <summary>Restores every visited entry after a fault error at index <paramref name="failed"/>; clips and amaps stay.</summary>
     private void Restore(VmSpace space, int failed)
     {
-        foreach (var (e, mlocked, count, rec, _) in _visited!)
+        foreach (var (e, mlocked, count, rec, _) in t_visited!)
         {
             e.Mlocked = mlocked;
             e.WiredCount = count;
@@ -132,7 +137,7 @@ public sealed class SplitWiring : Pageable
         }
         for (int i = 0; i < failed; i++)
         {
-            var (e, _, _, _, flip) = _visited![i];
+            var (e, _, _, _, flip) = t_visited![i];
             if (flip == WiringChanges.Flip.ToWired)
             {
                 Faults.FaultUnwire(space, e.Start, e.End);

@@ -21,14 +21,10 @@ internal sealed class StateComparer
     /// <summary>Type name and field name of scratch buffers, reused between calls and cleared before use.</summary>
     private static readonly HashSet<(string Type, string Field)> Scratch =
     [
-        ("Vm", "_scratch"),
-        ("Vm", "_candidates"),
-        ("SplitWiring", "_visited"),
         ("PvTable", "_spare"),
         ("Dictionary`2", "_keys"),
         ("Dictionary`2", "_values"),
         ("Dictionary`2", "_version"),
-        ("OpInterpreter", "_mine"),
         ("SegmentSysvLock", "_walkSegment"), // the arguments of the walk in progress, set before each
         ("SegmentSysvLock", "_walkAdd"),
         ("ShmTable", "_entryCount"), // Linux's nattch walk: started afresh by each count
