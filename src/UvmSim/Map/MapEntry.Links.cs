@@ -21,8 +21,13 @@ public sealed partial class MapEntry
 
     internal MapEntry? TreeParent { get; set { UndoLog.Touch(this); field = value; } }
 
-    /// <summary>Height of the subtree rooted here; a leaf has height 1.</summary>
-    internal int TreeHeight { get; set { UndoLog.Touch(this); field = value; } }
+    /// <summary>
+    /// Height of the subtree rooted here; a leaf has height 1. Kept in a byte (an AVL tree of
+    /// 2^64 entries is under 93 high), so an entry takes 136 bytes rather than 144 (issue 17).
+    /// </summary>
+    internal int TreeHeight { get => _treeHeight; set { UndoLog.Touch(this); _treeHeight = (byte)value; } }
+
+    private byte _treeHeight;
 
     /// <summary>
     /// Largest free gap after any entry in the subtree rooted here (NetBSD's <c>maxgap</c>);

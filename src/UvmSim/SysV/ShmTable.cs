@@ -220,7 +220,7 @@ public sealed partial class ShmTable
         }
         _seq[slot] = seq;
         (_slots ??= [])[slot] = segment;
-        (_ever ??= new(1)).Add(segment);
+        (_ever ??= []).Add(segment);
         return SysResult.Success((ulong)segment.Id);
     }
 
