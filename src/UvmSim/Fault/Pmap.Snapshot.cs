@@ -13,8 +13,6 @@ public sealed partial class Pmap
         _firstKey = source._firstKey;
         _firstLeaf = source._firstLeaf?.Copy();
         _leaves = source._leaves is null ? null : DictionaryCopy.Of(source._leaves, static (leaf, _) => leaf.Copy(), null!);
-        _lastKey = source._lastKey;
-        _last = source._last is null ? null : LeafAt(source._lastKey);
         WiredCount = source.WiredCount;
         Count = source.Count;
     }

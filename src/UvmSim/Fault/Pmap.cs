@@ -33,8 +33,6 @@ public sealed partial class Pmap
     private Dictionary<ulong, Leaf>? _leaves;
     private readonly PvTable _pv;
     private readonly int _shift;
-    private ulong _lastKey = ulong.MaxValue;
-    private Leaf? _last;
 
     private sealed partial class Leaf
     {
@@ -73,11 +71,9 @@ public sealed partial class Pmap
 
     private Leaf? Find(ulong vpn, bool create)
     {
+        // No cache of the last leaf found: the first leaf, the only one of most pmaps, is a
+        // field already, and a cache cost 16 bytes a pmap and an undo save per move (issue 17).
         ulong key = vpn >> LeafBits;
-        if (key == _lastKey)
-        {
-            return _last;
-        }
         Leaf? leaf = LeafAt(key);
         if (leaf is null)
         {
@@ -99,9 +95,6 @@ public sealed partial class Pmap
                 _leaves[key] = leaf;
             }
         }
-        UndoLog.Touch(this); // the cache is state too (UvmObject.Chunk)
-        _lastKey = key;
-        _last = leaf;
         return leaf;
     }
 
@@ -439,8 +432,6 @@ public sealed partial class Pmap
         _firstLeaf = null;
         _firstKey = 0;
         _leaves = null;
-        _lastKey = ulong.MaxValue;
-        _last = null;
         Count = 0;
         WiredCount = 0;
     }

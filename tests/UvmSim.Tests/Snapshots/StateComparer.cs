@@ -41,7 +41,6 @@ internal sealed class StateComparer
     {
         ["Amap"] = ("_chunks", "_lastKey", "_last"),
         ["UvmObject"] = ("_chunks", "_lastKey", "_last"),
-        ["Pmap"] = ("_leaves", "_lastKey", "_last"),
     };
 
     private readonly Dictionary<object, object> _aToB = new(ReferenceEqualityComparer.Instance);
@@ -181,8 +180,8 @@ internal sealed class StateComparer
             return;
         }
         object key = type.GetField(c.Key, Own)!.GetValue(o)!;
-        // Amap and UvmObject keep their first chunk, and Pmap its first leaf, in two fields and the rest in the dictionary.
-        if ((type.GetField("_firstChunk", Own) ?? type.GetField("_firstLeaf", Own)) is { } firstChunk && ReferenceEquals(firstChunk.GetValue(o), value)
+        // Amap and UvmObject keep their first chunk in two fields and the rest in the dictionary.
+        if (type.GetField("_firstChunk", Own) is { } firstChunk && ReferenceEquals(firstChunk.GetValue(o), value)
             && Equals(type.GetField("_firstKey", Own)!.GetValue(o), key))
         {
             return;
