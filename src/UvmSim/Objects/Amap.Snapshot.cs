@@ -13,8 +13,6 @@ public sealed partial class Amap
         _firstKey = source._firstKey;
         _firstChunk = source._firstChunk is null ? null : CopyChunk(source._firstChunk, map);
         _chunks = source._chunks is null ? null : DictionaryCopy.Of(source._chunks, static (chunk, m) => CopyChunk(chunk, m), map);
-        _lastKey = source._lastKey;
-        _last = source._last is null ? null : Find(source._lastKey);
         map.Later(this, source, static (target, original, m) =>
         {
             var copy = (Amap)target;

@@ -39,8 +39,6 @@ public sealed partial class Amap
     [LoggedApart] // touched where it changes; ShiftUp replaces it whole
     private Dictionary<long, Anon?[]>? _chunks;
     private readonly List<IAmapUser> _users = new(1); // one entry in the common case; a fork or a clip adds more
-    private long _lastKey = -1;
-    private Anon?[]? _last;
 
     /// <summary>Creates an empty amap for pages of 2^<paramref name="pageShift"/> bytes.</summary>
     public Amap(int pageShift) => _pageShift = pageShift;
@@ -141,8 +139,6 @@ public sealed partial class Amap
         {
             Put(key, chunk);
         }
-        _lastKey = -1;
-        _last = null;
     }
 
     /// <summary>Every anon in <c>[first, first + count)</c>, in slot order, walked by a struct enumerator (issue 17).</summary>
@@ -334,29 +330,20 @@ public sealed partial class Amap
 
     private Anon?[]? Chunk(long slot, bool create)
     {
+        // No cache of the last chunk used (UvmObject.Chunk says why).
         long key = slot >> ChunkBits;
-        if (key == _lastKey && (!create || (slot & (ChunkSize - 1)) < _last!.Length))
-        {
-            return _last;
-        }
         Anon?[]? chunk = Find(key);
-        if (chunk is null && !create)
+        if (!create)
         {
-            return null;
+            return chunk;
         }
-        UndoLog.Touch(this); // the cache is state too (UvmObject.Chunk), and so are the first chunk's fields
-        if (create)
+        Anon?[] fitted = Fit(chunk, slot);
+        if (!ReferenceEquals(fitted, chunk))
         {
-            Anon?[] fitted = Fit(chunk, slot);
-            if (!ReferenceEquals(fitted, chunk))
-            {
-                Put(key, fitted);
-            }
-            chunk = fitted;
+            UndoLog.Touch(this); // the first chunk's fields, or the dictionary's field, change
+            Put(key, fitted);
         }
-        _lastKey = key;
-        _last = chunk;
-        return chunk;
+        return fitted;
     }
 
     private int ChunkCount => (_firstChunk is null ? 0 : 1) + (_chunks?.Count ?? 0);

@@ -17,8 +17,6 @@ public abstract partial class UvmObject
         _firstKey = source._firstKey;
         _firstChunk = source._firstChunk?.AsSpan().ToArray();
         _chunks = source._chunks is null ? null : DictionaryCopy.Of(source._chunks, static (chunk, _) => chunk.AsSpan().ToArray(), null!);
-        _lastKey = source._lastKey;
-        _last = source._last is null ? null : Find(source._lastKey);
         _resident = source._resident;
         OwnerId = source.OwnerId;
         RefCount = source.RefCount;

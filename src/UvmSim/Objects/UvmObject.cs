@@ -19,8 +19,6 @@ public abstract partial class UvmObject
     private int[]? _firstChunk;
     [LoggedApart]
     private Dictionary<long, int[]>? _chunks;
-    private long _lastKey = -1;
-    private int[]? _last;
     private int _resident;
 
     /// <summary>Registry id the frames record as their owner.</summary>
@@ -250,16 +248,14 @@ public abstract partial class UvmObject
     }
 
     /// <summary>
-    /// Pages live in chunks of 512, like a page table, with the last chunk used cached; the
-    /// chunk at the object's end holds only the pages the object has there.
+    /// Pages live in chunks of 512, like a page table; the chunk at the object's end holds
+    /// only the pages the object has there. No cache of the last chunk used: the first chunk,
+    /// the only one of most objects, is a field already, and a cache cost 16 bytes an object
+    /// and an undo save per move (issue 17).
     /// </summary>
     private int[]? Chunk(long index, bool create)
     {
         long key = index >> ChunkBits;
-        if (key == _lastKey)
-        {
-            return _last;
-        }
         int[]? chunk = Find(key);
         if (chunk is null)
         {
@@ -284,9 +280,6 @@ public abstract partial class UvmObject
                 _chunks[key] = chunk;
             }
         }
-        UndoLog.Touch(this); // the cache is state too: a chunk made after a mark must not outlive its undo
-        _lastKey = key;
-        _last = chunk;
         return chunk;
     }
 }

@@ -14,7 +14,7 @@ namespace UvmSim.Tests.Snapshots;
 /// order, hash sets as sets (the model only looks elements up in them). Dictionaries are
 /// compared through their internals (buckets, entries, free list), because their layout
 /// decides the order later insertions enumerate in. Fields named in <see cref="Scratch"/>
-/// hold no state: they are cleared before every use, or are lookup caches.
+/// hold no state: they are cleared before every use.
 /// </remarks>
 internal sealed class StateComparer
 {
@@ -29,19 +29,6 @@ internal sealed class StateComparer
         ("SegmentSysvLock", "_walkAdd"),
         ("ShmTable", "_entryCount"), // Linux's nattch walk: started afresh by each count
     ];
-
-    /// <summary>
-    /// Lookup caches, by type: the dictionary (and the first chunk, where it is kept apart) and
-    /// the last key and value found in it, kept to skip a lookup. A read (the audit, the hash,
-    /// a check) moves them, so two equal states can hold different ones: they are not compared
-    /// with each other, but each side's must name what its dictionary (or first chunk) holds
-    /// under the key (a stale cache is damage, after a copy or an undo).
-    /// </summary>
-    private static readonly Dictionary<string, (string Dictionary, string Key, string Value)> Caches = new()
-    {
-        ["Amap"] = ("_chunks", "_lastKey", "_last"),
-        ["UvmObject"] = ("_chunks", "_lastKey", "_last"),
-    };
 
     private readonly Dictionary<object, object> _aToB = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<object, object> _bToA = new(ReferenceEqualityComparer.Instance);
@@ -156,40 +143,8 @@ internal sealed class StateComparer
                 {
                     continue;
                 }
-                if (Caches.TryGetValue(type.Name, out var cache) && (f.Name == cache.Key || f.Name == cache.Value))
-                {
-                    continue;
-                }
                 Compare(f.GetValue(a), f.GetValue(b), $"{path}.{FieldName(f)}");
             }
-            if (Caches.TryGetValue(type.Name, out var c))
-            {
-                CheckCache(type, a, c, path + " (first)");
-                CheckCache(type, b, c, path + " (second)");
-            }
-        }
-    }
-
-    /// <summary>A cache that names a key must hold what the dictionary holds under it.</summary>
-    private void CheckCache(Type type, object o, (string Dictionary, string Key, string Value) c, string path)
-    {
-        const BindingFlags Own = BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
-        object? value = type.GetField(c.Value, Own)!.GetValue(o);
-        if (value is null)
-        {
-            return;
-        }
-        object key = type.GetField(c.Key, Own)!.GetValue(o)!;
-        // Amap and UvmObject keep their first chunk in two fields and the rest in the dictionary.
-        if (type.GetField("_firstChunk", Own) is { } firstChunk && ReferenceEquals(firstChunk.GetValue(o), value)
-            && Equals(type.GetField("_firstKey", Own)!.GetValue(o), key))
-        {
-            return;
-        }
-        var dictionary = (IDictionary?)type.GetField(c.Dictionary, Own)!.GetValue(o);
-        if (dictionary is null || !dictionary.Contains(key) || !ReferenceEquals(dictionary[key], value))
-        {
-            Differ(path, $"stale cache: {c.Value} is not {c.Dictionary}[{key}]");
         }
     }
 
