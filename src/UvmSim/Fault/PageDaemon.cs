@@ -22,7 +22,7 @@ public sealed partial class Vm
     {
         var candidates = t_candidates ??= [];
         candidates.Clear();
-        for (int f = 0; f < Frames.Count; f++)
+        for (int f = 0; f < Frames.Made; f++) // frames not made yet are free
         {
             ref Frame fr = ref Frames[f];
             if (fr.State == FrameState.InUse && fr.WireCount == 0)

@@ -8,6 +8,7 @@ public sealed partial class FramePool
     private FramePool(FramePool source)
     {
         _frames = source._frames.AsSpan().ToArray(); // a memmove; Array.Clone is several times slower
+        _pages = source._pages;
         _counted = new List<int>(source._counted);
         _freeHead = source._freeHead;
         _clock = source._clock;

@@ -17,8 +17,19 @@ namespace UvmSim.Physical;
 public sealed partial class FramePool
 {
     private const string PageFile = "uvm_page.c";
-    [LoggedApart]
-    private readonly Frame[] _frames;
+
+    /// <summary>Frames made when the pool is: a small universe never uses more (issue 17).</summary>
+    private const int FirstFrames = 16;
+
+    // The frames are made as they are first needed (issue 17: the explorer's universes of 96
+    // frames use at most a dozen, and boot every 64 calls). The free list runs through the
+    // frames made and on to the first frame not made yet, as the initial list 0, 1, 2, ...
+    // does, so frames are handed out in the same order as if all were made at boot. The
+    // array grows by a copy (MakeUpTo): the pool is touched first, so an undo puts the old array
+    // back, whose frames the log restores where they changed before the copy.
+    [LoggedApart] // element by element (UndoLog.Element); replaced whole when it grows, and by a snapshot copy
+    private Frame[] _frames;
+    private readonly int _pages;
     [LoggedApart]
     private readonly List<int> _counted = [];
     private int _freeHead;
@@ -31,12 +42,9 @@ public sealed partial class FramePool
         {
             throw new ArgumentOutOfRangeException(nameof(pages), "a machine needs at least one frame");
         }
-        _frames = new Frame[pages];
-        for (int i = 0; i < pages - 1; i++)
-        {
-            _frames[i].Owner = i + 1;
-        }
-        _frames[pages - 1].Owner = -1;
+        _pages = pages;
+        _frames = [];
+        MakeUpTo(Math.Min(pages, FirstFrames));
         _freeHead = 0;
         Stats = new VmStats { Pages = pages, Free = pages, WiredMax = wiredMax };
         Diagnostics = diagnostics;
@@ -49,7 +57,32 @@ public sealed partial class FramePool
     public bool Diagnostics { get; }
 
     /// <summary>Number of frames.</summary>
-    public int Count => _frames.Length;
+    public int Count => _pages;
+
+    /// <summary>
+    /// How many frames are made: frames from here on are free, never used, and not made yet
+    /// (a walk for used frames may stop here; the indexer makes any frame it is asked for).
+    /// </summary>
+    internal int Made => _frames.Length;
+
+    /// <summary>Makes frames up to at least <paramref name="count"/> (a power of two, or all), each free and linked to the next.</summary>
+    private void MakeUpTo(int count)
+    {
+        int old = _frames.Length;
+        if (count <= old)
+        {
+            return;
+        }
+        UndoLog.Touch(this); // the field changes to a new array; the old one stays as it was, for an undo
+        int length = Math.Min(_pages, Math.Max(count, Math.Max(old * 2, FirstFrames)));
+        var grown = new Frame[length];
+        _frames.AsSpan().CopyTo(grown);
+        for (int i = old; i < length; i++)
+        {
+            grown[i].Owner = i + 1 < _pages ? i + 1 : -1;
+        }
+        _frames = grown;
+    }
 
     /// <summary>
     /// Every frame whose count is non-zero, plus some whose count went back to 0 since the
@@ -93,7 +126,17 @@ public sealed partial class FramePool
     }
 
     /// <summary>Direct access for the page daemon, the auditor and tests.</summary>
-    public ref Frame this[int frame] => ref _frames[frame];
+    public ref Frame this[int frame]
+    {
+        get
+        {
+            if ((uint)frame >= (uint)_frames.Length && frame < _pages)
+            {
+                MakeUpTo(frame + 1);
+            }
+            return ref _frames[frame];
+        }
+    }
 
     /// <summary>Takes a free frame for <paramref name="owner"/>, or returns -1 when none is free.</summary>
     public int Allocate(int owner, int offset)
@@ -102,6 +145,10 @@ public sealed partial class FramePool
         if (f < 0)
         {
             return -1;
+        }
+        if (f >= _frames.Length)
+        {
+            MakeUpTo(f + 1);
         }
         UndoLog.Touch(this);
         UndoLog.Element(_frames, f);

@@ -1,3 +1,4 @@
+using UvmSim.Physical;
 using System.Collections;
 using System.Reflection;
 
@@ -81,6 +82,13 @@ internal sealed class StateComparer
         if (a is Delegate || a is Type || a is IEqualityComparer)
         {
             return; // behaviour, not state (comparers are stateless singletons)
+        }
+        if (a is FramePool framesA && b is FramePool framesB)
+        {
+            // Frames are made as first needed (FramePool.Made): make all on both sides, so two
+            // equal pools compare equal whichever frames each was asked for.
+            _ = framesA[framesA.Count - 1];
+            _ = framesB[framesB.Count - 1];
         }
         if (!t.IsValueType)
         {
