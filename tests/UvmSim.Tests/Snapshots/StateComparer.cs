@@ -1,6 +1,6 @@
-using UvmSim.Physical;
 using System.Collections;
 using System.Reflection;
+using UvmSim.Physical;
 
 namespace UvmSim.Tests.Snapshots;
 
