@@ -89,4 +89,39 @@ public class PmapRunTests
             Assert.Equal(expectedPv.MappingsOf(f), actualPv.MappingsOf(f));
         }
     }
+
+    [Fact]
+    public void Leaves_are_walked_in_the_order_made_and_an_undo_of_RemoveAll_puts_them_back()
+    {
+        // The first leaf lives in fields and the later ones in a dictionary made for them:
+        // the walk is still the order the leaves were made in, before and after RemoveAll.
+        var pv = new PvTable();
+        var pmap = new Pmap(pv, Shift);
+        ulong high = 5000UL << Shift, low = 3UL << Shift, mid = 1200UL << Shift;
+        pmap.Enter(high, 1, Protection.ReadWrite, wired: true);
+        pmap.Enter(low, 2, Protection.Read, wired: false);
+        pmap.Enter(mid, 3, Protection.ReadWrite, wired: false);
+        Assert.Equal([high, low, mid], pmap.All.Select(t => t.Va).ToArray());
+        Assert.Equal(mid, pmap.NextMapped(low + (1UL << Shift), high));
+        var log = new UvmSim.Undo.UndoLog();
+        log.Activate();
+        try
+        {
+            int mark = log.Mark();
+            pmap.RemoveAll();
+            Assert.Empty(pmap.All);
+            pmap.Enter(mid, 4, Protection.Read, wired: false);
+            Assert.Equal([mid], pmap.All.Select(t => t.Va).ToArray());
+            log.Undo(mark);
+        }
+        finally
+        {
+            UvmSim.Undo.UndoLog.Deactivate();
+        }
+        Assert.Equal([(high, 1), (low, 2), (mid, 3)], pmap.All.Select(t => (t.Va, t.Pte.Frame)).ToArray());
+        Assert.Equal(3, pmap.Count);
+        Assert.Equal(1, pmap.WiredCount);
+        Assert.Equal(1, pv.MappingsOf(3));
+        Assert.Equal(0, pv.MappingsOf(4));
+    }
 }
