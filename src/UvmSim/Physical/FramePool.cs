@@ -132,7 +132,7 @@ public sealed partial class FramePool
         {
             if ((uint)frame >= (uint)_frames.Length && frame < _pages)
             {
-                MakeUpTo(frame + 1);
+                MakeUpTo(_pages); // a frame no call has used: a scan of every frame (the full audit), so all at once
             }
             return ref _frames[frame];
         }
