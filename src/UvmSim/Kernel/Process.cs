@@ -13,6 +13,7 @@ public sealed partial class Process : IShmProcess
 {
     internal Process(int pid, uint uid, uint gid, ulong memlockSoft, ulong memlockHard, VmSpace space)
     {
+        UndoLog.Fresh(this);
         Pid = pid;
         Uid = uid;
         Gid = gid;
@@ -31,31 +32,31 @@ public sealed partial class Process : IShmProcess
     public uint Gid { get; }
 
     /// <summary>Capabilities under <c>privilege=caps</c> (SPEC §17.5); kept by fork and exec.</summary>
-    public Capabilities Caps { get; internal set { UndoLog.Touch(this); field = value; } }
+    public Capabilities Caps { get; internal set => UndoLog.Set(this, ref field, value); }
 
     /// <summary>Whether the image's lockable pages are locked (<c>mlockall(MCL_CURRENT)</c>, SPEC §17.4).</summary>
-    public bool ImageLocked { get; internal set { UndoLog.Touch(this); field = value; } }
+    public bool ImageLocked { get; internal set => UndoLog.Set(this, ref field, value); }
 
     /// <summary><c>RLIMIT_MEMLOCK</c> soft value in bytes: the limit the mlock family enforces.</summary>
-    public ulong MemlockSoft { get; internal set { UndoLog.Touch(this); field = value; } }
+    public ulong MemlockSoft { get; internal set => UndoLog.Set(this, ref field, value); }
 
     /// <summary><c>RLIMIT_MEMLOCK</c> hard value in bytes.</summary>
-    public ulong MemlockHard { get; internal set { UndoLog.Touch(this); field = value; } }
+    public ulong MemlockHard { get; internal set => UndoLog.Set(this, ref field, value); }
 
     /// <summary>The address space.</summary>
-    public VmSpace Space { get; internal set { UndoLog.Touch(this); field = value; } }
+    public VmSpace Space { get; internal set => UndoLog.Set(this, ref field, value); }
 
     /// <summary>SysV attachments, newest first (<c>shmmap_state</c>).</summary>
     public List<Attachment> Attachments { get; } = [];
 
     /// <summary>Start of the heap once <c>brk</c> fixed it.</summary>
-    public ulong? HeapStart { get; internal set { UndoLog.Touch(this); field = value; } }
+    public ulong? HeapStart { get; internal set => UndoLog.Set(this, ref field, value); }
 
     /// <summary>Current end of the heap.</summary>
-    public ulong HeapEnd { get; internal set { UndoLog.Touch(this); field = value; } }
+    public ulong HeapEnd { get; internal set => UndoLog.Set(this, ref field, value); }
 
     /// <summary>False once the process has exited.</summary>
-    public bool Alive { get; internal set { UndoLog.Touch(this); field = value; } } = true;
+    public bool Alive { get; internal set => UndoLog.Set(this, ref field, value); } = true;
 
     /// <summary>Pages this process holds a POSIX lock on (the auditor's reference model, §10 rule 6).</summary>
     public RangeSet PosixLocked { get; } = new();

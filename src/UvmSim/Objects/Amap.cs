@@ -43,7 +43,11 @@ public sealed partial class Amap
     private Anon?[]? _last;
 
     /// <summary>Creates an empty amap for pages of 2^<paramref name="pageShift"/> bytes.</summary>
-    public Amap(int pageShift) => _pageShift = pageShift;
+    public Amap(int pageShift)
+    {
+        UndoLog.Fresh(this);
+        _pageShift = pageShift;
+    }
 
     /// <summary>How many entries reference this amap; merging needs exactly one.</summary>
     public int RefCount => _users.Count;

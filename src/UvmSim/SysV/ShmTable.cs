@@ -49,22 +49,22 @@ public sealed partial class ShmTable
     }
 
     /// <summary>Largest segment in bytes.</summary>
-    public ulong ShmMax { get; private set { UndoLog.Touch(this); field = value; } }
+    public ulong ShmMax { get; private set => UndoLog.Set(this, ref field, value); }
 
     /// <summary>Most pages in all segments.</summary>
-    public ulong ShmAll { get; set { UndoLog.Touch(this); field = value; } }
+    public ulong ShmAll { get; set => UndoLog.Set(this, ref field, value); }
 
     /// <summary>Smallest segment in bytes.</summary>
-    public ulong ShmMin { get; set { UndoLog.Touch(this); field = value; } } = 1;
+    public ulong ShmMin { get; set => UndoLog.Set(this, ref field, value); } = 1;
 
     /// <summary>Most segments.</summary>
-    public int ShmMni { get; set { UndoLog.Touch(this); field = value; } } = 128;
+    public int ShmMni { get; set => UndoLog.Set(this, ref field, value); } = 128;
 
     /// <summary>Most attachments per process.</summary>
-    public int ShmSeg { get; set { UndoLog.Touch(this); field = value; } } = 128;
+    public int ShmSeg { get; set => UndoLog.Set(this, ref field, value); } = 128;
 
     /// <summary><c>kern.ipc.shm_use_phys</c>: segments are created wired and locked.</summary>
-    public bool UsePhys { get; set { UndoLog.Touch(this); field = value; } }
+    public bool UsePhys { get; set => UndoLog.Set(this, ref field, value); }
 
     /// <summary>Sets <c>shmmax</c>, rounded up to a page, and <c>shmall</c> with it.</summary>
     public void SetShmMax(ulong bytes)
@@ -191,7 +191,9 @@ public sealed partial class ShmTable
             }
             segment.Locked = true;
         }
-        UndoLog.Touch(this);
+        UndoLog.Touch(_seq);
+        UndoLog.Touch(_slots);
+        UndoLog.Touch(_ever);
         _seq[slot] = seq;
         _slots[slot] = segment;
         _ever[(ulong)segment.Id] = segment;
@@ -509,7 +511,7 @@ public sealed partial class ShmTable
     private void Free(Segment s)
     {
         _kernel.SysvLock.Destroying(s);
-        UndoLog.Touch(this);
+        UndoLog.Touch(_slots);
         _slots.Remove(s.Slot);
         s.Freed = true;
         s.ObjectWired = false;
