@@ -19,6 +19,7 @@ internal static class UndoCensus
         IReadOnlyList<Op> alphabet = Explorer.Alphabet(2, 2, transient: false);
         var rng = new Random(1);
         var kinds = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var targets = new Dictionary<string, long>();
         long successors = 0, unchanged = 0, entries = 0;
         var log = new UndoLog();
         for (int s = 0; s < 3000; s++)
@@ -54,6 +55,8 @@ internal static class UndoCensus
                         entries++;
                         string kind = KindOf(e.Restorer.GetType());
                         kinds[kind] = kinds.GetValueOrDefault(kind) + 1;
+                        string what = $"{kind}: {op.Kind} saves {e.Target.GetType().Name}";
+                        targets[what] = targets.GetValueOrDefault(what) + 1;
                     }
                     log.Undo(mark);
                 }
@@ -69,6 +72,11 @@ internal static class UndoCensus
         foreach (var (kind, n) in kinds)
         {
             Console.WriteLine($"  {kind,-28} {(double)n / successors:F2}");
+        }
+        Console.WriteLine("the most frequent (kind: call saves type):");
+        foreach (var (what, n) in targets.OrderByDescending(t => t.Value).ThenBy(t => t.Key, StringComparer.Ordinal).Take(15))
+        {
+            Console.WriteLine($"  {(double)n / successors:F3}  {what}");
         }
     }
 
