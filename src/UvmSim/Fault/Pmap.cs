@@ -64,10 +64,10 @@ public sealed partial class Pmap
     }
 
     /// <summary>Translations whose wired bit is set (<c>pmap_wired_count</c>).</summary>
-    public long WiredCount { get; private set { UndoLog.Touch(this); field = value; } }
+    public long WiredCount { get; private set => UndoLog.Set(this, ref field, value); }
 
     /// <summary>Number of translations.</summary>
-    public int Count { get; private set { UndoLog.Touch(this); field = value; } }
+    public int Count { get; private set => UndoLog.Set(this, ref field, value); }
 
     private Leaf? Find(ulong vpn, bool create)
     {

@@ -58,7 +58,7 @@ public sealed partial class Vm
     public IUnwireStrategy UnwireBy { get; }
 
     /// <summary>Swap slots in use.</summary>
-    public long SwapUsed { get; private set { UndoLog.Touch(this); field = value; } }
+    public long SwapUsed { get; private set => UndoLog.Set(this, ref field, value); }
 
     /// <summary>The global counters.</summary>
     public VmStats Stats => Frames.Stats;

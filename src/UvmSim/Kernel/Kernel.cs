@@ -91,7 +91,7 @@ public sealed partial class Kernel : IShmHost
     public ISysvLock SysvLock { get; }
 
     /// <summary>The panic that killed the kernel, if any.</summary>
-    public string? PanicMessage { get; private set { UndoLog.Touch(this); field = value; } }
+    public string? PanicMessage { get; private set => UndoLog.Set(this, ref field, value); }
 
     /// <summary>True after a panic.</summary>
     public bool Dead => PanicMessage is not null;
@@ -185,8 +185,10 @@ public sealed partial class Kernel : IShmHost
         ulong physical = (ulong)Vm.Config.Pages * (ulong)PageSize;
         ulong hard = Vm.Config.MemlockHard ?? physical;
         Capabilities initial = caps ?? Privilege.Initial(uid, (Capabilities)Vm.Config.RootCaps);
-        UndoLog.Touch(this);
-        var p = new Process(_nextPid++, uid, gid, Math.Min(Vm.Config.MemlockSoft ?? physical / 3, hard), hard, NewSpace(initial))
+        int pid = _nextPid;
+        UndoLog.Set(this, ref _nextPid, pid + 1);
+        UndoLog.Touch(_processes);
+        var p = new Process(pid, uid, gid, Math.Min(Vm.Config.MemlockSoft ?? physical / 3, hard), hard, NewSpace(initial))
         {
             Caps = initial,
         };

@@ -13,6 +13,7 @@ public sealed partial class Process : IShmProcess
 {
     internal Process(int pid, uint uid, uint gid, ulong memlockSoft, ulong memlockHard, VmSpace space)
     {
+        UndoLog.Fresh(this);
         Pid = pid;
         Uid = uid;
         Gid = gid;
@@ -31,19 +32,19 @@ public sealed partial class Process : IShmProcess
     public uint Gid { get; }
 
     /// <summary>Capabilities under <c>privilege=caps</c> (SPEC §17.5); kept by fork and exec.</summary>
-    public Capabilities Caps { get; internal set { UndoLog.Touch(this); field = value; } }
+    public Capabilities Caps { get; internal set => UndoLog.Set(this, ref field, value); }
 
     /// <summary>Whether the image's lockable pages are locked (<c>mlockall(MCL_CURRENT)</c>, SPEC §17.4).</summary>
-    public bool ImageLocked { get; internal set { UndoLog.Touch(this); field = value; } }
+    public bool ImageLocked { get; internal set => UndoLog.Set(this, ref field, value); }
 
     /// <summary><c>RLIMIT_MEMLOCK</c> soft value in bytes: the limit the mlock family enforces.</summary>
-    public ulong MemlockSoft { get; internal set { UndoLog.Touch(this); field = value; } }
+    public ulong MemlockSoft { get; internal set => UndoLog.Set(this, ref field, value); }
 
     /// <summary><c>RLIMIT_MEMLOCK</c> hard value in bytes.</summary>
-    public ulong MemlockHard { get; internal set { UndoLog.Touch(this); field = value; } }
+    public ulong MemlockHard { get; internal set => UndoLog.Set(this, ref field, value); }
 
     /// <summary>The address space.</summary>
-    public VmSpace Space { get; internal set { UndoLog.Touch(this); field = value; } }
+    public VmSpace Space { get; internal set => UndoLog.Set(this, ref field, value); }
 
     /// <summary>SysV attachments, newest first (<c>shmmap_state</c>): a view to read; SysV changes the list through <see cref="ChangeAttachments"/>.</summary>
     public List<Attachment> Attachments => _attachments ?? s_noAttachments;
@@ -57,13 +58,14 @@ public sealed partial class Process : IShmProcess
     /// <inheritdoc/>
     public List<Attachment> ChangeAttachments()
     {
-        if (_attachments is null)
+        List<Attachment>? list = _attachments;
+        if (list is null)
         {
-            UndoLog.Touch(this); // the field goes from null to a list
-            _attachments = [];
+            list = [];
+            UndoLog.Set(this, ref _attachments, list); // the field goes from null to a list
         }
-        UndoLog.Touch(_attachments);
-        return _attachments;
+        UndoLog.Touch(list);
+        return list;
     }
 
     /// <summary>Start of the heap once <c>brk</c> fixed it.</summary>
@@ -72,9 +74,8 @@ public sealed partial class Process : IShmProcess
         get => _heapFixed ? _heapStart : null;
         internal set
         {
-            UndoLog.Touch(this);
-            _heapFixed = value.HasValue;
-            _heapStart = value.GetValueOrDefault();
+            UndoLog.Set(this, ref _heapStart, value.GetValueOrDefault());
+            UndoLog.Set(this, ref _heapFixed, value.HasValue);
         }
     }
 
@@ -84,10 +85,10 @@ public sealed partial class Process : IShmProcess
     private bool _heapFixed;
 
     /// <summary>Current end of the heap.</summary>
-    public ulong HeapEnd { get; internal set { UndoLog.Touch(this); field = value; } }
+    public ulong HeapEnd { get; internal set => UndoLog.Set(this, ref field, value); }
 
     /// <summary>False once the process has exited.</summary>
-    public bool Alive { get; internal set { UndoLog.Touch(this); field = value; } } = true;
+    public bool Alive { get; internal set => UndoLog.Set(this, ref field, value); } = true;
 
     /// <summary>Pages this process holds a POSIX lock on (the auditor's reference model, §10 rule 6).</summary>
     public RangeSet PosixLocked { get; } = new();

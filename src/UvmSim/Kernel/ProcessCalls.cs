@@ -23,28 +23,28 @@ public sealed partial class Kernel
         {
             return Errno.EAGAIN;
         }
-        UndoLog.Touch(this);
-        var c = new Process(_nextPid++, parent.Uid, parent.Gid, parent.MemlockSoft, parent.MemlockHard, NewSpace(parent.Caps))
+        int pid = _nextPid;
+        UndoLog.Set(this, ref _nextPid, pid + 1);
+        var c = new Process(pid, parent.Uid, parent.Gid, parent.MemlockSoft, parent.MemlockHard, NewSpace(parent.Caps))
         {
             // uvmspace_fork copies vm_daddr and vm_dsize: the child's brk grows the same heap.
             HeapStart = parent.HeapStart,
             HeapEnd = parent.HeapEnd,
             Caps = parent.Caps,
         };
-        _forking = c;
+        UndoLog.Set(this, ref _forking, c);
         for (MapEntry? e = parent.Space.Map.First; e is not null; e = e.Next)
         {
             Errno err = CloneEntry(parent, c, e);
             if (err != Errno.None)
             {
                 Unmap(c, c.Space.Map.Min, c.Space.Map.Max);
-                UndoLog.Touch(this);
-                _forking = null;
+                UndoLog.Set(this, ref _forking, null);
                 return err;
             }
         }
-        UndoLog.Touch(this);
-        _forking = null;
+        UndoLog.Set(this, ref _forking, null);
+        UndoLog.Touch(_processes);
         _processes[c.Pid] = c;
         child = c;
         Shm.Forked(parent, c);
@@ -187,7 +187,7 @@ public sealed partial class Kernel
         p.PosixLocked.Clear();
         Transient.Exited(p, HandlesOf(p));
         p.Alive = false;
-        UndoLog.Touch(this);
+        UndoLog.Touch(_processes);
         _processes.Remove(p.Pid);
         return SysResult.Success();
     }

@@ -75,8 +75,11 @@ public sealed partial class RangeSet
     /// <summary>Removes everything.</summary>
     public void Clear()
     {
-        UndoLog.Touch(this);
-        _ranges?.Clear();
+        if (_ranges is { Count: > 0 })
+        {
+            UndoLog.Touch(this);
+            _ranges.Clear();
+        }
     }
 
     /// <summary>True when <paramref name="va"/> is in the set.</summary>

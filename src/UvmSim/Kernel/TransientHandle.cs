@@ -32,11 +32,11 @@ public sealed partial class TransientHandle
     public List<int> Frames { get; }
 
     /// <summary>Released by <c>vsunlock</c> (held) or by exit.</summary>
-    public bool Released { get; internal set { UndoLog.Touch(this); field = value; } }
+    public bool Released { get; internal set => UndoLog.Set(this, ref field, value); }
 
     /// <summary>
     /// The auditor still counts this handle's frames as transient holders: until the first
     /// <c>vsunlock</c> returns, or, by address, until its process execs or exits (§10).
     /// </summary>
-    public bool AuditHolds { get; internal set { UndoLog.Touch(this); field = value; } } = true;
+    public bool AuditHolds { get; internal set => UndoLog.Set(this, ref field, value); } = true;
 }

@@ -46,13 +46,13 @@ internal sealed partial class EntryTree : IEnumerable<MapEntry>
     internal int Version => _version;
 
     /// <summary>Number of entries.</summary>
-    public int Count { get; private set { UndoLog.Touch(this); field = value; } }
+    public int Count { get; private set => UndoLog.Set(this, ref field, value); }
 
     /// <summary>The lowest entry, or null when empty.</summary>
-    public MapEntry? First { get; private set { UndoLog.Touch(this); field = value; } }
+    public MapEntry? First { get; private set => UndoLog.Set(this, ref field, value); }
 
     /// <summary>The highest entry, or null when empty.</summary>
-    public MapEntry? Last { get; private set { UndoLog.Touch(this); field = value; } }
+    public MapEntry? Last { get; private set => UndoLog.Set(this, ref field, value); }
 
     /// <summary>Height of the tree (0 when empty); for tests and benchmarks.</summary>
     internal int Height => _root?.TreeHeight ?? 0;

@@ -50,10 +50,10 @@ public sealed partial class VmMap
     public ulong PlacementMin { get; }
 
     /// <summary>New mappings are wired at creation (<c>mlockall(MCL_FUTURE)</c>, <c>VM_MAP_WIREFUTURE</c>).</summary>
-    public bool WireFuture { get; set { UndoLog.Touch(this); field = value; } }
+    public bool WireFuture { get; set => UndoLog.Set(this, ref field, value); }
 
     /// <summary>Linux's <c>MCL_FUTURE|MCL_ONFAULT</c>: new entries get <c>OnFault</c> too (SPEC §17.2).</summary>
-    public bool FutureOnFault { get; set { UndoLog.Touch(this); field = value; } }
+    public bool FutureOnFault { get; set => UndoLog.Set(this, ref field, value); }
 
     /// <summary>Number of entries.</summary>
     public int EntryCount => _tree.Count;

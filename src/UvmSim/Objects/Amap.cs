@@ -41,7 +41,11 @@ public sealed partial class Amap
     private readonly List<IAmapUser> _users = new(1); // one entry in the common case; a fork or a clip adds more
 
     /// <summary>Creates an empty amap for pages of 2^<paramref name="pageShift"/> bytes.</summary>
-    public Amap(int pageShift) => _pageShift = pageShift;
+    public Amap(int pageShift)
+    {
+        UndoLog.Fresh(this);
+        _pageShift = pageShift;
+    }
 
     /// <summary>How many entries reference this amap; merging needs exactly one.</summary>
     public int RefCount => _users.Count;

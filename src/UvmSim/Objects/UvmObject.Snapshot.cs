@@ -7,9 +7,7 @@ namespace UvmSim.Objects;
 public abstract partial class UvmObject
 {
     /// <summary>A new object with no pages.</summary>
-    protected UvmObject()
-    {
-    }
+    protected UvmObject() => Undo.UndoLog.Fresh(this);
 
     /// <summary>Copies the state every object has into a new one (the subclass copies its own).</summary>
     protected UvmObject(UvmObject source)

@@ -22,10 +22,10 @@ public abstract partial class UvmObject
     private int _resident;
 
     /// <summary>Registry id the frames record as their owner.</summary>
-    internal int OwnerId { get; set { UndoLog.Touch(this); field = value; } } = -1;
+    internal int OwnerId { get; set => UndoLog.Set(this, ref field, value); } = -1;
 
     /// <summary>References from map entries and SysV segments; at 0 the pages are freed.</summary>
-    public int RefCount { get; internal set { UndoLog.Touch(this); field = value; } } = 1;
+    public int RefCount { get; internal set => UndoLog.Set(this, ref field, value); } = 1;
 
     /// <summary>Pages that exist in a frame now.</summary>
     public int ResidentPages => _resident;
@@ -37,7 +37,7 @@ public abstract partial class UvmObject
     /// Linux's unevictable mapping (<c>AS_UNEVICTABLE</c>, SPEC §17.3): every page created while
     /// set is wired at creation, holding the segment lock's wiring.
     /// </summary>
-    public bool WiresNewPages { get; internal set { UndoLog.Touch(this); field = value; } }
+    public bool WiresNewPages { get; internal set => UndoLog.Set(this, ref field, value); }
 
     /// <summary>True for a file object opened read-only: shared mappings get max protection rx.</summary>
     public virtual bool ReadOnly => false;

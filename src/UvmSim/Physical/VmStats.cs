@@ -8,14 +8,14 @@ namespace UvmSim.Physical;
 public sealed partial class VmStats
 {
     /// <summary>Frames in the machine (<c>npages</c>).</summary>
-    public int Pages { get; internal set { UndoLog.Touch(this); field = value; } }
+    public int Pages { get; internal set => UndoLog.Set(this, ref field, value); }
 
     /// <summary>Free frames.</summary>
-    public int Free { get; internal set { UndoLog.Touch(this); field = value; } }
+    public int Free { get; internal set => UndoLog.Set(this, ref field, value); }
 
     /// <summary>Frames believed wired (<c>uvmexp.wired</c>).</summary>
-    public long Wired { get; internal set { UndoLog.Touch(this); field = value; } }
+    public long Wired { get; internal set => UndoLog.Set(this, ref field, value); }
 
     /// <summary>Most frames the mlock family may wire (<c>uvmexp.wiredmax</c>).</summary>
-    public long WiredMax { get; internal set { UndoLog.Touch(this); field = value; } }
+    public long WiredMax { get; internal set => UndoLog.Set(this, ref field, value); }
 }

@@ -8,6 +8,7 @@ public sealed partial class Segment
 {
     internal Segment(int id, int slot, ulong key, ulong requestedSize, ulong size, AnonObject obj, uint uid, uint gid, uint mode)
     {
+        UndoLog.Fresh(this);
         Id = id;
         Slot = slot;
         Key = key;
@@ -26,7 +27,7 @@ public sealed partial class Segment
     public int Slot { get; }
 
     /// <summary>The key; 0 (<c>IPC_PRIVATE</c>) once removed.</summary>
-    public ulong Key { get; internal set { UndoLog.Touch(this); field = value; } }
+    public ulong Key { get; internal set => UndoLog.Set(this, ref field, value); }
 
     /// <summary>Size asked for at creation (<c>shm_segsz</c>), unrounded.</summary>
     public ulong RequestedSize { get; }
@@ -38,10 +39,10 @@ public sealed partial class Segment
     public AnonObject Object { get; }
 
     /// <summary>Owner uid.</summary>
-    public uint Uid { get; internal set { UndoLog.Touch(this); field = value; } }
+    public uint Uid { get; internal set => UndoLog.Set(this, ref field, value); }
 
     /// <summary>Owner gid.</summary>
-    public uint Gid { get; internal set { UndoLog.Touch(this); field = value; } }
+    public uint Gid { get; internal set => UndoLog.Set(this, ref field, value); }
 
     /// <summary>Creator uid.</summary>
     public uint CreatorUid { get; }
@@ -50,7 +51,7 @@ public sealed partial class Segment
     public uint CreatorGid { get; }
 
     /// <summary>Permission bits (0777).</summary>
-    public uint Mode { get; internal set { UndoLog.Touch(this); field = value; } }
+    public uint Mode { get; internal set => UndoLog.Set(this, ref field, value); }
 
     private int _nattch;
 
@@ -69,20 +70,20 @@ public sealed partial class Segment
     }
 
     /// <summary>Set where nattch counts entries (<see cref="ISysvLock.CountsEntries"/>).</summary>
-    internal Func<Segment, int>? EntryCounter { get; set { UndoLog.Touch(this); field = value; } }
+    internal Func<Segment, int>? EntryCounter { get; set => UndoLog.Set(this, ref field, value); }
 
     /// <summary>The locked mark (<c>SHMSEG_WIRED</c>).</summary>
-    public bool Locked { get; internal set { UndoLog.Touch(this); field = value; } }
+    public bool Locked { get; internal set => UndoLog.Set(this, ref field, value); }
 
     /// <summary>Marked for removal (<c>IPC_RMID</c>); freed at the last detach.</summary>
-    public bool Removed { get; internal set { UndoLog.Touch(this); field = value; } }
+    public bool Removed { get; internal set => UndoLog.Set(this, ref field, value); }
 
     /// <summary>Freed: gone from the table.</summary>
-    public bool Freed { get; internal set { UndoLog.Touch(this); field = value; } }
+    public bool Freed { get; internal set => UndoLog.Set(this, ref field, value); }
 
     /// <summary>Under <c>sysv=shmem</c>: the uid charged for the lock (<c>mlock_ucounts</c>), or null.</summary>
-    public uint? ChargedUid { get; internal set { UndoLog.Touch(this); field = value; } }
+    public uint? ChargedUid { get; internal set => UndoLog.Set(this, ref field, value); }
 
     /// <summary>The auditor's record of whether <c>ObjWire</c> holds the object now (§10).</summary>
-    public bool ObjectWired { get; internal set { UndoLog.Touch(this); field = value; } }
+    public bool ObjectWired { get; internal set => UndoLog.Set(this, ref field, value); }
 }

@@ -55,22 +55,22 @@ public sealed partial class ShmTable
     }
 
     /// <summary>Largest segment in bytes.</summary>
-    public ulong ShmMax { get; private set { UndoLog.Touch(this); field = value; } }
+    public ulong ShmMax { get; private set => UndoLog.Set(this, ref field, value); }
 
     /// <summary>Most pages in all segments.</summary>
-    public ulong ShmAll { get; set { UndoLog.Touch(this); field = value; } }
+    public ulong ShmAll { get; set => UndoLog.Set(this, ref field, value); }
 
     /// <summary>Smallest segment in bytes.</summary>
-    public ulong ShmMin { get; set { UndoLog.Touch(this); field = value; } } = 1;
+    public ulong ShmMin { get; set => UndoLog.Set(this, ref field, value); } = 1;
 
     /// <summary>Most segments.</summary>
-    public int ShmMni { get; set { UndoLog.Touch(this); field = value; } } = 128;
+    public int ShmMni { get; set => UndoLog.Set(this, ref field, value); } = 128;
 
     /// <summary>Most attachments per process.</summary>
-    public int ShmSeg { get; set { UndoLog.Touch(this); field = value; } } = 128;
+    public int ShmSeg { get; set => UndoLog.Set(this, ref field, value); } = 128;
 
     /// <summary><c>kern.ipc.shm_use_phys</c>: segments are created wired and locked.</summary>
-    public bool UsePhys { get; set { UndoLog.Touch(this); field = value; } }
+    public bool UsePhys { get; set => UndoLog.Set(this, ref field, value); }
 
     /// <summary>Sets <c>shmmax</c>, rounded up to a page, and <c>shmall</c> with it.</summary>
     public void SetShmMax(ulong bytes)
@@ -213,14 +213,43 @@ public sealed partial class ShmTable
             }
             segment.Locked = true;
         }
-        UndoLog.Touch(this); // before the fields go from null to a dictionary, and the dictionaries change
-        if (_seq is null || slot >= _seq.Length)
+        // Each table is logged apart: a table made now is a new field value (the old, null, logged
+        // alone), a table there already is saved before it changes.
+        int[]? seqs = _seq;
+        if (seqs is null || slot >= seqs.Length)
         {
-            Array.Resize(ref _seq, Math.Max(4, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)slot + 1)));
+            int[] grown = new int[Math.Max(4, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)slot + 1))];
+            seqs?.CopyTo(grown, 0);
+            UndoLog.Set(this, ref _seq, grown);
+            seqs = grown;
         }
-        _seq[slot] = seq;
-        (_slots ??= [])[slot] = segment;
-        (_ever ??= []).Add(segment);
+        else
+        {
+            UndoLog.Element(seqs, slot);
+        }
+        seqs[slot] = seq;
+        Dictionary<int, Segment>? slots = _slots;
+        if (slots is null)
+        {
+            slots = [];
+            UndoLog.Set(this, ref _slots, slots);
+        }
+        else
+        {
+            UndoLog.Touch(slots);
+        }
+        slots[slot] = segment;
+        List<Segment>? ever = _ever;
+        if (ever is null)
+        {
+            ever = [];
+            UndoLog.Set(this, ref _ever, ever);
+        }
+        else
+        {
+            UndoLog.Touch(ever);
+        }
+        ever.Add(segment);
         return SysResult.Success((ulong)segment.Id);
     }
 
@@ -554,8 +583,8 @@ public sealed partial class ShmTable
     private void Free(Segment s)
     {
         _kernel.SysvLock.Destroying(s);
-        UndoLog.Touch(this);
-        _slots!.Remove(s.Slot); // a segment is in the table, so the table exists
+        UndoLog.Touch(_slots!); // a segment is in the table, so the table exists
+        _slots!.Remove(s.Slot);
         s.Freed = true;
         s.ObjectWired = false;
         _kernel.Vm.ReleaseObject(s.Object);

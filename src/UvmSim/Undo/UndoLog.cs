@@ -101,8 +101,20 @@ public sealed class UndoLog
     /// <paramref name="mark"/>: a search asks whether a call left the kernel as it was, when the
     /// driver that made the call keeps its own bookkeeping.
     /// </summary>
-    public bool NothingBut(int mark, object only) =>
-        _count == mark || (_count == mark + 1 && ReferenceEquals(_entries[mark].Target, only));
+    public bool NothingBut(int mark, object only)
+    {
+        for (int i = mark; i < _count; i++)
+        {
+            if (!ReferenceEquals(_entries[i].Target, only))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>The entries recorded since <paramref name="mark"/>: what a call logged (the bench's census, <c>bench/UvmSim.Bench/UndoCensus.cs</c>).</summary>
+    internal ReadOnlySpan<Entry> Since(int mark) => _entries.AsSpan(mark, _count - mark);
 
     /// <summary>Restores what was changed since <paramref name="mark"/>, last change first.</summary>
     public void Undo(int mark)
@@ -135,7 +147,7 @@ public sealed class UndoLog
     private bool FirstSince(object o)
     {
         nint at = Unsafe.As<object, nint>(ref o);
-        ref Recent r = ref _recent[(int)((at >> 4) ^ (at >> 11)) & (RecentSlots - 1)];
+        ref Recent r = ref _recent[Slot(at)];
         if (r.Epoch == _epoch && ReferenceEquals(r.Object, o))
         {
             return false;
@@ -155,6 +167,62 @@ public sealed class UndoLog
             Fields.Save(o, log);
         }
     }
+
+    /// <summary>
+    /// Sets <paramref name="field"/> of <paramref name="owner"/> to <paramref name="value"/>,
+    /// logging the field's old value alone (a property's setter: <c>set =&gt; UndoLog.Set(this,
+    /// ref field, value)</c>). A write of the value the field holds changes nothing and logs
+    /// nothing, so a call that sets what is set leaves the kernel unchanged for the search; an
+    /// owner saved whole since the mark needs no more.
+    /// </summary>
+    public static void Set<TOwner, T>(TOwner owner, ref T field, T value)
+        where TOwner : class
+    {
+        if (typeof(T).IsValueType ? EqualityComparer<T>.Default.Equals(field, value) : ReferenceEquals(field, value))
+        {
+            return;
+        }
+        if (s_used && t_active is { } log && !log.SavedWhole(owner))
+        {
+            if (FieldSlotRestorer<T>.Fits)
+            {
+                FieldSlotRestorer<T>.Save(owner, ref field, log);
+            }
+            else
+            {
+                Touch(owner);
+            }
+        }
+        field = value;
+    }
+
+    /// <summary>
+    /// Says <paramref name="o"/> was just made (its constructor calls this first): undoing drops
+    /// every reference to an object made after the mark, so what its initializers and later
+    /// setters write until the next mark need not be saved. Forgetting it (another object
+    /// taking its place in the table of recent saves) only logs those writes after all.
+    /// </summary>
+    public static void Fresh(object o)
+    {
+        if (s_used && t_active is { } log)
+        {
+            log.FirstSince(o);
+        }
+    }
+
+    /// <summary>Whether <paramref name="o"/> is known to be saved whole since the mark (<see cref="FirstSince"/>, without recording it).</summary>
+    private bool SavedWhole(object o)
+    {
+        if (ReferenceEquals(_last, o))
+        {
+            return true;
+        }
+        nint at = Unsafe.As<object, nint>(ref o);
+        ref Recent r = ref _recent[Slot(at)];
+        return r.Epoch == _epoch && ReferenceEquals(r.Object, o);
+    }
+
+    private static int Slot(nint at) => (int)((at >> 4) ^ (at >> 11)) & (RecentSlots - 1);
 
     /// <summary>Before element <paramref name="index"/> of <paramref name="array"/> changes.</summary>
     public static void Element<T>(T[] array, int index)

@@ -114,8 +114,96 @@ public class UndoLogTests
         Assert.Null(UndoLog.Active);
     }
 
+    [Fact]
+    public void A_property_set_logs_its_field_and_undoing_puts_every_kind_of_value_back()
+    {
+        var o = new Fields();
+        var first = new Holder();
+        o.Count = 3;
+        o.Big = ulong.MaxValue - 1;
+        o.Flag = true;
+        o.Kind = ConsoleColor.Red;
+        o.Other = first;
+        o.Pair = (7, 9);
+        o.Mixed = (1, first);
+        var log = new UndoLog();
+        log.Activate();
+        try
+        {
+            int mark = log.Mark();
+            o.Count = 4;
+            o.Count = 5; // the field's value at the mark is what comes back
+            o.Big = 1;
+            o.Flag = false;
+            o.Kind = ConsoleColor.Blue;
+            o.Other = null;
+            o.Pair = (8, 10);
+            o.Mixed = (2, new Holder()); // holds a reference: its owner is saved whole
+            Assert.Equal(8, log.Count);
+            int inner = log.Mark();
+            o.Count = 6;
+            log.Undo(inner);
+            Assert.Equal(5, o.Count);
+            GC.Collect(); // the object may move: its fields are found by offset
+            log.Undo(mark);
+        }
+        finally
+        {
+            UndoLog.Deactivate();
+        }
+        Assert.Equal(3, o.Count);
+        Assert.Equal(ulong.MaxValue - 1, o.Big);
+        Assert.True(o.Flag);
+        Assert.Equal(ConsoleColor.Red, o.Kind);
+        Assert.Same(first, o.Other);
+        Assert.Equal((7L, 9L), o.Pair);
+        Assert.Equal(1, o.Mixed.Item1);
+        Assert.Same(first, o.Mixed.Item2);
+    }
+
+    [Fact]
+    public void Setting_the_value_a_field_holds_logs_nothing()
+    {
+        var o = new Fields { Count = 2, Other = new Holder() };
+        var log = new UndoLog();
+        log.Activate();
+        try
+        {
+            int mark = log.Mark();
+            o.Count = 2;
+            o.Other = o.Other;
+            Assert.True(log.NothingBut(mark, o) && log.Count == mark);
+            UndoLog.Touch(o);
+            o.Count = 9; // saved whole already: no entry of its own
+            Assert.Equal(mark + 1, log.Count);
+            log.Undo(mark);
+        }
+        finally
+        {
+            UndoLog.Deactivate();
+        }
+        Assert.Equal(2, o.Count);
+    }
+
     private sealed class Holder
     {
         public Dictionary<int, int> Map { get; init; } = [];
+    }
+
+    private sealed class Fields
+    {
+        public int Count { get; set => UndoLog.Set(this, ref field, value); }
+
+        public ulong Big { get; set => UndoLog.Set(this, ref field, value); }
+
+        public bool Flag { get; set => UndoLog.Set(this, ref field, value); }
+
+        public ConsoleColor Kind { get; set => UndoLog.Set(this, ref field, value); }
+
+        public Holder? Other { get; set => UndoLog.Set(this, ref field, value); }
+
+        public (long, long) Pair { get; set => UndoLog.Set(this, ref field, value); }
+
+        public (int, Holder?) Mixed { get; set => UndoLog.Set(this, ref field, value); }
     }
 }
