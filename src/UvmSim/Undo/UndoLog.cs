@@ -9,14 +9,17 @@ namespace UvmSim.Undo;
 /// </summary>
 /// <remarks>
 /// Every type that holds kernel state says, before it changes, what it is about to change:
+/// <see cref="Set{TOwner, T}"/> for one field (a property's setter: the old value alone),
 /// <see cref="Touch{T}"/> for an object (its fields, and the arrays and collections it
 /// holds directly, are saved once per mark), <see cref="Element{T}"/> for one element of an
-/// array of structs (frames). Undoing restores the entries last first, so an object touched
+/// array of structs (frames); a constructor says <see cref="Fresh"/>, so a new object's
+/// writes are not saved. Undoing restores the entries last first, so an object touched
 /// twice ends as it was at the first touch, and a dictionary gets back its internal arrays
 /// and free list as they were, with its enumeration order (DictionaryCopy's concern).
 /// The log of the calling thread is active between <see cref="Activate"/> and
 /// <see cref="Deactivate"/>; without one every hook is a read of a static flag.
 /// Saved copies and element stacks are pooled, so a log in steady state allocates nothing.
+/// A <see cref="Counter"/> is a log that keeps nothing and only counts the changes.
 /// =&gt; objects allocated after a mark need no touch: undo drops every reference to them.
 /// </remarks>
 public sealed class UndoLog
