@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using UvmSim.Checking;
 using UvmSim.Kernel;
+using UvmSim.Undo;
 
 namespace UvmSim.Exploration;
 
@@ -97,11 +98,23 @@ public static class Fuzzer
         var episode = new List<Op>(o.EpisodeLength);
         long calls = 0;
         Universe u = o.Universe;
+        // A call that changed nothing (the counter saw no hook fire but the interpreter's own)
+        // left the state before it: when that one is in the episode's clean set, it is neither
+        // hashed nor audited again (its hash is the one before). The model announces every
+        // change to its undo hooks, which the undo tests pin; the counter keeps nothing.
+        var counter = UndoLog.Counter();
+        bool beforeClean = false;
+        ulong before = 0;
+        Func<bool> unchanged = () => beforeClean && !counter.Changed;
+        counter.Activate();
+        try
+        {
         while (true)
         {
             engine.Begin([]);
             episode.Clear();
             clean.Clear();
+            beforeClean = false; // the boot state is not in this episode's set yet
             for (int i = 0; i < o.EpisodeLength; i++)
             {
                 if ((steps is { } max && calls >= max) || ((calls & 1023) == 0 && Expired(o, clock, stop)))
@@ -112,7 +125,10 @@ public static class Fuzzer
                 Op op = RandomOp(rng);
                 episode.Add(op);
                 calls++;
-                StepResult r = engine.StepUnlessKnown(op, Never, 0, clean);
+                counter.CountFrom(engine.Driver);
+                StepResult r = engine.StepUnlessKnown(op, unchanged, before, clean);
+                beforeClean = r.Kind == StepKind.State;
+                before = r.Hash;
                 switch (r.Kind)
                 {
                     case StepKind.Panic:
@@ -145,6 +161,11 @@ public static class Fuzzer
                 }
             }
         }
+        }
+        finally
+        {
+            UndoLog.Deactivate();
+        }
     }
 
     /// <summary>
@@ -160,9 +181,6 @@ public static class Fuzzer
 
     /// <summary>Slots of an episode's set of clean states: room for far more than an episode's calls.</summary>
     private const int EpisodeSlots = 256;
-
-    /// <summary>The fuzzer has no undo log to tell an unchanged kernel: every call is hashed.</summary>
-    private static readonly Func<bool> Never = static () => false;
 
     /// <summary>States a job holds back before adding them to its set in one batch.</summary>
     private const int PendingStates = 64;

@@ -9,14 +9,17 @@ namespace UvmSim.Undo;
 /// </summary>
 /// <remarks>
 /// Every type that holds kernel state says, before it changes, what it is about to change:
+/// <see cref="Set{TOwner, T}"/> for one field (a property's setter: the old value alone),
 /// <see cref="Touch{T}"/> for an object (its fields, and the arrays and collections it
 /// holds directly, are saved once per mark), <see cref="Element{T}"/> for one element of an
-/// array of structs (frames). Undoing restores the entries last first, so an object touched
+/// array of structs (frames); a constructor says <see cref="Fresh"/>, so a new object's
+/// writes are not saved. Undoing restores the entries last first, so an object touched
 /// twice ends as it was at the first touch, and a dictionary gets back its internal arrays
 /// and free list as they were, with its enumeration order (DictionaryCopy's concern).
 /// The log of the calling thread is active between <see cref="Activate"/> and
 /// <see cref="Deactivate"/>; without one every hook is a read of a static flag.
 /// Saved copies and element stacks are pooled, so a log in steady state allocates nothing.
+/// A <see cref="Counter"/> is a log that keeps nothing and only counts the changes.
 /// =&gt; objects allocated after a mark need no touch: undo drops every reference to them.
 /// </remarks>
 public sealed class UndoLog
@@ -49,6 +52,11 @@ public sealed class UndoLog
     }
     private object?[] _pools = new object?[64];
 
+    /// <summary>A counter (<see cref="Counter"/>) keeps no entry: it counts the changes to anything but <see cref="_except"/>.</summary>
+    private bool _counting;
+    private object? _except;
+    private int _changes;
+
     /// <summary>What undoing one entry needs: who restores it, what, from what.</summary>
     internal struct Entry
     {
@@ -68,6 +76,32 @@ public sealed class UndoLog
 
     /// <summary>Entries recorded and not yet undone (a mark is one of these positions).</summary>
     public int Count => _count;
+
+    /// <summary>
+    /// A log that keeps nothing and only tells whether a call changed the model: every hook
+    /// counts instead of saving (the fuzzer: a call that changed nothing left the state it
+    /// found, whose hash and audit are known, as the explorer's walk takes it from a real log).
+    /// </summary>
+    public static UndoLog Counter() => new() { _counting = true };
+
+    /// <summary>Starts counting the changes to anything but <paramref name="except"/> (a driver's own bookkeeping).</summary>
+    public void CountFrom(object except)
+    {
+        _except = except;
+        _changes = 0;
+        NewEpoch();
+    }
+
+    /// <summary>Whether anything but the object given to <see cref="CountFrom"/> changed since.</summary>
+    public bool Changed => _changes != 0;
+
+    private void Counted(object target)
+    {
+        if (!ReferenceEquals(target, _except))
+        {
+            _changes++;
+        }
+    }
 
     /// <summary>The log of this thread, if one is active.</summary>
     public static UndoLog? Active => s_used ? t_active : null;
@@ -161,10 +195,17 @@ public sealed class UndoLog
     public static void Touch<T>(T o)
         where T : class
     {
-        if (s_used && t_active is { } log && !ReferenceEquals(log._last, o) && log.FirstSince(o))
+        if (s_used && t_active is { } log)
         {
-            log._last = o;
-            Fields.Save(o, log);
+            if (log._counting)
+            {
+                log.Counted(o);
+            }
+            else if (!ReferenceEquals(log._last, o) && log.FirstSince(o))
+            {
+                log._last = o;
+                Fields.Save(o, log);
+            }
         }
     }
 
@@ -184,7 +225,11 @@ public sealed class UndoLog
         }
         if (s_used && t_active is { } log && !log.SavedWhole(owner))
         {
-            if (FieldSlotRestorer<T>.Fits)
+            if (log._counting)
+            {
+                log.Counted(owner);
+            }
+            else if (FieldSlotRestorer<T>.Fits)
             {
                 FieldSlotRestorer<T>.Save(owner, ref field, log);
             }
@@ -237,10 +282,17 @@ public sealed class UndoLog
     /// <summary>Before any element of <paramref name="array"/> changes: saves all of it.</summary>
     public static void TouchArray<T>(T[] array)
     {
-        if (s_used && t_active is { } log && !ReferenceEquals(log._last, array) && log.FirstSince(array))
+        if (s_used && t_active is { } log)
         {
-            log._last = array;
-            ArrayRestorer<T>.Save(array, log);
+            if (log._counting)
+            {
+                log.Counted(array);
+            }
+            else if (!ReferenceEquals(log._last, array) && log.FirstSince(array))
+            {
+                log._last = array;
+                ArrayRestorer<T>.Save(array, log);
+            }
         }
     }
 
@@ -304,6 +356,11 @@ public sealed class UndoLog
 
     internal void Add(Restorer restorer, object target, object? saved, int index, Payload old = default)
     {
+        if (_counting)
+        {
+            Counted(target);
+            return;
+        }
         if (_count == _entries.Length)
         {
             Array.Resize(ref _entries, _entries.Length * 2);

@@ -1,4 +1,5 @@
 using CsCheck;
+using UvmSim.Checking;
 using UvmSim.Exploration;
 using UvmSim.Policies;
 using UvmSim.Tests.Exploration;
@@ -65,6 +66,53 @@ public class UndoLogTests
             SnapshotTests.Run(copy, c);
             SnapshotTests.AssertSame(copy, d, "the undone kernel, continued, differs from its copy");
         }, iter: 150, seed: null);
+    }
+
+    [Theory]
+    [MemberData(nameof(Presets))]
+    public void A_counter_says_unchanged_only_when_the_state_is_the_one_before(string preset, bool diagnostics)
+    {
+        // The fuzzer takes a call the counter saw change nothing as the state before it,
+        // unhashed and unaudited: for random calls, that state must hash as the one before and
+        // audit the same; and the counter keeps no entry.
+        var u = new Universe(Policy.FromPreset(preset)!, Pages: 24, Procs: 2, Diagnostics: diagnostics);
+        int unchanged = 0;
+        DualPropertyTests.OpGen.Array[1, 40].Sample(ops =>
+        {
+            OpInterpreter d = u.Boot();
+            var hasher = new StateHash();
+            var counter = UndoLog.Counter(); // Sample runs iterations on several threads: one counter each
+            counter.Activate();
+            try
+            {
+                foreach (Op op in ops)
+                {
+                    ulong before = hasher.Of(d.Kernel);
+                    int violations = Auditor.Audit(d.Kernel).Count;
+                    counter.CountFrom(d);
+                    try
+                    {
+                        d.Apply(op);
+                    }
+                    catch (KernelPanic)
+                    {
+                        return; // a panic is a finding whatever changed (Engine.StepUnlessKnown asks before the counter)
+                    }
+                    Assert.Equal(0, counter.Count);
+                    if (!counter.Changed)
+                    {
+                        Interlocked.Increment(ref unchanged);
+                        Assert.Equal(before, hasher.Of(d.Kernel));
+                        Assert.Equal(violations, Auditor.Audit(d.Kernel).Count);
+                    }
+                }
+            }
+            finally
+            {
+                UndoLog.Deactivate();
+            }
+        }, iter: 100, seed: null);
+        Assert.True(unchanged > 0, "no call left the kernel unchanged: the property was not exercised");
     }
 
     [Fact]
