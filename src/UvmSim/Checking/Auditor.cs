@@ -110,9 +110,19 @@ public sealed class Auditor
         long nonZero = 0;
         if (full)
         {
-            for (int f = 0; f < frames.Count; f++)
+            // Every frame made; those past it are free and were never used (FramePool.Made),
+            // so only a holder naming one can make one wrong, and those are checked too.
+            int made = frames.Made;
+            for (int f = 0; f < made; f++)
             {
                 nonZero += CheckFrame(frames, f);
+            }
+            foreach (int f in _touched)
+            {
+                if (f >= made)
+                {
+                    nonZero += CheckFrame(frames, f);
+                }
             }
         }
         else
