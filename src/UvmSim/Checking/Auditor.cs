@@ -27,6 +27,9 @@ public sealed class Auditor
     private bool[] _listed = [];
     private readonly List<int> _touched = [];
     private readonly List<Violation> _found = [];
+    private readonly List<Violation> _unsorted = [];
+    private readonly Dictionary<(Form, long, long, long, string?), Violation> _said = [];
+    private (int Kind, int Frame, int At)[] _order = new (int, int, int)[16];
     private Dictionary<int, int[]>? _byKind;
 
     /// <summary>All violations in the kernel's current state, in §10.1 kind order.</summary>
@@ -148,14 +151,36 @@ public sealed class Auditor
         }
         if (_found.Count > 1)
         {
-            // By kind; within a frame kind, by frame, as the full scan meets them.
-            var sorted = _found.OrderBy(v => v.Kind)
-                .ThenBy(v => v.Kind is ViolationKind.Leak or ViolationKind.Underwired or ViolationKind.FreeWired ? FrameOf(v) : 0)
-                .ToList();
-            _found.Clear();
-            _found.AddRange(sorted);
+            SortByKind();
         }
         return _found;
+    }
+
+    /// <summary>
+    /// Puts the findings in report order, stably: by kind; within a frame kind, by frame, as
+    /// the full scan meets them. Sorts keys in this instance's buffers, so an audit of a state
+    /// that stays broken allocates only its messages.
+    /// </summary>
+    private void SortByKind()
+    {
+        int n = _found.Count;
+        if (_order.Length < n)
+        {
+            _order = new (int, int, int)[Math.Max(n, _order.Length * 2)];
+        }
+        Span<(int Kind, int Frame, int At)> order = _order.AsSpan(0, n);
+        for (int i = 0; i < n; i++)
+        {
+            Violation v = _found[i];
+            order[i] = ((int)v.Kind, v.Kind is ViolationKind.Leak or ViolationKind.Underwired or ViolationKind.FreeWired ? FrameOf(v) : 0, i);
+        }
+        order.Sort(static (a, b) => a.Kind != b.Kind ? a.Kind.CompareTo(b.Kind) : a.Frame != b.Frame ? a.Frame.CompareTo(b.Frame) : a.At.CompareTo(b.At));
+        _unsorted.Clear();
+        _unsorted.AddRange(_found);
+        for (int i = 0; i < n; i++)
+        {
+            _found[i] = _unsorted[order[i].At];
+        }
     }
 
     /// <summary>
@@ -238,9 +263,61 @@ public sealed class Auditor
     {
         for (long i = 0; i < count && listed < MaxListed; i++, listed++)
         {
-            _found.Add(new(kind, $"pid {p.Pid} va 0x{va + (ulong)i * page:x} {what}"));
+            _found.Add(Said(Form.Page, (int)kind, p.Pid, (long)(va + (ulong)i * page), what));
         }
         bad += count;
+    }
+
+    /// <summary>The findings that a state which stays broken meets call after call, by what they say.</summary>
+    private enum Form
+    {
+        /// <summary>A page of a range that should be there or wired (A: the kind, B: pid, C: va, What: the rest).</summary>
+        Page,
+        /// <summary>A segment's locked mark against its object's wiring (A: id, B: locked, C: wired).</summary>
+        SegmentMark,
+        /// <summary>A page of a locked segment not wired (A: id, B: page, C: frame or -1).</summary>
+        SegmentPage,
+        /// <summary>A free frame with a count (A: frame, B: count).</summary>
+        FreeWired,
+        /// <summary>More wirings than holders (A: frame, B: count, C: holders).</summary>
+        Excess,
+        /// <summary>Fewer wirings than holders (A: frame, B: count, C: holders).</summary>
+        Short,
+        /// <summary>Wired with no lock or transient record (A: frame).</summary>
+        Unheld,
+    }
+
+    /// <summary>
+    /// The finding of <paramref name="form"/> with these values: formatted once, then taken
+    /// from this auditor's memory (findings are immutable), so auditing a state that stays
+    /// broken — a fuzz run that goes on past violations, a legacy preset's explorer calls —
+    /// does not format the same findings again after every call. The memory is forgotten
+    /// when it reaches 4,096 findings.
+    /// </summary>
+    private Violation Said(Form form, long a, long b = 0, long c = 0, string? what = null)
+    {
+        var key = (form, a, b, c, what);
+        if (_said.TryGetValue(key, out Violation? v))
+        {
+            return v;
+        }
+        if (_said.Count >= 4096)
+        {
+            _said.Clear();
+        }
+        v = form switch
+        {
+            Form.Page => new((ViolationKind)a, $"pid {b} va 0x{(ulong)c:x} {what}"),
+            Form.SegmentMark => new(ViolationKind.Segment, $"segment {a} is marked {(b != 0 ? "locked" : "unlocked")} but its object is {(c != 0 ? "wired" : "not wired")}"),
+            Form.SegmentPage => new(ViolationKind.LostLock, $"segment {a} page {b} is SVID-locked but {(c < 0 ? "not resident" : $"frame {c} is not wired")}"),
+            Form.FreeWired => new(ViolationKind.FreeWired, $"free frame {a} has wire count {b}"),
+            Form.Excess => new(ViolationKind.Leak, $"frame {a} has {b} wirings but {c} holders"),
+            Form.Short => new(ViolationKind.Underwired, $"frame {a} has {b} wirings but {c} holders"),
+            Form.Unheld => new(ViolationKind.Leak, $"frame {a} is wired with no lock or transient record"),
+            _ => throw new ArgumentOutOfRangeException(nameof(form), form, "unknown form of finding"),
+        };
+        _said[key] = v;
+        return v;
     }
 
     private static int FrameOf(Violation v)
@@ -319,7 +396,7 @@ public sealed class Auditor
         ISysvLock sysvLock = k.SysvLock;
         if (sysvLock.WiresObject && s.Locked != s.ObjectWired)
         {
-            _found.Add(new(ViolationKind.Segment, $"segment {s.Id} is marked {(s.Locked ? "locked" : "unlocked")} but its object is {(s.ObjectWired ? "wired" : "not wired")}"));
+            _found.Add(Said(Form.SegmentMark, s.Id, s.Locked ? 1 : 0, s.ObjectWired ? 1 : 0));
         }
         foreach (Process p in k.LiveProcesses)
         {
@@ -352,7 +429,7 @@ public sealed class Auditor
             }
             if (f < 0 || frames[f].WireCount == 0)
             {
-                _found.Add(new(ViolationKind.LostLock, $"segment {s.Id} page {i} is SVID-locked but {(f < 0 ? "not resident" : $"frame {f} is not wired")}"));
+                _found.Add(Said(Form.SegmentPage, s.Id, i, f));
             }
             if (f >= 0)
             {
@@ -369,21 +446,21 @@ public sealed class Auditor
         int want = _expected[f];
         if (fr.State == FrameState.Free && fr.WireCount != 0)
         {
-            _found.Add(new(ViolationKind.FreeWired, $"free frame {f} has wire count {fr.WireCount}"));
+            _found.Add(Said(Form.FreeWired, f, fr.WireCount));
         }
         if (fr.WireCount > want)
         {
-            _found.Add(new(ViolationKind.Leak, $"frame {f} has {fr.WireCount} wirings but {want} holders"));
+            _found.Add(Said(Form.Excess, f, fr.WireCount, want));
             return 1;
         }
         if (fr.WireCount < want)
         {
-            _found.Add(new(ViolationKind.Underwired, $"frame {f} has {fr.WireCount} wirings but {want} holders"));
+            _found.Add(Said(Form.Short, f, fr.WireCount, want));
         }
         // Rule 6 holds whatever rule 3 found: an underwired frame can be a leak too (§10).
         if (fr.WireCount != 0 && !_covered[f])
         {
-            _found.Add(new(ViolationKind.Leak, $"frame {f} is wired with no lock or transient record"));
+            _found.Add(Said(Form.Unheld, f));
         }
         return fr.WireCount != 0 ? 1 : 0;
     }

@@ -191,6 +191,31 @@ public class AuditorTests
     }
 
     [Fact]
+    public void A_state_that_stays_broken_is_reported_alike_by_one_auditor_and_a_fresh_one()
+    {
+        // An auditor remembers the findings it formatted (a broken state meets them after every
+        // call): its second audit must say what a fresh auditor says, in the same order, and
+        // take the remembered findings rather than make new ones.
+        var w = new World();
+        int a = w.AnyFreeFrame();
+        w.K.Vm.Frames[a].WireCount = 1;                     // free-wired and unheld
+        w.K.Vm.Frames[w.Frame(w.Locked + P)].WireCount++;   // leak, a frame further on
+        w.K.Vm.Frames[w.Frame(w.Locked)].WireCount++;       // leak
+        w.Entry(w.Touched).WiredCount = 1;                  // underwired
+        w.Segment.Locked = false;                           // segment
+        var auditor = new Auditor();
+        List<Violation> first = [.. auditor.Check(w.K, full: true)];
+        List<Violation> second = [.. auditor.Check(w.K, full: true)];
+        Assert.Equal(Auditor.Audit(w.K), second);
+        Assert.Equal(first, second);
+        Assert.All(first.Zip(second).Where(pair => pair.First.Kind is ViolationKind.FreeWired or ViolationKind.Leak or ViolationKind.Underwired),
+            pair => Assert.Same(pair.First, pair.Second));
+        int[] leakFrames = [.. second.Where(v => v.Kind == ViolationKind.Leak && v.Detail.Contains("holders")).Select(v => int.Parse(v.Detail.Split(' ')[1]))];
+        Assert.Equal(leakFrames.Order(), leakFrames); // by frame within a frame kind
+        Assert.Equal(second.OrderBy(v => v.Kind).Select(v => v.Kind), second.Select(v => v.Kind));
+    }
+
+    [Fact]
     public void Violations_come_in_kind_order_and_render_with_spec_names()
     {
         var w = new World();
