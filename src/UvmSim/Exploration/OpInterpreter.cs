@@ -80,8 +80,8 @@ public sealed partial class OpInterpreter
 
     private Name NewName(char prefix)
     {
-        UndoLog.Touch(this);
-        return new(prefix, ++_nextName);
+        UndoLog.Set(this, ref _nextName, _nextName + 1);
+        return new(prefix, _nextName);
     }
 
     /// <summary>

@@ -20,6 +20,10 @@ namespace UvmSim.Undo;
 /// <see cref="Deactivate"/>; without one every hook is a read of a static flag.
 /// Saved copies and element stacks are pooled, so a log in steady state allocates nothing.
 /// A <see cref="Counter"/> is a log that keeps nothing and only counts the changes.
+/// A collection is logged either whole (<see cref="Touch{T}"/>) or change by change
+/// (<see cref="Added{T}"/>, <see cref="Slot{T}(List{T}, int)"/>, …; <c>[LoggedApart]</c>),
+/// never both: a change logged after a whole save of the same mark assumes a shape that
+/// unlogged changes under the save may have altered.
 /// =&gt; objects allocated after a mark need no touch: undo drops every reference to them.
 /// </remarks>
 public sealed class UndoLog
