@@ -109,58 +109,58 @@ public static class Fuzzer
         counter.Activate();
         try
         {
-        while (true)
-        {
-            engine.Begin([]);
-            episode.Clear();
-            clean.Clear();
-            beforeClean = false; // the boot state is not in this episode's set yet
-            for (int i = 0; i < o.EpisodeLength; i++)
+            while (true)
             {
-                if ((steps is { } max && calls >= max) || ((calls & 1023) == 0 && Expired(o, clock, stop)))
+                engine.Begin([]);
+                episode.Clear();
+                clean.Clear();
+                beforeClean = false; // the boot state is not in this episode's set yet
+                for (int i = 0; i < o.EpisodeLength; i++)
                 {
-                    seen.AddRange(pending[..npending]);
-                    return (calls, seen, null);
-                }
-                Op op = RandomOp(rng);
-                episode.Add(op);
-                calls++;
-                counter.CountFrom(engine.Driver);
-                StepResult r = engine.StepUnlessKnown(op, unchanged, before, clean);
-                beforeClean = r.Kind == StepKind.State;
-                before = r.Hash;
-                switch (r.Kind)
-                {
-                    case StepKind.Panic:
+                    if ((steps is { } max && calls >= max) || ((calls & 1023) == 0 && Expired(o, clock, stop)))
+                    {
                         seen.AddRange(pending[..npending]);
-                        return (calls, seen, new Finding(true, r.Panic!, [.. episode], u.Procs, u.Pages));
-                    case StepKind.Violation when !o.PanicsOnly:
+                        return (calls, seen, null);
+                    }
+                    Op op = RandomOp(rng);
+                    episode.Add(op);
+                    calls++;
+                    counter.CountFrom(engine.Driver);
+                    StepResult r = engine.StepUnlessKnown(op, unchanged, before, clean);
+                    beforeClean = r.Kind == StepKind.State;
+                    before = r.Hash;
+                    switch (r.Kind)
+                    {
+                        case StepKind.Panic:
+                            seen.AddRange(pending[..npending]);
+                            return (calls, seen, new Finding(true, r.Panic!, [.. episode], u.Procs, u.Pages));
+                        case StepKind.Violation when !o.PanicsOnly:
+                            seen.AddRange(pending[..npending]);
+                            return (calls, seen, Finding.FromViolations([.. r.Violations!], [.. episode], u.Procs, u.Pages));
+                        case StepKind.Violation:
+                            pending[npending++] = engine.Hash(); // --stop-on panic goes on past a violation
+                            break;
+                        case StepKind.State when r.Known:
+                            break; // a state of this episode, in the job's set already or pending
+                        case StepKind.State:
+                            clean.Add(r.Hash);
+                            pending[npending++] = r.Hash;
+                            break;
+                        default:
+                            throw new InvalidOperationException($"unknown step kind {r.Kind}");
+                    }
+                    bool report = progress is not null && (calls & 0xffff) == 0;
+                    if (npending == PendingStates || report)
+                    {
                         seen.AddRange(pending[..npending]);
-                        return (calls, seen, Finding.FromViolations([.. r.Violations!], [.. episode], u.Procs, u.Pages));
-                    case StepKind.Violation:
-                        pending[npending++] = engine.Hash(); // --stop-on panic goes on past a violation
-                        break;
-                    case StepKind.State when r.Known:
-                        break; // a state of this episode, in the job's set already or pending
-                    case StepKind.State:
-                        clean.Add(r.Hash);
-                        pending[npending++] = r.Hash;
-                        break;
-                    default:
-                        throw new InvalidOperationException($"unknown step kind {r.Kind}");
-                }
-                bool report = progress is not null && (calls & 0xffff) == 0;
-                if (npending == PendingStates || report)
-                {
-                    seen.AddRange(pending[..npending]);
-                    npending = 0;
-                }
-                if (report)
-                {
-                    progress?.Invoke(calls, seen.Count);
+                        npending = 0;
+                    }
+                    if (report)
+                    {
+                        progress?.Invoke(calls, seen.Count);
+                    }
                 }
             }
-        }
         }
         finally
         {
