@@ -135,7 +135,7 @@ public sealed class UndoLog
     }
 
     /// <summary>
-    /// Whether nothing but <paramref name="only"/> (saved whole) changed since
+    /// Whether nothing but <paramref name="only"/> (its fields, logged whole or one by one) changed since
     /// <paramref name="mark"/>: a search asks whether a call left the kernel as it was, when the
     /// driver that made the call keeps its own bookkeeping.
     /// </summary>
