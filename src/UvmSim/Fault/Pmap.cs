@@ -83,28 +83,16 @@ public sealed partial class Pmap
             }
             leaf = new Leaf();
             UndoLog.Touch(this); // the first leaf's fields, or the dictionary's field, change
-            if (_firstLeaf is null)
-            {
-                _firstKey = key;
-                _firstLeaf = leaf;
-            }
-            else
-            {
-                _leaves ??= [];
-                UndoLog.Touch(_leaves);
-                _leaves[key] = leaf;
-            }
+            ChunkTable.Put(key, leaf, ref _firstKey, ref _firstLeaf, ref _leaves);
         }
         return leaf;
     }
 
     /// <summary>The leaf of table number <paramref name="key"/>, or null.</summary>
-    private Leaf? LeafAt(ulong key) =>
-        _firstLeaf is not null && key == _firstKey ? _firstLeaf
-        : _leaves is not null && _leaves.TryGetValue(key, out Leaf? leaf) ? leaf : null;
+    private Leaf? LeafAt(ulong key) => ChunkTable.Find(key, _firstKey, _firstLeaf, _leaves);
 
     /// <summary>How many leaves there are.</summary>
-    private int LeafCount => (_firstLeaf is null ? 0 : 1) + (_leaves?.Count ?? 0);
+    private int LeafCount => ChunkTable.Count(_firstLeaf, _leaves);
 
     /// <summary>The translation of <paramref name="va"/>, if any (<c>pmap_extract</c>).</summary>
     public bool TryGet(ulong va, out Pte pte)

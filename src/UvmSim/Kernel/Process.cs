@@ -69,20 +69,7 @@ public sealed partial class Process : IShmProcess
     }
 
     /// <summary>Start of the heap once <c>brk</c> fixed it.</summary>
-    public ulong? HeapStart
-    {
-        get => _heapFixed ? _heapStart : null;
-        internal set
-        {
-            UndoLog.Set(this, ref _heapStart, value.GetValueOrDefault());
-            UndoLog.Set(this, ref _heapFixed, value.HasValue);
-        }
-    }
-
-    // HeapStart as a value and a flag rather than a ulong? (16 bytes with its padding), so a
-    // process takes 96 bytes rather than 104 (issue 17).
-    private ulong _heapStart;
-    private bool _heapFixed;
+    public ulong? HeapStart { get; internal set => UndoLog.Set(this, ref field, value); }
 
     /// <summary>Current end of the heap.</summary>
     public ulong HeapEnd { get; internal set => UndoLog.Set(this, ref field, value); }

@@ -350,26 +350,13 @@ public sealed partial class Amap
         return fitted;
     }
 
-    private int ChunkCount => (_firstChunk is null ? 0 : 1) + (_chunks?.Count ?? 0);
+    private int ChunkCount => ChunkTable.Count(_firstChunk, _chunks);
 
     /// <summary>The chunk of key <paramref name="key"/>, if made.</summary>
-    private Anon?[]? Find(long key) =>
-        _firstChunk is not null && key == _firstKey ? _firstChunk
-        : _chunks is not null && _chunks.TryGetValue(key, out Anon?[]? chunk) ? chunk : null;
+    private Anon?[]? Find(long key) => ChunkTable.Find(key, _firstKey, _firstChunk, _chunks);
 
     /// <summary>Makes <paramref name="chunk"/> the chunk of <paramref name="key"/> (this amap is touched already).</summary>
-    private void Put(long key, Anon?[] chunk)
-    {
-        if (_firstChunk is null || key == _firstKey)
-        {
-            _firstKey = key;
-            _firstChunk = chunk;
-            return;
-        }
-        _chunks ??= [];
-        UndoLog.Touch(_chunks);
-        _chunks[key] = chunk;
-    }
+    private void Put(long key, Anon?[] chunk) => ChunkTable.Put(key, chunk, ref _firstKey, ref _firstChunk, ref _chunks);
 
     /// <summary>
     /// <paramref name="chunk"/>, or a copy grown to hold <paramref name="slot"/>: chunks start

@@ -202,12 +202,10 @@ public abstract partial class UvmObject
         return best;
     }
 
-    private int ChunkCount => (_firstChunk is null ? 0 : 1) + (_chunks?.Count ?? 0);
+    private int ChunkCount => ChunkTable.Count(_firstChunk, _chunks);
 
     /// <summary>The chunk of key <paramref name="key"/>, if made.</summary>
-    private int[]? Find(long key) =>
-        _firstChunk is not null && key == _firstKey ? _firstChunk
-        : _chunks is not null && _chunks.TryGetValue(key, out int[]? chunk) ? chunk : null;
+    private int[]? Find(long key) => ChunkTable.Find(key, _firstKey, _firstChunk, _chunks);
 
     /// <summary><paramref name="best"/>, or the first index of <paramref name="chunk"/> in range when it is lower.</summary>
     private static long Lowest(long best, long key, int[] chunk, long firstKey, long lastKey, long from, long to) =>
@@ -268,17 +266,7 @@ public abstract partial class UvmObject
             chunk = new int[(int)Math.Clamp(sizeHere, (index & (ChunkSize - 1)) + 1, ChunkSize)];
             Array.Fill(chunk, -1);
             UndoLog.Touch(this); // the first chunk's fields, or the dictionary's field, change
-            if (_firstChunk is null)
-            {
-                _firstKey = key;
-                _firstChunk = chunk;
-            }
-            else
-            {
-                _chunks ??= [];
-                UndoLog.Touch(_chunks);
-                _chunks[key] = chunk;
-            }
+            ChunkTable.Put(key, chunk, ref _firstKey, ref _firstChunk, ref _chunks);
         }
         return chunk;
     }

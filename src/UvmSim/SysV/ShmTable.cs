@@ -114,6 +114,7 @@ public sealed partial class ShmTable
     }
 
     /// <summary>Every segment ever created, freed ones included, oldest first (ids are unique).</summary>
+    [LoggedApart] // append-only: each addition is logged (UndoLog.Added)
     private List<Segment>? _ever;
 
     /// <summary>The live (not removed) segment with key <paramref name="key"/>, in the table's order.</summary>
@@ -245,11 +246,8 @@ public sealed partial class ShmTable
             ever = [];
             UndoLog.Set(this, ref _ever, ever);
         }
-        else
-        {
-            UndoLog.Touch(ever);
-        }
         ever.Add(segment);
+        UndoLog.Added(ever);
         return SysResult.Success((ulong)segment.Id);
     }
 

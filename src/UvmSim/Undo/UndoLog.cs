@@ -56,10 +56,10 @@ public sealed class UndoLog
     }
     private object?[] _pools = new object?[64];
 
-    /// <summary>A counter (<see cref="Counter"/>) keeps no entry: it counts the changes to anything but <see cref="_except"/>.</summary>
+    /// <summary>A counter (<see cref="Counter"/>) keeps no entry: it notes a change to anything but <see cref="_except"/>.</summary>
     private bool _counting;
     private object? _except;
-    private int _changes;
+    private bool _changed;
 
     /// <summary>What undoing one entry needs: who restores it, what, from what.</summary>
     internal struct Entry
@@ -92,20 +92,14 @@ public sealed class UndoLog
     public void CountFrom(object except)
     {
         _except = except;
-        _changes = 0;
+        _changed = false;
         NewEpoch();
     }
 
     /// <summary>Whether anything but the object given to <see cref="CountFrom"/> changed since.</summary>
-    public bool Changed => _changes != 0;
+    public bool Changed => _changed;
 
-    private void Counted(object target)
-    {
-        if (!ReferenceEquals(target, _except))
-        {
-            _changes++;
-        }
-    }
+    private void Counted(object target) => _changed |= !ReferenceEquals(target, _except);
 
     /// <summary>The log of this thread, if one is active.</summary>
     public static UndoLog? Active => s_used ? t_active : null;
@@ -184,8 +178,7 @@ public sealed class UndoLog
     /// <summary>Whether <paramref name="o"/> is not known to be saved since the mark; it is, from now on.</summary>
     private bool FirstSince(object o)
     {
-        nint at = Unsafe.As<object, nint>(ref o);
-        ref Recent r = ref _recent[Slot(at)];
+        ref Recent r = ref RecentOf(o);
         if (r.Epoch == _epoch && ReferenceEquals(r.Object, o))
         {
             return false;
@@ -266,12 +259,16 @@ public sealed class UndoLog
         {
             return true;
         }
-        nint at = Unsafe.As<object, nint>(ref o);
-        ref Recent r = ref _recent[Slot(at)];
+        ref Recent r = ref RecentOf(o);
         return r.Epoch == _epoch && ReferenceEquals(r.Object, o);
     }
 
-    private static int Slot(nint at) => (int)((at >> 4) ^ (at >> 11)) & (RecentSlots - 1);
+    /// <summary>The slot of the table of recent saves that <paramref name="o"/>'s address falls in.</summary>
+    private ref Recent RecentOf(object o)
+    {
+        nint at = Unsafe.As<object, nint>(ref o);
+        return ref _recent[(int)((at >> 4) ^ (at >> 11)) & (RecentSlots - 1)];
+    }
 
     /// <summary>Before element <paramref name="index"/> of <paramref name="array"/> changes.</summary>
     public static void Element<T>(T[] array, int index)
