@@ -21,7 +21,8 @@ public readonly record struct StepResult(StepKind Kind, ulong Hash, string? Pani
 {
     /// <summary>
     /// Set by <see cref="Engine.StepUnlessKnown"/> when the state is certainly among the known
-    /// ones (the one before, or found in the set): a search need not look it up again.
+    /// ones (the one before, found in the set, or among the job's recent clean states, kept
+    /// already or about to be): a search need not look it up again.
     /// </summary>
     public bool Known { get; init; }
 }
@@ -75,14 +76,15 @@ public sealed class Engine(Universe universe, bool audit = true, bool record = f
     /// and when <paramref name="unchanged"/> says the call changed nothing (an undo log that
     /// recorded no change), the state is the one before it, whose <paramref name="current"/>
     /// hash is known and whose audit was clean: nothing is audited or hashed. Otherwise the state
-    /// is hashed first, and a state in <paramref name="known"/> (all of them audited clean:
-    /// the hash covers everything the auditor reads) is not audited again.
+    /// is hashed first, and a state in <paramref name="recent"/> or <paramref name="known"/>
+    /// (all of them audited clean: the hash covers everything the auditor reads) is not
+    /// audited again. <paramref name="recent"/>, asked first, gets every clean state met.
     /// </summary>
     /// <remarks>
     /// The answer is <see cref="Step"/>'s for every state the search keeps: a known state's
     /// outcome is dropped by the search either way, and a new one is audited as before.
     /// </remarks>
-    public StepResult StepUnlessKnown(Op op, Func<bool> unchanged, ulong current, StateSet known)
+    public StepResult StepUnlessKnown(Op op, Func<bool> unchanged, ulong current, StateSet known, RecentStates? recent = null)
     {
         if (Panics(op) is { } panicked)
         {
@@ -93,14 +95,20 @@ public sealed class Engine(Universe universe, bool audit = true, bool record = f
             return new StepResult(StepKind.State, current, null, null) { Known = true };
         }
         ulong h = Hash();
+        if (recent?.Contains(h) == true)
+        {
+            return new StepResult(StepKind.State, h, null, null) { Known = true };
+        }
         if (known.Contains(h))
         {
+            recent?.Add(h);
             return new StepResult(StepKind.State, h, null, null) { Known = true };
         }
         if (audit && _auditor.Check(Driver.Kernel, full: false) is { Count: > 0 } violations)
         {
             return new StepResult(StepKind.Violation, 0, null, violations);
         }
+        recent?.Add(h);
         return new StepResult(StepKind.State, h, null, null);
     }
 

@@ -143,6 +143,7 @@ public static class Explorer
         public readonly Engine Engine = new(u);
         public readonly Snapshots.CloneMap Copies = new();
         public readonly PrefixWalk Walk = new(u);
+        public readonly RecentStates Recent = new();
         public Op[] Prefix = [];
 
         /// <summary>The calls leading to state <paramref name="index"/> of <paramref name="level"/>, in this worker's buffer.</summary>
@@ -350,13 +351,14 @@ public static class Explorer
                     ReadOnlySpan<Op> prefix = w.PrefixOf(tree, level, first + i);
                     MoveTo(prefix);
                     engine.BeginFrom(_driver);
+                    w.Recent.Add(hashes[first + i]); // a state the search keeps: it is in the frontier
                     for (int a = 0; a < alphabet.Count; a++)
                     {
                         cancel.ThrowIfCancellationRequested();
                         _mark = _log.Mark();
                         Op op = alphabet[a];
                         outcomes[(i * alphabet.Count) + a] = op.Proc >= engine.ProcessCount ? default
-                            : OutcomeOf(u, prefix, op, engine.StepUnlessKnown(op, Unchanged, hashes[first + i], seen));
+                            : OutcomeOf(u, prefix, op, engine.StepUnlessKnown(op, Unchanged, hashes[first + i], seen, w.Recent));
                         _log.Undo(_mark);
                     }
                 }
