@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's scripted figures (README "Performance"): explorer and host comparisons.
 # Usage: bash bench/figures.sh   (builds Release first; RUNS=5, DEPTH=8 and DEEP=9 by default:
-# about 20 minutes on 2 quiet cores; RUNS=1 DEPTH=7 DEEP=8 for a quick look). BASE=d258e04 (the
+# about 20 minutes on 2 quiet cores; RUNS=1 DEPTH=7 DEEP=8 for a quick look). The explorer's
+# configurations run in rounds, and each ratio is taken within a round. BASE=d258e04 (the
 # default; BASE= to skip) also builds that commit in a temporary worktree and runs its fuzzer
 # alternately with this one's (issue 17's fuzz baseline). Run it on a quiet machine: other
 # work on the cores changes every figure (docs/performance.md).
@@ -67,17 +68,41 @@ else
 fi
 median "fuzz --jobs 2" "$RUNS" fuzz --policy dual --steps 10000000 --jobs 2
 
-echo "== explore --policy dual: the undo walk (default) beside replaying every state from boot and computing it from snapshots, one job and two; medians of $RUNS"
+echo "== explore --policy dual: the undo walk (default) beside replaying every state from boot and computing it from snapshots, one job and two; $RUNS rounds"
 echo "   (calls/s counts the calls made: a replay makes the whole sequence per successor, the undo walk and a snapshot one)"
-echo "   (depth $DEEP: the undo walk alone, for its growth over depth $DEPTH)"
-for jobs in 1 2; do
-  median "explore --depth $DEPTH --jobs $jobs (undo)" "$RUNS" explore --policy dual --depth "$DEPTH" --jobs "$jobs"
-  median "explore --depth $DEPTH --jobs $jobs --replay" "$RUNS" explore --policy dual --depth "$DEPTH" --jobs "$jobs" --replay
-  median "explore --depth $DEPTH --jobs $jobs --snapshots" "$RUNS" explore --policy dual --depth "$DEPTH" --jobs "$jobs" --snapshots
+echo "   (each round runs every configuration once, in an order that turns by one each round, and each ratio is taken"
+echo "    within a round: this machine switches between two speeds for minutes at a time, docs/performance.md)"
+configs=("walk $DEPTH 1" "walk $DEPTH 2" "replay $DEPTH 1" "replay $DEPTH 2" "snapshots $DEPTH 1" "walk $DEEP 1" "walk $DEEP 2")
+declare -A secs
+for round in $(seq 1 "$RUNS"); do
+  n=${#configs[@]}
+  for k in $(seq 0 $((n - 1))); do
+    read -r how depth jobs <<<"${configs[$(( (k + round - 1) % n ))]}"
+    flag=""; [ "$how" = walk ] || flag="--$how"
+    json=$(uvmsim explore --policy dual --depth "$depth" --jobs "$jobs" $flag --format json --out "$out" || true)
+    secs["$how $depth $jobs $round"]=$(echo "$json" | grep -o '"seconds": [0-9.]*' | grep -o '[0-9.]*$')
+    states=$(echo "$json" | grep -o '"states": [0-9]*' | grep -o '[0-9]*$')
+    echo "   round $round: explore --depth $depth --jobs $jobs ${flag:-(walk)}: ${secs["$how $depth $jobs $round"]} s, $states states"
+  done
 done
-for jobs in 1 2; do
-  median "explore --depth $DEEP --jobs $jobs (undo)" "$RUNS" explore --policy dual --depth "$DEEP" --jobs "$jobs"
+# mid: the median of the lines on stdin.
+mid() { sort -n | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]}'; }
+for c in "${configs[@]}"; do
+  read -r how depth jobs <<<"$c"
+  all=$(for r in $(seq 1 "$RUNS"); do echo "${secs["$how $depth $jobs $r"]}"; done)
+  printf '%-44s median %7s s (%s)\n' "explore --depth $depth --jobs $jobs ($how)" "$(echo "$all" | mid)" "$(echo "$all" | sort -n | tr '\n' ' ')"
 done
+# ratio NAME A B: the median over rounds of A's time / B's time in the same round.
+ratio() {
+  local all; all=$(for r in $(seq 1 "$RUNS"); do awk -v a="${secs["$2 $r"]}" -v b="${secs["$3 $r"]}" 'BEGIN {printf "%.2f\n", a / b}'; done)
+  printf '%-44s median %5sx (rounds: %s)\n' "$1" "$(echo "$all" | mid)" "$(echo "$all" | tr '\n' ' ')"
+}
+ratio "replay / walk, depth $DEPTH, one job" "replay $DEPTH 1" "walk $DEPTH 1"
+ratio "replay / walk, depth $DEPTH, two jobs" "replay $DEPTH 2" "walk $DEPTH 2"
+ratio "walk: one job / two jobs, depth $DEPTH" "walk $DEPTH 1" "walk $DEPTH 2"
+ratio "replay: one job / two jobs, depth $DEPTH" "replay $DEPTH 1" "replay $DEPTH 2"
+ratio "walk: depth $DEEP / depth $DEPTH, one job" "walk $DEEP 1" "walk $DEPTH 1"
+ratio "walk: depth $DEEP / depth $DEPTH, two jobs" "walk $DEEP 2" "walk $DEPTH 2"
 
 echo "== bench host, three consecutive runs (needs root or RLIMIT_MEMLOCK)"
 for run in 1 2 3; do echo "-- run $run of 3"; uvmsim bench host || true; done
