@@ -24,7 +24,7 @@ public sealed partial class OpInterpreter
     [LoggedApart]
     private readonly List<(Process P, ulong Va, ulong Len, Name Name)> _maps = [];
     // Segments and handles are listed from the first (most universes make neither: issue 17);
-    // the interpreter is touched before a field goes from null to a list.
+    // UndoLog.Changing logs the field as it goes from null to a list.
     [LoggedApart]
     private List<(ulong Id, Name Name)>? _segments;
     [LoggedApart]
@@ -379,7 +379,7 @@ public sealed partial class OpInterpreter
                 r = _kernel.Shm.Shmget(p, key == 0 ? null : (ulong)key, pages * Page, ShmTable.IpcCreat | 0x1b6);
                 if (r.Ok && !HasSegment(r.Value))
                 {
-                    Changing(ref _segments).Add((r.Value, name));
+                    UndoLog.Changing(this, ref _segments).Add((r.Value, name));
                 }
                 return r;
             }
@@ -456,7 +456,7 @@ public sealed partial class OpInterpreter
                 r = _kernel.Vslock(p, va, len, write);
                 if (r.Ok)
                 {
-                    Changing(ref _handles).Add((r.Value, name));
+                    UndoLog.Changing(this, ref _handles).Add((r.Value, name));
                 }
                 return r;
             }
@@ -529,18 +529,6 @@ public sealed partial class OpInterpreter
                 _maps.RemoveAt(i);
             }
         }
-    }
-
-    /// <summary>A name list to add to, logged for undo: made first if there is none (the interpreter touched before its field changes).</summary>
-    private List<(ulong Id, Name Name)> Changing(ref List<(ulong Id, Name Name)>? list)
-    {
-        if (list is null)
-        {
-            UndoLog.Touch(this);
-            list = [];
-        }
-        UndoLog.Touch(list);
-        return list;
     }
 
     private int IndexOf(Process p)

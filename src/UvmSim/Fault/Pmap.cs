@@ -114,11 +114,7 @@ public sealed partial class Pmap
     {
         get
         {
-            if (_firstLeaf is null)
-            {
-                yield break;
-            }
-            foreach (var (key, leaf) in Leaves())
+            foreach (var (key, leaf) in Leaves)
             {
                 for (int i = 0; i < leaf.Bits.Length; i++)
                 {
@@ -133,23 +129,8 @@ public sealed partial class Pmap
         }
     }
 
-    /// <summary>The leaves in the order they were made: a copy, for the walks that may allocate (<see cref="All"/>).</summary>
-    private List<(ulong Key, Leaf Leaf)> Leaves()
-    {
-        var all = new List<(ulong, Leaf)>(LeafCount);
-        if (_firstLeaf is not null)
-        {
-            all.Add((_firstKey, _firstLeaf));
-        }
-        if (_leaves is not null)
-        {
-            foreach (var (key, leaf) in _leaves)
-            {
-                all.Add((key, leaf));
-            }
-        }
-        return all;
-    }
+    /// <summary>The leaves with their keys, in the order they were made.</summary>
+    private ChunkTable.Walk<ulong, Leaf> Leaves => ChunkTable.All(_firstKey, _firstLeaf, _leaves);
 
     /// <summary>
     /// The first mapped address in <c>[from, to)</c>, or <paramref name="to"/>: lets a walk
@@ -173,15 +154,12 @@ public sealed partial class Pmap
                 vpn = (key + 1) << LeafBits;
                 continue;
             }
-            ulong next = _firstLeaf is not null && _firstKey > key ? _firstKey : ulong.MaxValue;
-            if (_leaves is not null)
+            ulong next = ulong.MaxValue;
+            foreach (var (k, _) in Leaves)
             {
-                foreach (ulong k in _leaves.Keys)
+                if (k > key && k < next)
                 {
-                    if (k > key && k < next)
-                    {
-                        next = k;
-                    }
+                    next = k;
                 }
             }
             if (next == ulong.MaxValue)
@@ -332,18 +310,11 @@ public sealed partial class Pmap
         // dictionary's enumeration.
         ulong[] keys = System.Buffers.ArrayPool<ulong>.Shared.Rent(LeafCount);
         int n = 0;
-        if (_firstLeaf is not null && (_firstKey + 1) << LeafBits > first && _firstKey << LeafBits < last)
+        foreach (var (k, _) in Leaves)
         {
-            keys[n++] = _firstKey;
-        }
-        if (_leaves is not null)
-        {
-            foreach (ulong k in _leaves.Keys)
+            if ((k + 1) << LeafBits > first && k << LeafBits < last)
             {
-                if ((k + 1) << LeafBits > first && k << LeafBits < last)
-                {
-                    keys[n++] = k;
-                }
+                keys[n++] = k;
             }
         }
         try
@@ -371,33 +342,20 @@ public sealed partial class Pmap
     {
         ulong first = start >> _shift;
         ulong last = end >> _shift;
-        if (_firstLeaf is not null)
+        foreach (var (key, leaf) in Leaves)
         {
-            Protect(_firstKey, _firstLeaf, first, last, protection);
-        }
-        if (_leaves is not null)
-        {
-            foreach (var (key, leaf) in _leaves)
+            ulong lo = Math.Max(key << LeafBits, first), hi = Math.Min((key << LeafBits) + (ulong)leaf.Bits.Length, last);
+            if (lo < hi)
             {
-                Protect(key, leaf, first, last, protection);
+                UndoLog.Touch(leaf);
             }
-        }
-    }
-
-    /// <summary><see cref="Protect(ulong, ulong, Protection)"/> within one leaf.</summary>
-    private static void Protect(ulong key, Leaf leaf, ulong first, ulong last, Protection protection)
-    {
-        ulong lo = Math.Max(key << LeafBits, first), hi = Math.Min((key << LeafBits) + (ulong)leaf.Bits.Length, last);
-        if (lo < hi)
-        {
-            UndoLog.Touch(leaf);
-        }
-        for (ulong v = lo; v < hi; v++)
-        {
-            int i = (int)(v & LeafMask);
-            if (leaf.Bits[i] != 0)
+            for (ulong v = lo; v < hi; v++)
             {
-                leaf.Bits[i] = (byte)((leaf.Bits[i] & 0xf8) | ((int)protection & (leaf.Bits[i] & 0x7)));
+                int i = (int)(v & LeafMask);
+                if (leaf.Bits[i] != 0)
+                {
+                    leaf.Bits[i] = (byte)((leaf.Bits[i] & 0xf8) | ((int)protection & (leaf.Bits[i] & 0x7)));
+                }
             }
         }
     }
@@ -405,15 +363,14 @@ public sealed partial class Pmap
     /// <summary>Drops every translation (the address space is going away).</summary>
     public void RemoveAll()
     {
-        if (_firstLeaf is not null)
+        foreach (var (key, leaf) in Leaves)
         {
-            RemovePv(_firstKey, _firstLeaf);
-        }
-        if (_leaves is not null)
-        {
-            foreach (var (key, leaf) in _leaves)
+            for (int i = 0; i < leaf.Bits.Length; i++)
             {
-                RemovePv(key, leaf);
+                if (leaf.Bits[i] != 0)
+                {
+                    _pv.Remove(leaf.Frame[i], this, key << LeafBits | (uint)i);
+                }
             }
         }
         UndoLog.Touch(this); // the leaves go with the fields that hold them (an undo puts the old ones back)
@@ -422,18 +379,6 @@ public sealed partial class Pmap
         _leaves = null;
         Count = 0;
         WiredCount = 0;
-    }
-
-    /// <summary>Unlinks every translation of one leaf from the pv table.</summary>
-    private void RemovePv(ulong key, Leaf leaf)
-    {
-        for (int i = 0; i < leaf.Bits.Length; i++)
-        {
-            if (leaf.Bits[i] != 0)
-            {
-                _pv.Remove(leaf.Frame[i], this, key << LeafBits | (uint)i);
-            }
-        }
     }
 
     /// <summary>Called by <see cref="PvTable"/> when a frame is taken away from every mapping.</summary>

@@ -203,8 +203,7 @@ public sealed partial class Kernel : IShmHost
         {
             return Errno.EEXIST;
         }
-        UndoLog.Touch(this);
-        (_files ??= [])[name] = Vm.NewObject(new FileObject(name, size, readOnly, PageSize));
+        UndoLog.Changing(this, ref _files)[name] = Vm.NewObject(new FileObject(name, size, readOnly, PageSize));
         return SysResult.Success();
     }
 

@@ -56,17 +56,7 @@ public sealed partial class Process : IShmProcess
     private static readonly List<Attachment> s_noAttachments = [];
 
     /// <inheritdoc/>
-    public List<Attachment> ChangeAttachments()
-    {
-        List<Attachment>? list = _attachments;
-        if (list is null)
-        {
-            list = [];
-            UndoLog.Set(this, ref _attachments, list); // the field goes from null to a list
-        }
-        UndoLog.Touch(list);
-        return list;
-    }
+    public List<Attachment> ChangeAttachments() => UndoLog.Changing(this, ref _attachments);
 
     /// <summary>Start of the heap once <c>brk</c> fixed it.</summary>
     public ulong? HeapStart { get; internal set => UndoLog.Set(this, ref field, value); }

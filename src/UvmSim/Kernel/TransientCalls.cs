@@ -36,9 +36,10 @@ public sealed partial class Kernel
         }
         var frames = new List<int>(scratch.Count);
         frames.AddRange(scratch);
-        UndoLog.Touch(this); // before _handles goes from null to a table, and the table changes
-        var handle = new TransientHandle(_nextHandle++, p, start, end, frames);
-        (_handles ??= [])[handle.Id] = handle;
+        ulong id = _nextHandle;
+        UndoLog.Set(this, ref _nextHandle, id + 1);
+        var handle = new TransientHandle(id, p, start, end, frames);
+        UndoLog.Changing(this, ref _handles)[id] = handle;
         return SysResult.Success(handle.Id);
     }
 

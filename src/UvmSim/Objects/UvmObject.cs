@@ -66,18 +66,14 @@ public abstract partial class UvmObject
         /// <summary>Slot by slot through each chunk, skipping the empty ones.</summary>
         public struct Enumerator : IEnumerator<KeyValuePair<long, int>>
         {
-            private readonly UvmObject _obj;
-            private Dictionary<long, int[]>.Enumerator _inner;
-            private int _stage; // 0: the first chunk next; 1: the dictionary's; 2: done
+            private ChunkTable.Walk<long, int[]> _chunks;
             private int[]? _chunk;
             private long _key;
             private int _i;
 
             internal Enumerator(UvmObject obj)
             {
-                _obj = obj;
-                _inner = default;
-                _stage = 0;
+                _chunks = ChunkTable.All(obj._firstKey, obj._firstChunk, obj._chunks);
                 _chunk = null;
                 _key = 0;
                 _i = 0;
@@ -104,28 +100,11 @@ public abstract partial class UvmObject
                         }
                         _chunk = null;
                     }
-                    if (_stage == 0)
+                    if (!_chunks.MoveNext())
                     {
-                        _stage = _obj._chunks is null ? 2 : 1;
-                        if (_obj._chunks is { } more)
-                        {
-                            _inner = more.GetEnumerator();
-                        }
-                        if (_obj._firstChunk is not { } first)
-                        {
-                            return false;
-                        }
-                        (_key, _chunk) = (_obj._firstKey, first);
-                    }
-                    else if (_stage == 1 && _inner.MoveNext())
-                    {
-                        (_key, _chunk) = _inner.Current;
-                    }
-                    else
-                    {
-                        _stage = 2;
                         return false;
                     }
+                    (_key, _chunk) = _chunks.Current;
                     _i = -1;
                 }
             }

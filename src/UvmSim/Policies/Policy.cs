@@ -39,22 +39,10 @@ public sealed record Policy(
 
     // A policy is an immutable record, so each preset is made once and shared (issue 17: the
     // explorer's benchmark boots a kernel, and asks for its preset, every 64 calls).
-    private static readonly Policy s_netbsd8 = Build(PresetNames.NetBsd8)!;
-    private static readonly Policy s_thorpej2019 = Build(PresetNames.Thorpej2019)!;
-    private static readonly Policy s_netbsd9 = Build(PresetNames.NetBsd9)!;
-    private static readonly Policy s_dual = Build(PresetNames.Dual)!;
-    private static readonly Policy s_linux = Build(PresetNames.Linux)!;
+    private static readonly Dictionary<string, Policy> s_presets = PresetNames.Named.ToDictionary(name => name, name => Build(name)!);
 
     /// <summary>The named preset, or null for an unknown name.</summary>
-    public static Policy? FromPreset(string name) => name switch
-    {
-        PresetNames.NetBsd8 => s_netbsd8,
-        PresetNames.Thorpej2019 => s_thorpej2019,
-        PresetNames.NetBsd9 => s_netbsd9,
-        PresetNames.Dual => s_dual,
-        PresetNames.Linux => s_linux,
-        _ => null,
-    };
+    public static Policy? FromPreset(string name) => s_presets.GetValueOrDefault(name);
 
     /// <summary>The named preset's switches, made anew.</summary>
     private static Policy? Build(string name) => name switch

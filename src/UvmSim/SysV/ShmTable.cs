@@ -229,17 +229,7 @@ public sealed partial class ShmTable
             UndoLog.Element(seqs, slot);
         }
         seqs[slot] = seq;
-        Dictionary<int, Segment>? slots = _slots;
-        if (slots is null)
-        {
-            slots = [];
-            UndoLog.Set(this, ref _slots, slots);
-        }
-        else
-        {
-            UndoLog.Touch(slots);
-        }
-        slots[slot] = segment;
+        UndoLog.Changing(this, ref _slots)[slot] = segment;
         List<Segment>? ever = _ever;
         if (ever is null)
         {

@@ -239,6 +239,25 @@ public sealed class UndoLog
     }
 
     /// <summary>
+    /// The collection in <paramref name="field"/> of <paramref name="owner"/>, about to change:
+    /// made first if the field holds none (the field logged alone, so an undo puts the null
+    /// back), then saved whole. For the tables and lists an owner makes with their first element.
+    /// </summary>
+    public static T Changing<TOwner, T>(TOwner owner, ref T? field)
+        where TOwner : class
+        where T : class, new()
+    {
+        T? collection = field;
+        if (collection is null)
+        {
+            collection = new T();
+            Set(owner, ref field, collection);
+        }
+        Touch(collection);
+        return collection;
+    }
+
+    /// <summary>
     /// Says <paramref name="o"/> was just made (its constructor calls this first): undoing drops
     /// every reference to an object made after the mark, so what its initializers and later
     /// setters write until the next mark need not be saved. Forgetting it (another object
