@@ -101,6 +101,7 @@ ratio "replay / walk, depth $DEPTH, one job" "replay $DEPTH 1" "walk $DEPTH 1"
 ratio "replay / walk, depth $DEPTH, two jobs" "replay $DEPTH 2" "walk $DEPTH 2"
 ratio "walk: one job / two jobs, depth $DEPTH" "walk $DEPTH 1" "walk $DEPTH 2"
 ratio "replay: one job / two jobs, depth $DEPTH" "replay $DEPTH 1" "replay $DEPTH 2"
+ratio "walk: one job / two jobs, depth $DEEP" "walk $DEEP 1" "walk $DEEP 2"
 ratio "walk: depth $DEEP / depth $DEPTH, one job" "walk $DEEP 1" "walk $DEPTH 1"
 ratio "walk: depth $DEEP / depth $DEPTH, two jobs" "walk $DEEP 2" "walk $DEPTH 2"
 
