@@ -16,6 +16,7 @@ internal static class ExploreCommand
     private static readonly Option<string> Jobs = RangedOption.Jobs("Threads sharing each level; the result is the same for any number");
     private static readonly Option<bool> Snapshots = new("--snapshots") { Description = "Compute each state's successors from a copy of its kernel instead of walking one kernel with an undo log (the same answer; see docs/performance.md for the speed)." };
     private static readonly Option<bool> Replay = new("--replay") { Description = "Rebuild every state by replaying its calls on a freshly booted kernel instead of walking one kernel with an undo log (the same answer, slower; for comparison)." };
+    private static readonly Option<bool> Symmetry = new("--symmetry") { Description = "Keep one state of each set of mirror images (the same processes in another order): fewer states, the finding still a real sequence; may miss what depends on the order the kernel visits processes in (docs/cli.md)." };
     private static readonly Option<int?> SplitDepth = new("--split-depth") { Description = "With --shard: the depth whose states are shared out among the shards (0 to D; default half the depth, at most 4).", HelpName = "S" };
 
     /// <summary>The command.</summary>
@@ -24,7 +25,7 @@ internal static class ExploreCommand
         var command = new Command("explore", "Search every call sequence up to --depth over a small universe.")
         {
             ExplorerOptions.Policy, Depth, Procs, Pages, Frames, Transient, Jobs,
-            ExplorerOptions.Out, SharedOptions.Set, SharedOptions.NoDiagnostics, SharedOptions.Format, ExplorerOptions.Shard, SplitDepth, ProgressReport.Option, Snapshots, Replay,
+            ExplorerOptions.Out, SharedOptions.Set, SharedOptions.NoDiagnostics, SharedOptions.Format, ExplorerOptions.Shard, SplitDepth, ProgressReport.Option, Snapshots, Replay, Symmetry,
         };
         command.SetAction(parse => CliApp.Guard(terminal, () =>
         {
@@ -53,6 +54,10 @@ internal static class ExploreCommand
             {
                 return terminal.Usage("explore takes --replay or --snapshots, not both");
             }
+            if (parse.GetValue(Symmetry) && shard is not null)
+            {
+                return terminal.Usage("explore takes --symmetry or --shard, not both (shard files do not record it, so a merge could mix the two)");
+            }
             int split = parse.GetValue(SplitDepth) ?? ShardRuns.DefaultSplitDepth(depth);
             if (split < 0 || split > depth)
             {
@@ -74,7 +79,7 @@ internal static class ExploreCommand
             ExploreResult r;
             try
             {
-                r = Explorer.Run(new ExploreOptions(universe, depth, parse.GetValue(Transient), pages, jobs, Snapshots: parse.GetValue(Snapshots), Replay: parse.GetValue(Replay)),
+                r = Explorer.Run(new ExploreOptions(universe, depth, parse.GetValue(Transient), pages, jobs, Snapshots: parse.GetValue(Snapshots), Replay: parse.GetValue(Replay), Symmetry: parse.GetValue(Symmetry)),
                     (d, s) =>
                     {
                         reached = (d, s);

@@ -12,8 +12,11 @@ namespace UvmSim.Exploration;
 /// hash, undo). With <c>Replay</c> every state is rebuilt by replaying its calls on a freshly
 /// booted kernel; with <c>Snapshots</c> successors are computed from copies of the state's
 /// kernel (<see cref="Kernel.Kernel.Copy"/>). Both are kept to compare against, side by side.
+/// With <c>Symmetry</c> states are told apart by a hash that forgets which process is which
+/// (<see cref="StateHash"/>): one state of each set of mirror images is kept, and a finding is
+/// still the sequence that reached it.
 /// </remarks>
-public sealed record ExploreOptions(Universe Universe, int Depth, bool Transient = false, int MappingPages = 2, int Jobs = 1, ExploreShard? Shard = null, OpGroups Ops = OpGroups.None, bool Snapshots = false, bool Replay = false)
+public sealed record ExploreOptions(Universe Universe, int Depth, bool Transient = false, int MappingPages = 2, int Jobs = 1, ExploreShard? Shard = null, OpGroups Ops = OpGroups.None, bool Snapshots = false, bool Replay = false, bool Symmetry = false)
 {
     /// <summary>Whether each job walks one kernel with an undo log (neither <c>Replay</c> nor <c>Snapshots</c>).</summary>
     public bool Undoing => !Replay && !Snapshots;
@@ -138,9 +141,9 @@ public static class Explorer
     private readonly record struct Outcome(bool Applied, ulong Hash, Finding? Finding, int Rank, bool Known = false);
 
     /// <summary>One job's own engine, copy table, undo walk and sequence buffer (none may be shared between threads).</summary>
-    private sealed class Worker(Universe u)
+    private sealed class Worker(Universe u, bool symmetric)
     {
-        public readonly Engine Engine = new(u);
+        public readonly Engine Engine = new(u, symmetric: symmetric);
         public readonly Snapshots.CloneMap Copies = new();
         public readonly PrefixWalk Walk = new(u);
         public readonly RecentStates Recent = new();
@@ -176,7 +179,7 @@ public static class Explorer
             throw new ArgumentException($"an alphabet of {alphabet.Count} calls is more than the search can number", nameof(o));
         }
         int jobs = Math.Clamp(o.Jobs, 1, 64);
-        var workers = Enumerable.Range(0, jobs).Select(_ => new Worker(u)).ToArray();
+        var workers = Enumerable.Range(0, jobs).Select(_ => new Worker(u, o.Symmetry)).ToArray();
         int window = jobs == 1 ? 1 : Ahead * jobs;
         var slots = Enumerable.Range(0, window).Select(_ => new Slot(alphabet.Count)).ToArray();
         var seen = new StateSet();

@@ -13,8 +13,20 @@ namespace UvmSim.Exploration;
 /// counters. Frames and objects are numbered by first appearance, so two runs that reach
 /// the same state through different frames hash alike (the explorer's deduplication).
 /// </summary>
-public sealed class StateHash
+/// <remarks>
+/// Made <c>symmetric</c> (<c>explore --symmetry</c>), the hash also forgets which process is
+/// which: a state and its mirror, the same processes in another order, hash alike. Processes
+/// are put in the order of a signature that does not depend on their order (their own
+/// limits, locks and entries, without frames), and processes whose signatures tie are tried
+/// in every order, keeping the smallest hash: the same set of orders is tried for a state
+/// and for every mirror of it. Past <see cref="SymmetryLimit"/> processes of one signature
+/// the pid order is kept for them, which only reduces less.
+/// </remarks>
+public sealed class StateHash(bool symmetric = false)
 {
+    /// <summary>The most processes tried in every order (6! = 720 hashes).</summary>
+    public const int SymmetryLimit = 6;
+
     private const ulong Offset = 14695981039346656037UL;
     private const ulong Prime = 1099511628211UL;
     private int[] _frameIds = [];
@@ -39,6 +51,18 @@ public sealed class StateHash
             _frameIds = new int[k.Vm.Frames.Count];
             _frameStamp = new int[k.Vm.Frames.Count];
         }
+        _procs.Clear();
+        _procs.AddRange(k.LiveProcesses);
+        if (!InPidOrder(_procs))
+        {
+            _procs.Sort(static (a, b) => a.Pid.CompareTo(b.Pid));
+        }
+        return symmetric && _procs.Count > 1 ? Smallest(k) : OfOrder(k, _procs);
+    }
+
+    /// <summary>The state's hash with its processes walked in the order of <paramref name="procs"/>.</summary>
+    private ulong OfOrder(Kernel.Kernel k, List<Process> procs)
+    {
         _stamp++;
         _nextFrame = 0;
         if (_objectCount > ScanLimit)
@@ -50,15 +74,9 @@ public sealed class StateHash
         _n = 0;
         Mix((ulong)k.Vm.Stats.Wired);
         Mix((ulong)k.Vm.Stats.Free);
-        _procs.Clear();
-        _procs.AddRange(k.LiveProcesses);
-        if (!InPidOrder(_procs))
-        {
-            _procs.Sort(static (a, b) => a.Pid.CompareTo(b.Pid));
-        }
         FramePool frames = k.Vm.Frames;
         ulong page = (ulong)k.PageSize;
-        foreach (Process p in _procs)
+        foreach (Process p in procs)
         {
             Pmap pmap = p.Space.Pmap;
             Mix(p.Uid);
@@ -79,9 +97,7 @@ public sealed class StateHash
             {
                 Mix(e.Start);
                 Mix(e.End);
-                Mix((ulong)e.Protection | (ulong)e.MaxProtection << 8 | (ulong)e.Inheritance << 16
-                    | (e.Mlocked ? 1UL << 24 : 0) | (e.SegmentRecord ? 1UL << 25 : 0) | (e.CopyOnWrite ? 1UL << 26 : 0)
-                    | (e.NeedsCopy ? 1UL << 27 : 0) | (e.NoMerge ? 1UL << 28 : 0) | (ulong)(uint)e.WiredCount << 32);
+                Mix(EntryWord(e));
                 Mix((e.Object is null ? 0UL : (uint)Canonical(e.Object)) | (e.Amap is null ? 0UL : (ulong)(uint)Canonical(e.Amap) << 32));
                 for (ulong va = e.Start; va < e.End; va += page)
                 {
@@ -113,6 +129,114 @@ public sealed class StateHash
         }
         return Combine(_words, _n);
     }
+
+    private readonly List<Process> _order = [];
+    private ulong[] _signatures = [];
+    private bool[] _placed = [];
+
+    /// <summary>
+    /// The smallest hash over the orders of <see cref="_procs"/> that sort their signatures:
+    /// processes whose signatures differ keep the signatures' order, and ties are tried every way.
+    /// </summary>
+    private ulong Smallest(Kernel.Kernel k)
+    {
+        int n = _procs.Count;
+        if (_signatures.Length < n)
+        {
+            _signatures = new ulong[n];
+            _placed = new bool[n];
+        }
+        for (int i = 0; i < n; i++)
+        {
+            _signatures[i] = Signature(_procs[i]);
+        }
+        // Sorted by signature; a stable sort keeps the pid order among ties, which the
+        // search below then permutes.
+        for (int i = 1; i < n; i++)
+        {
+            for (int j = i; j > 0 && _signatures[j - 1] > _signatures[j]; j--)
+            {
+                (_signatures[j - 1], _signatures[j]) = (_signatures[j], _signatures[j - 1]);
+                (_procs[j - 1], _procs[j]) = (_procs[j], _procs[j - 1]);
+            }
+        }
+        _order.Clear();
+        Array.Clear(_placed, 0, n);
+        ulong best = ulong.MaxValue;
+        Orders(k, 0, ref best);
+        return best;
+    }
+
+    /// <summary>
+    /// Fills position <paramref name="at"/> of <see cref="_order"/> with each unplaced process
+    /// of that position's signature in turn (only the first, in pid order, past
+    /// <see cref="SymmetryLimit"/> ties), and at the end hashes the order into <paramref name="best"/>.
+    /// </summary>
+    private void Orders(Kernel.Kernel k, int at, ref ulong best)
+    {
+        int n = _procs.Count;
+        if (at == n)
+        {
+            best = Math.Min(best, OfOrder(k, _order));
+            return;
+        }
+        int first = at;
+        while (first > 0 && _signatures[first - 1] == _signatures[at])
+        {
+            first--;
+        }
+        int last = at;
+        while (last + 1 < n && _signatures[last + 1] == _signatures[at])
+        {
+            last++;
+        }
+        bool every = last - first + 1 <= SymmetryLimit;
+        for (int i = first; i <= last; i++)
+        {
+            if (_placed[i])
+            {
+                continue;
+            }
+            _placed[i] = true;
+            _order.Add(_procs[i]);
+            Orders(k, at + 1, ref best);
+            _order.RemoveAt(_order.Count - 1);
+            _placed[i] = false;
+            if (!every)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// What a process is, apart from which frames and objects it holds and from its place
+    /// among the others (a function of the process alone, so every order of the processes
+    /// gives each the same): its credentials, limits, locks and entries.
+    /// </summary>
+    private static ulong Signature(Process p)
+    {
+        ulong h = Step(Offset, p.Uid | (ulong)p.Gid << 32);
+        h = Step(h, p.MemlockSoft);
+        h = Step(h, p.MemlockHard);
+        h = Step(h, (p.Space.Map.WireFuture ? 1UL : 0) | (ulong)(uint)p.Attachments.Count << 8);
+        foreach (var (s, e) in p.PosixLocked.Ranges)
+        {
+            h = Step(Step(h, s), e);
+        }
+        for (MapEntry? e = p.Space.Map.First; e is not null; e = e.Next)
+        {
+            h = Step(Step(h, e.Start), e.End);
+            h = Step(h, EntryWord(e));
+        }
+        return h;
+    }
+
+    /// <summary>An entry's protections, inheritance, flags and wire count as one word.</summary>
+    private static ulong EntryWord(MapEntry e) =>
+        (ulong)e.Protection | (ulong)e.MaxProtection << 8 | (ulong)e.Inheritance << 16
+        | (e.Mlocked ? 1UL << 24 : 0) | (e.SegmentRecord ? 1UL << 25 : 0) | (e.CopyOnWrite ? 1UL << 26 : 0)
+        | (e.NeedsCopy ? 1UL << 27 : 0) | (e.NoMerge ? 1UL << 28 : 0) | (ulong)(uint)e.WiredCount << 32;
 
     /// <summary>Whether <paramref name="procs"/> are sorted already (the usual order of the kernel's table).</summary>
     private static bool InPidOrder(List<Process> procs)

@@ -52,6 +52,19 @@ public sealed class ExplorerCommandTests : IDisposable
     }
 
     [Fact]
+    public void Explore_with_symmetry_keeps_fewer_states_and_its_reproducer_still_replays()
+    {
+        var plain = new CliHarness();
+        Assert.Equal(1, plain.Run("explore", "--policy", "netbsd-8", "--depth", "6", "--out", _out, "--format", "json"));
+        var reduced = new CliHarness();
+        Assert.Equal(1, reduced.Run("explore", "--policy", "netbsd-8", "--depth", "6", "--symmetry", "--out", _out, "--format", "json"));
+        JsonElement summary = Summary(reduced);
+        Assert.True(summary.GetProperty("states").GetInt64() < Summary(plain).GetProperty("states").GetInt64());
+        Assert.Equal(5, summary.GetProperty("reproducerCalls").GetInt32());
+        AssertReplays(summary.GetProperty("reproducer").GetString()!, "netbsd-8");
+    }
+
+    [Fact]
     public void Fuzz_to_the_first_panic_writes_a_shrunk_reproducer_that_panics_again_under_run()
     {
         var cli = new CliHarness();
@@ -101,6 +114,7 @@ public sealed class ExplorerCommandTests : IDisposable
     [InlineData("explore", "--policy", "dual", "--depth", "13")]
     [InlineData("explore", "--policy", "dual", "--depth", "3", "--jobs", "0")]
     [InlineData("explore", "--policy", "nosuch", "--depth", "3")]
+    [InlineData("explore", "--policy", "dual", "--depth", "3", "--symmetry", "--shard", "0/2")]
     [InlineData("fuzz", "--policy", "dual", "--steps", "0")]
     [InlineData("fuzz", "--policy", "dual", "--steps", "10", "--jobs", "65")]
     [InlineData("shrink", "/nonexistent/x.scn", "--policy", "dual")]
