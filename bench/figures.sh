@@ -68,11 +68,11 @@ else
 fi
 median "fuzz --jobs 2" "$RUNS" fuzz --policy dual --steps 10000000 --jobs 2
 
-echo "== explore --policy dual: the undo walk (default) beside replaying every state from boot and computing it from snapshots, one job and two; $RUNS rounds"
+echo "== explore --policy dual: the undo walk (default) beside replaying every state from boot and computing it from snapshots, one job and two, and the walk with --symmetry (fewer states); $RUNS rounds"
 echo "   (calls/s counts the calls made: a replay makes the whole sequence per successor, the undo walk and a snapshot one)"
 echo "   (each round runs every configuration once, in an order that turns by one each round, and each ratio is taken"
 echo "    within a round: this machine switches between two speeds for minutes at a time, docs/performance.md)"
-configs=("walk $DEPTH 1" "walk $DEPTH 2" "replay $DEPTH 1" "replay $DEPTH 2" "snapshots $DEPTH 1" "walk $DEEP 1" "walk $DEEP 2")
+configs=("walk $DEPTH 1" "walk $DEPTH 2" "replay $DEPTH 1" "replay $DEPTH 2" "snapshots $DEPTH 1" "walk $DEEP 1" "walk $DEEP 2" "symmetry $DEPTH 1")
 declare -A secs
 for round in $(seq 1 "$RUNS"); do
   n=${#configs[@]}
@@ -104,6 +104,7 @@ ratio "replay: one job / two jobs, depth $DEPTH" "replay $DEPTH 1" "replay $DEPT
 ratio "walk: one job / two jobs, depth $DEEP" "walk $DEEP 1" "walk $DEEP 2"
 ratio "walk: depth $DEEP / depth $DEPTH, one job" "walk $DEEP 1" "walk $DEPTH 1"
 ratio "walk: depth $DEEP / depth $DEPTH, two jobs" "walk $DEEP 2" "walk $DEPTH 2"
+ratio "walk / walk --symmetry, depth $DEPTH, one job" "walk $DEPTH 1" "symmetry $DEPTH 1"
 
 echo "== bench host, three consecutive runs (needs root or RLIMIT_MEMLOCK)"
 for run in 1 2 3; do echo "-- run $run of 3"; uvmsim bench host || true; done
