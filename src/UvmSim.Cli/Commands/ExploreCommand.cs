@@ -54,10 +54,6 @@ internal static class ExploreCommand
             {
                 return terminal.Usage("explore takes --replay or --snapshots, not both");
             }
-            if (parse.GetValue(Symmetry) && shard is not null)
-            {
-                return terminal.Usage("explore takes --symmetry or --shard, not both (shard files do not record it, so a merge could mix the two)");
-            }
             int split = parse.GetValue(SplitDepth) ?? ShardRuns.DefaultSplitDepth(depth);
             if (split < 0 || split > depth)
             {
@@ -67,7 +63,7 @@ internal static class ExploreCommand
             bool json = parse.GetValue(SharedOptions.Format) == SharedOptions.Json;
             if (shard is { } s)
             {
-                var options = new ExploreOptions(universe, depth, parse.GetValue(Transient), pages, jobs, new ExploreShard(s.Index, s.Count, split), Snapshots: parse.GetValue(Snapshots), Replay: parse.GetValue(Replay));
+                var options = new ExploreOptions(universe, depth, parse.GetValue(Transient), pages, jobs, new ExploreShard(s.Index, s.Count, split), Snapshots: parse.GetValue(Snapshots), Replay: parse.GetValue(Replay), Symmetry: parse.GetValue(Symmetry));
                 ExploreResult part = Explorer.Run(options);
                 string file = ShardRuns.Write(outDir, s, options, part);
                 return MergeCommand.PrintShard(terminal, json, "explore", s, file, part.Calls, part.Seconds, part.States, part.Finding);

@@ -39,13 +39,14 @@ public readonly record struct StepResult(StepKind Kind, ulong Hash, string? Pani
 /// the universe and replays the prefix; <c>explore --snapshots</c> starts from a copy of the
 /// state's kernel through <see cref="BeginFrom"/> instead (<see cref="OpInterpreter.Copy"/>),
 /// and <see cref="Step"/> is unchanged.
-/// With <c>symmetric</c> the engine's hash forgets which process is which (<see cref="StateHash"/>,
-/// <c>explore --symmetry</c>), so a search keeps one state of each set of mirror images.
+/// Given <c>interchangeable</c> processes, the engine's hash forgets which of those is which
+/// (<see cref="StateHash"/>, <c>explore --symmetry</c>), so a search keeps one state of each
+/// set of mirror images.
 /// </remarks>
-public sealed class Engine(Universe universe, bool audit = true, bool record = false, bool symmetric = false)
+public sealed class Engine(Universe universe, bool audit = true, bool record = false, int interchangeable = 0)
 {
     private readonly Auditor _auditor = new();
-    private readonly StateHash _hasher = new(symmetric);
+    private readonly StateHash _hasher = new(interchangeable);
 
     /// <summary>The universe every run starts from.</summary>
     public Universe Universe => universe;

@@ -12,9 +12,9 @@ namespace UvmSim.Exploration;
 /// hash, undo). With <c>Replay</c> every state is rebuilt by replaying its calls on a freshly
 /// booted kernel; with <c>Snapshots</c> successors are computed from copies of the state's
 /// kernel (<see cref="Kernel.Kernel.Copy"/>). Both are kept to compare against, side by side.
-/// With <c>Symmetry</c> states are told apart by a hash that forgets which process is which
-/// (<see cref="StateHash"/>): one state of each set of mirror images is kept, and a finding is
-/// still the sequence that reached it.
+/// With <c>Symmetry</c> states are told apart by a hash that forgets which of the processes
+/// the alphabet names is which (<see cref="StateHash"/>): one state of each set of mirror
+/// images is kept, and a finding is still the sequence that reached it.
 /// </remarks>
 public sealed record ExploreOptions(Universe Universe, int Depth, bool Transient = false, int MappingPages = 2, int Jobs = 1, ExploreShard? Shard = null, OpGroups Ops = OpGroups.None, bool Snapshots = false, bool Replay = false, bool Symmetry = false)
 {
@@ -141,9 +141,9 @@ public static class Explorer
     private readonly record struct Outcome(bool Applied, ulong Hash, Finding? Finding, int Rank, bool Known = false);
 
     /// <summary>One job's own engine, copy table, undo walk and sequence buffer (none may be shared between threads).</summary>
-    private sealed class Worker(Universe u, bool symmetric)
+    private sealed class Worker(Universe u, int interchangeable)
     {
-        public readonly Engine Engine = new(u, symmetric: symmetric);
+        public readonly Engine Engine = new(u, interchangeable: interchangeable);
         public readonly Snapshots.CloneMap Copies = new();
         public readonly PrefixWalk Walk = new(u);
         public readonly RecentStates Recent = new();
@@ -173,13 +173,16 @@ public static class Explorer
     {
         var clock = Stopwatch.StartNew();
         Universe u = o.Universe;
-        IReadOnlyList<Op> alphabet = Alphabet(Math.Max(u.Procs, 2), o.MappingPages, o.Transient, o.Ops);
+        // The processes the alphabet names, each offered the same calls: with Symmetry, the
+        // ones whose order the state hash forgets.
+        int named = Math.Max(u.Procs, 2);
+        IReadOnlyList<Op> alphabet = Alphabet(named, o.MappingPages, o.Transient, o.Ops);
         if (alphabet.Count > ushort.MaxValue)
         {
             throw new ArgumentException($"an alphabet of {alphabet.Count} calls is more than the search can number", nameof(o));
         }
         int jobs = Math.Clamp(o.Jobs, 1, 64);
-        var workers = Enumerable.Range(0, jobs).Select(_ => new Worker(u, o.Symmetry)).ToArray();
+        var workers = Enumerable.Range(0, jobs).Select(_ => new Worker(u, o.Symmetry ? named : 0)).ToArray();
         int window = jobs == 1 ? 1 : Ahead * jobs;
         var slots = Enumerable.Range(0, window).Select(_ => new Slot(alphabet.Count)).ToArray();
         var seen = new StateSet();

@@ -14,17 +14,19 @@ namespace UvmSim.Exploration;
 /// the same state through different frames hash alike (the explorer's deduplication).
 /// </summary>
 /// <remarks>
-/// Made <c>symmetric</c> (<c>explore --symmetry</c>), the hash also forgets which process is
-/// which: a state and its mirror, the same processes in another order, hash alike. Processes
-/// are put in the order of a signature that does not depend on their order (their own
-/// limits, locks and entries, without frames), and processes whose signatures tie are tried
-/// in every order, keeping the smallest hash: the same set of orders is tried for a state
-/// and for every mirror of it. Past <see cref="SymmetryLimit"/> processes of one signature
-/// the pid order is kept for them, which only reduces less.
+/// Given <c>interchangeable</c> = k of 2 or more (<c>explore --symmetry</c>), the hash also
+/// forgets which of the first k processes (in creation order, the order a search's calls
+/// name them in) is which: a state and its mirror, those k processes in another order, hash
+/// alike. That is exact when the calls offered to each of the k are the same, as the
+/// explorer's alphabet does. The later processes keep their order: no call names them, and
+/// they move up in that order as earlier ones exit. The first k are put in the order of a
+/// signature that does not depend on their order (their own limits, locks and entries,
+/// without frames), and those whose signatures tie are tried in every order, keeping the
+/// smallest hash: the same set of orders is tried for a state and for every mirror of it.
 /// </remarks>
-public sealed class StateHash(bool symmetric = false)
+public sealed class StateHash(int interchangeable = 0)
 {
-    /// <summary>The most processes tried in every order (6! = 720 hashes).</summary>
+    /// <summary>The most processes that may be interchangeable (6! = 720 orders at the most).</summary>
     public const int SymmetryLimit = 6;
 
     private const ulong Offset = 14695981039346656037UL;
@@ -57,7 +59,7 @@ public sealed class StateHash(bool symmetric = false)
         {
             _procs.Sort(static (a, b) => a.Pid.CompareTo(b.Pid));
         }
-        return symmetric && _procs.Count > 1 ? Smallest(k) : OfOrder(k, _procs);
+        return _interchangeable > 1 && _procs.Count > 1 ? Smallest(k) : OfOrder(k, _procs);
     }
 
     /// <summary>The state's hash with its processes walked in the order of <paramref name="procs"/>.</summary>
@@ -130,17 +132,20 @@ public sealed class StateHash(bool symmetric = false)
         return Combine(_words, _n);
     }
 
+    private readonly int _interchangeable = interchangeable <= SymmetryLimit ? interchangeable
+        : throw new ArgumentOutOfRangeException(nameof(interchangeable), interchangeable, $"at most {SymmetryLimit} processes can be interchangeable");
     private readonly List<Process> _order = [];
     private ulong[] _signatures = [];
     private bool[] _placed = [];
 
     /// <summary>
-    /// The smallest hash over the orders of <see cref="_procs"/> that sort their signatures:
-    /// processes whose signatures differ keep the signatures' order, and ties are tried every way.
+    /// The smallest hash over the orders of <see cref="_procs"/> that keep the processes past
+    /// the interchangeable ones where they are and sort the interchangeable ones by signature:
+    /// those whose signatures differ keep the signatures' order, ties are tried every way.
     /// </summary>
     private ulong Smallest(Kernel.Kernel k)
     {
-        int n = _procs.Count;
+        int n = Math.Min(_procs.Count, _interchangeable);
         if (_signatures.Length < n)
         {
             _signatures = new ulong[n];
@@ -163,21 +168,26 @@ public sealed class StateHash(bool symmetric = false)
         _order.Clear();
         Array.Clear(_placed, 0, n);
         ulong best = ulong.MaxValue;
-        Orders(k, 0, ref best);
+        Orders(k, 0, n, ref best);
         return best;
     }
 
     /// <summary>
     /// Fills position <paramref name="at"/> of <see cref="_order"/> with each unplaced process
-    /// of that position's signature in turn (only the first, in pid order, past
-    /// <see cref="SymmetryLimit"/> ties), and at the end hashes the order into <paramref name="best"/>.
+    /// of that position's signature in turn, and once the <paramref name="n"/> interchangeable
+    /// ones are placed, adds the rest in creation order and hashes the order into <paramref name="best"/>.
     /// </summary>
-    private void Orders(Kernel.Kernel k, int at, ref ulong best)
+    private void Orders(Kernel.Kernel k, int at, int n, ref ulong best)
     {
-        int n = _procs.Count;
         if (at == n)
         {
+            int placed = _order.Count;
+            for (int i = n; i < _procs.Count; i++)
+            {
+                _order.Add(_procs[i]);
+            }
             best = Math.Min(best, OfOrder(k, _order));
+            _order.RemoveRange(placed, _order.Count - placed);
             return;
         }
         int first = at;
@@ -190,7 +200,6 @@ public sealed class StateHash(bool symmetric = false)
         {
             last++;
         }
-        bool every = last - first + 1 <= SymmetryLimit;
         for (int i = first; i <= last; i++)
         {
             if (_placed[i])
@@ -199,13 +208,9 @@ public sealed class StateHash(bool symmetric = false)
             }
             _placed[i] = true;
             _order.Add(_procs[i]);
-            Orders(k, at + 1, ref best);
+            Orders(k, at + 1, n, ref best);
             _order.RemoveAt(_order.Count - 1);
             _placed[i] = false;
-            if (!every)
-            {
-                return;
-            }
         }
     }
 

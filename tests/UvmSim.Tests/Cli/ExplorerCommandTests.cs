@@ -114,7 +114,6 @@ public sealed class ExplorerCommandTests : IDisposable
     [InlineData("explore", "--policy", "dual", "--depth", "13")]
     [InlineData("explore", "--policy", "dual", "--depth", "3", "--jobs", "0")]
     [InlineData("explore", "--policy", "nosuch", "--depth", "3")]
-    [InlineData("explore", "--policy", "dual", "--depth", "3", "--symmetry", "--shard", "0/2")]
     [InlineData("fuzz", "--policy", "dual", "--steps", "0")]
     [InlineData("fuzz", "--policy", "dual", "--steps", "10", "--jobs", "65")]
     [InlineData("shrink", "/nonexistent/x.scn", "--policy", "dual")]

@@ -160,6 +160,34 @@ public sealed class ShardMergeTests : IDisposable
         Assert.Contains("shard-1-of-3.json", error);
     }
 
+    [Theory]
+    [InlineData(PresetNames.NetBsd8, 6, 3)]
+    [InlineData(PresetNames.Dual, 5, 2)]
+    public void Merged_symmetric_explore_equals_one_process(string preset, int depth, int shards)
+    {
+        var u = new Universe(P(preset), Pages: 32, Procs: 1);
+        var o = new ExploreOptions(u, depth, Symmetry: true);
+        ExploreResult single = Explorer.Run(o, cancel: TestContext.Current.CancellationToken);
+        MergedSearch? merged = ShardMerge.Merge(RunExploreShards(o, shards, 2), out string? error);
+        Assert.True(merged is not null, error);
+        Assert.Equal(single.States, merged.States);
+        Assert.True(single.States < Explorer.Run(o with { Symmetry = false }, cancel: TestContext.Current.CancellationToken).States);
+        Assert.Equal(single.Finding?.Ops, merged.Finding?.Ops);
+    }
+
+    [Fact]
+    public void Symmetric_and_plain_shards_do_not_merge()
+    {
+        var u = new Universe(P(PresetNames.Dual), Pages: 32, Procs: 1);
+        string dir = RunExploreShards(new ExploreOptions(u, 4), 2, 2);
+        string other = RunExploreShards(new ExploreOptions(u, 4, Symmetry: true), 2, 2);
+        File.Copy(Path.Combine(other, "shard-1-of-2.json"), Path.Combine(dir, "shard-1-of-2.json"), overwrite: true);
+        File.Copy(Path.Combine(other, "shard-1-of-2.states"), Path.Combine(dir, "shard-1-of-2.states"), overwrite: true);
+        Assert.Null(ShardMerge.Merge(dir, out string? error));
+        Assert.Contains("shard-1-of-2.json", error);
+        Assert.Contains("symmetry=true", error);
+    }
+
     [Fact]
     public void Shards_of_different_runs_do_not_merge()
     {

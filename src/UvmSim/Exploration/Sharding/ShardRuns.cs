@@ -16,19 +16,31 @@ public static class ShardRuns
     /// </summary>
     public static int DefaultSplitDepth(int depth) => Math.Clamp(depth / 2, 0, 4);
 
-    /// <summary>The settings that decide an explore's answer (not <c>--jobs</c>, which never changes it).</summary>
-    public static SortedDictionary<string, string> Settings(ExploreOptions o) => new(StringComparer.Ordinal)
+    /// <summary>
+    /// The settings that decide an explore's answer (not <c>--jobs</c>, which never changes it).
+    /// <c>symmetry</c> is written only when on, so the files of a plain search read as before
+    /// and never merge with a symmetric one's, whose hashes are of another kind.
+    /// </summary>
+    public static SortedDictionary<string, string> Settings(ExploreOptions o)
     {
-        ["policy"] = o.Universe.Policy.Label,
-        ["diagnostics"] = Bool(o.Universe.Machine.Diagnostics),
-        ["frames"] = Num(o.Universe.Pages),
-        ["procs"] = Num(o.Universe.Procs),
-        ["depth"] = Num(o.Depth),
-        ["pages"] = Num(o.MappingPages),
-        ["transient"] = Bool(o.Transient),
-        ["splitDepth"] = Num(o.Shard?.SplitDepth ?? DefaultSplitDepth(o.Depth)),
-        ["ops"] = string.Join(",", OpGroupNames.Names(o.Ops)),
-    };
+        var settings = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["policy"] = o.Universe.Policy.Label,
+            ["diagnostics"] = Bool(o.Universe.Machine.Diagnostics),
+            ["frames"] = Num(o.Universe.Pages),
+            ["procs"] = Num(o.Universe.Procs),
+            ["depth"] = Num(o.Depth),
+            ["pages"] = Num(o.MappingPages),
+            ["transient"] = Bool(o.Transient),
+            ["splitDepth"] = Num(o.Shard?.SplitDepth ?? DefaultSplitDepth(o.Depth)),
+            ["ops"] = string.Join(",", OpGroupNames.Names(o.Ops)),
+        };
+        if (o.Symmetry)
+        {
+            settings["symmetry"] = Bool(true);
+        }
+        return settings;
+    }
 
     /// <summary>The settings that decide a step-budgeted fuzz's answer.</summary>
     public static SortedDictionary<string, string> Settings(FuzzOptions o) => new(StringComparer.Ordinal)
