@@ -16,7 +16,7 @@ internal static class ExploreCommand
     private static readonly Option<string> Jobs = RangedOption.Jobs("Threads sharing each level; the result is the same for any number");
     private static readonly Option<bool> Snapshots = new("--snapshots") { Description = "Compute each state's successors from a copy of its kernel instead of walking one kernel with an undo log (the same answer; see docs/performance.md for the speed)." };
     private static readonly Option<bool> Replay = new("--replay") { Description = "Rebuild every state by replaying its calls on a freshly booted kernel instead of walking one kernel with an undo log (the same answer, slower; for comparison)." };
-    private static readonly Option<bool> Symmetry = new("--symmetry") { Description = "Keep one state of each set of mirror images (the same processes in another order): fewer states, the finding still a real sequence; may miss what depends on the order the kernel visits processes in (docs/cli.md)." };
+    private static readonly Option<bool> Symmetry = new("--symmetry") { Description = "Keep one state of each set of mirror images (the processes the calls name, in the other order): fewer states, the same verdicts, the finding still a real sequence (docs/cli.md)." };
     private static readonly Option<int?> SplitDepth = new("--split-depth") { Description = "With --shard: the depth whose states are shared out among the shards (0 to D; default half the depth, at most 4).", HelpName = "S" };
 
     /// <summary>The command.</summary>

@@ -1,4 +1,3 @@
-using UvmSim.Checking;
 using UvmSim;
 using UvmSim.Exploration;
 using UvmSim.Policies;
@@ -6,9 +5,10 @@ using UvmSim.Policies;
 namespace UvmSim.Tests.Exploration;
 
 /// <summary>
-/// <c>explore --symmetry</c>: a state and its mirror (the same processes in another order) hash
-/// alike under the symmetric hash and apart under the plain one, and a search that keeps one
-/// state of each mirror set still finds what the plain search finds, as a real sequence.
+/// <c>explore --symmetry</c>: a state and its mirror (the processes the calls name, in the other
+/// order) hash alike under the symmetric hash and apart under the plain one; states it takes
+/// for one have the same successors; and a search that keeps one state of each mirror set
+/// finds what the plain search finds, as a real sequence.
 /// </summary>
 public class SymmetryTests
 {
