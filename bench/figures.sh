@@ -8,6 +8,7 @@
 # work on the cores changes every figure (docs/performance.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/rounds.sh
 dotnet build -c Release src/UvmSim.Cli -v q -nologo >/dev/null
 uvmsim() { dotnet src/UvmSim.Cli/bin/Release/net10.0/UvmSim.Cli.dll "$@"; }
 out=$(mktemp -d)
@@ -85,26 +86,19 @@ for round in $(seq 1 "$RUNS"); do
     echo "   round $round: explore --depth $depth --jobs $jobs ${flag:-(walk)}: ${secs["$how $depth $jobs $round"]} s, $states states"
   done
 done
-# mid: the median of the lines on stdin.
-mid() { sort -n | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]}'; }
 for c in "${configs[@]}"; do
   read -r how depth jobs <<<"$c"
   all=$(for r in $(seq 1 "$RUNS"); do echo "${secs["$how $depth $jobs $r"]}"; done)
   printf '%-44s median %7s s (%s)\n' "explore --depth $depth --jobs $jobs ($how)" "$(echo "$all" | mid)" "$(echo "$all" | sort -n | tr '\n' ' ')"
 done
-# ratio NAME A B: the median over rounds of A's time / B's time in the same round.
-ratio() {
-  local all; all=$(for r in $(seq 1 "$RUNS"); do awk -v a="${secs["$2 $r"]}" -v b="${secs["$3 $r"]}" 'BEGIN {printf "%.2f\n", a / b}'; done)
-  printf '%-44s median %5sx (rounds: %s)\n' "$1" "$(echo "$all" | mid)" "$(echo "$all" | tr '\n' ' ')"
-}
-ratio "replay / walk, depth $DEPTH, one job" "replay $DEPTH 1" "walk $DEPTH 1"
-ratio "replay / walk, depth $DEPTH, two jobs" "replay $DEPTH 2" "walk $DEPTH 2"
-ratio "walk: one job / two jobs, depth $DEPTH" "walk $DEPTH 1" "walk $DEPTH 2"
-ratio "replay: one job / two jobs, depth $DEPTH" "replay $DEPTH 1" "replay $DEPTH 2"
-ratio "walk: one job / two jobs, depth $DEEP" "walk $DEEP 1" "walk $DEEP 2"
-ratio "walk: depth $DEEP / depth $DEPTH, one job" "walk $DEEP 1" "walk $DEPTH 1"
-ratio "walk: depth $DEEP / depth $DEPTH, two jobs" "walk $DEEP 2" "walk $DEPTH 2"
-ratio "walk / walk --symmetry, depth $DEPTH, one job" "walk $DEPTH 1" "symmetry $DEPTH 1"
+ratio "replay / walk, depth $DEPTH, one job" secs "replay $DEPTH 1" "walk $DEPTH 1"
+ratio "replay / walk, depth $DEPTH, two jobs" secs "replay $DEPTH 2" "walk $DEPTH 2"
+ratio "walk: one job / two jobs, depth $DEPTH" secs "walk $DEPTH 1" "walk $DEPTH 2"
+ratio "replay: one job / two jobs, depth $DEPTH" secs "replay $DEPTH 1" "replay $DEPTH 2"
+ratio "walk: one job / two jobs, depth $DEEP" secs "walk $DEEP 1" "walk $DEEP 2"
+ratio "walk: depth $DEEP / depth $DEPTH, one job" secs "walk $DEEP 1" "walk $DEPTH 1"
+ratio "walk: depth $DEEP / depth $DEPTH, two jobs" secs "walk $DEEP 2" "walk $DEPTH 2"
+ratio "walk / walk --symmetry, depth $DEPTH, one job" secs "walk $DEPTH 1" "symmetry $DEPTH 1"
 
 echo "== bench host, three consecutive runs (needs root or RLIMIT_MEMLOCK)"
 for run in 1 2 3; do echo "-- run $run of 3"; uvmsim bench host || true; done

@@ -9,6 +9,7 @@
 # ratio is the median of the ratios taken within a round, as in bench/figures.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/rounds.sh
 dotnet build -c Release src/UvmSim.Cli -v q -nologo >/dev/null
 dll=src/UvmSim.Cli/bin/Release/net10.0/UvmSim.Cli.dll
 out=$(mktemp -d)
@@ -34,8 +35,6 @@ for round in $(seq 1 "$RUNS"); do
     echo "   round $round: $name --jobs $jobs: ${wall["$name $jobs $round"]} s wall, ${cpu["$name $jobs $round"]} s CPU, $states states"
   done
 done
-# mid: the median of the lines on stdin.
-mid() { sort -n | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]}'; }
 for c in "${configs[@]}"; do
   read -r name _ jobs <<<"$c"
   w=$(for r in $(seq 1 "$RUNS"); do echo "${wall["$name $jobs $r"]}"; done)
@@ -43,12 +42,6 @@ for c in "${configs[@]}"; do
   printf '%-24s wall median %6s s (%s), CPU median %6s s\n' "$name --jobs $jobs" "$(echo "$w" | mid)" \
     "$(echo "$w" | sort -n | tr '\n' ' ')" "$(echo "$u" | mid)"
 done
-# ratio NAME TABLE A B: the median over rounds of TABLE[A] / TABLE[B] in the same round.
-ratio() {
-  local -n table=$2
-  local all; all=$(for r in $(seq 1 "$RUNS"); do awk -v a="${table["$3 $r"]}" -v b="${table["$4 $r"]}" 'BEGIN {printf "%.2f\n", a / b}'; done)
-  printf '%-52s median %5sx (rounds: %s)\n' "$1" "$(echo "$all" | mid)" "$(echo "$all" | tr '\n' ' ')"
-}
 for name in tiered no-pgo no-tiering; do
   ratio "$name: wall, one job / two jobs" wall "$name 1" "$name 2"
   ratio "$name: CPU, two jobs / one job" cpu "$name 2" "$name 1"

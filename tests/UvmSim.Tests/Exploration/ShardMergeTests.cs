@@ -30,6 +30,15 @@ public sealed class ShardMergeTests : IDisposable
         return dir;
     }
 
+    /// <summary>Puts shard 1 of 2 from <paramref name="from"/>, another run, into <paramref name="to"/>.</summary>
+    private static void TakeShardOne(string from, string to)
+    {
+        foreach (string file in (string[])["shard-1-of-2.json", "shard-1-of-2.states"])
+        {
+            File.Copy(Path.Combine(from, file), Path.Combine(to, file), overwrite: true);
+        }
+    }
+
     public static TheoryData<string, int, int, int> ExploreCases()
     {
         var data = new TheoryData<string, int, int, int>();
@@ -180,9 +189,7 @@ public sealed class ShardMergeTests : IDisposable
     {
         var u = new Universe(P(PresetNames.Dual), Pages: 32, Procs: 1);
         string dir = RunExploreShards(new ExploreOptions(u, 4), 2, 2);
-        string other = RunExploreShards(new ExploreOptions(u, 4, Symmetry: true), 2, 2);
-        File.Copy(Path.Combine(other, "shard-1-of-2.json"), Path.Combine(dir, "shard-1-of-2.json"), overwrite: true);
-        File.Copy(Path.Combine(other, "shard-1-of-2.states"), Path.Combine(dir, "shard-1-of-2.states"), overwrite: true);
+        TakeShardOne(RunExploreShards(new ExploreOptions(u, 4, Symmetry: true), 2, 2), dir);
         Assert.Null(ShardMerge.Merge(dir, out string? error));
         Assert.Contains("shard-1-of-2.json", error);
         Assert.Contains("symmetry=true", error);
@@ -193,9 +200,7 @@ public sealed class ShardMergeTests : IDisposable
     {
         var u = new Universe(P(PresetNames.Dual), Pages: 32, Procs: 1);
         string dir = RunExploreShards(new ExploreOptions(u, 4), 2, 2);
-        string other = RunExploreShards(new ExploreOptions(u, 3), 2, 2);
-        File.Copy(Path.Combine(other, "shard-1-of-2.json"), Path.Combine(dir, "shard-1-of-2.json"), overwrite: true);
-        File.Copy(Path.Combine(other, "shard-1-of-2.states"), Path.Combine(dir, "shard-1-of-2.states"), overwrite: true);
+        TakeShardOne(RunExploreShards(new ExploreOptions(u, 3), 2, 2), dir);
         Assert.Null(ShardMerge.Merge(dir, out string? error));
         Assert.Contains("shard-1-of-2.json", error);
         Assert.Contains("depth=3", error);
