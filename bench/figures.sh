@@ -74,7 +74,7 @@ echo "   (calls/s counts the calls made: a replay makes the whole sequence per s
 echo "   (each round runs every configuration once, in an order that turns by one each round, and each ratio is taken"
 echo "    within a round: this machine switches between two speeds for minutes at a time, docs/performance.md)"
 configs=("walk $DEPTH 1" "walk $DEPTH 2" "replay $DEPTH 1" "replay $DEPTH 2" "snapshots $DEPTH 1" "walk $DEEP 1" "walk $DEEP 2" "symmetry $DEPTH 1")
-declare -A secs
+declare -A secs cpus
 for round in $(seq 1 "$RUNS"); do
   n=${#configs[@]}
   for k in $(seq 0 $((n - 1))); do
@@ -82,8 +82,9 @@ for round in $(seq 1 "$RUNS"); do
     flag=""; [ "$how" = walk ] || flag="--$how"
     json=$(uvmsim explore --policy dual --depth "$depth" --jobs "$jobs" $flag --format json --out "$out" || true)
     secs["$how $depth $jobs $round"]=$(echo "$json" | grep -o '"seconds": [0-9.]*' | grep -o '[0-9.]*$')
+    cpus["$how $depth $jobs $round"]=$(echo "$json" | grep -o '"cpuSeconds": [0-9.]*' | grep -o '[0-9.]*$')
     states=$(echo "$json" | grep -o '"states": [0-9]*' | grep -o '[0-9]*$')
-    echo "   round $round: explore --depth $depth --jobs $jobs ${flag:-(walk)}: ${secs["$how $depth $jobs $round"]} s, $states states"
+    echo "   round $round: explore --depth $depth --jobs $jobs ${flag:-(walk)}: ${secs["$how $depth $jobs $round"]} s (${cpus["$how $depth $jobs $round"]} s of CPU), $states states"
   done
 done
 for c in "${configs[@]}"; do
@@ -95,7 +96,9 @@ ratio "replay / walk, depth $DEPTH, one job" secs "replay $DEPTH 1" "walk $DEPTH
 ratio "replay / walk, depth $DEPTH, two jobs" secs "replay $DEPTH 2" "walk $DEPTH 2"
 ratio "walk: one job / two jobs, depth $DEPTH" secs "walk $DEPTH 1" "walk $DEPTH 2"
 ratio "replay: one job / two jobs, depth $DEPTH" secs "replay $DEPTH 1" "replay $DEPTH 2"
+ceiling "walk: ceiling for two jobs, depth $DEPTH" secs cpus "walk $DEPTH 1"
 ratio "walk: one job / two jobs, depth $DEEP" secs "walk $DEEP 1" "walk $DEEP 2"
+ceiling "walk: ceiling for two jobs, depth $DEEP" secs cpus "walk $DEEP 1"
 ratio "walk: depth $DEEP / depth $DEPTH, one job" secs "walk $DEEP 1" "walk $DEPTH 1"
 ratio "walk: depth $DEEP / depth $DEPTH, two jobs" secs "walk $DEEP 2" "walk $DEPTH 2"
 ratio "walk / walk --symmetry, depth $DEPTH, one job" secs "walk $DEPTH 1" "symmetry $DEPTH 1"

@@ -70,6 +70,7 @@ internal static class ExploreCommand
             }
             var progress = ProgressReport.For(terminal, parse.GetValue(ProgressReport.Option), json);
             var clock = System.Diagnostics.Stopwatch.StartNew();
+            var cpu = CpuClock.StartNew();
             (int Depth, long States) reached = (0, 1);
             using var interruption = Interruption.Listen();
             ExploreResult r;
@@ -91,7 +92,7 @@ internal static class ExploreCommand
                 {
                     terminal.Line($"interrupted during depth {reached.Depth + 1}: no violation up to depth {reached.Depth}");
                 }
-                FindingReport.Print(terminal, json, policy, 0, clock.Elapsed.TotalSeconds, reached.States, null, null, null, interrupted: true);
+                FindingReport.Print(terminal, json, policy, 0, clock.Elapsed.TotalSeconds, reached.States, null, null, null, interrupted: true, cpuSeconds: cpu.Seconds);
                 return interruption.ExitCode;
             }
             progress.Done();
@@ -102,7 +103,7 @@ internal static class ExploreCommand
             {
                 terminal.Line($"no violation up to depth {depth}");
             }
-            return FindingReport.Print(terminal, json, policy, r.Calls, r.Seconds, r.States, null, r.Finding, repro, interrupted: false, r.StatesPerDepth);
+            return FindingReport.Print(terminal, json, policy, r.Calls, r.Seconds, r.States, null, r.Finding, repro, interrupted: false, r.StatesPerDepth, r.CpuSeconds);
         }));
         return command;
     }

@@ -78,8 +78,9 @@ internal static class FindingReport
     }
 
     /// <summary>Prints the summary and returns the exit status (<paramref name="interrupted"/>: the search was stopped by a signal).</summary>
+    /// <remarks><paramref name="cpuSeconds"/>: the process's CPU time over the search, when it was measured (not for a merge).</remarks>
     public static int Print(Terminal terminal, bool json, Policy policy, long calls, double seconds, long states,
-        int? seed, Finding? finding, Reproduction? reproducer, bool interrupted, IReadOnlyList<long>? statesPerDepth = null)
+        int? seed, Finding? finding, Reproduction? reproducer, bool interrupted, IReadOnlyList<long>? statesPerDepth = null, double? cpuSeconds = null)
     {
         double rate = seconds > 0 ? calls / seconds : 0;
         if (json)
@@ -92,6 +93,14 @@ internal static class FindingReport
                 w.WriteBoolean("interrupted", interrupted);
                 w.WriteNumber("calls", calls);
                 w.WriteNumber("seconds", Math.Round(seconds, 3));
+                if (cpuSeconds is { } cpu)
+                {
+                    w.WriteNumber("cpuSeconds", Math.Round(cpu, 3));
+                }
+                else
+                {
+                    w.WriteNull("cpuSeconds");
+                }
                 w.WriteNumber("callsPerSecond", Math.Round(rate));
                 w.WriteNumber("states", states);
                 w.WriteBoolean("found", finding is not null);
@@ -117,7 +126,8 @@ internal static class FindingReport
         else
         {
             string seedText = seed is { } s ? $", seed {s}" : "";
-            terminal.Line($"{policy.Label}: {calls:N0} calls in {seconds:F2} s ({rate:N0} calls/s), {states:N0} distinct states{seedText}"
+            string cpuText = cpuSeconds is { } c ? $", {c:F2} s of CPU" : "";
+            terminal.Line($"{policy.Label}: {calls:N0} calls in {seconds:F2} s ({rate:N0} calls/s{cpuText}), {states:N0} distinct states{seedText}"
                 + (interrupted ? " (interrupted)" : ""));
             if (finding is null)
             {

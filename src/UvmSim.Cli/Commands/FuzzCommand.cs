@@ -90,7 +90,7 @@ internal static class FuzzCommand
             var repro = r.Finding is { } f
                 ? FindingReport.Write(f, universe, policy, outDir, FindingReport.FuzzOrigin(policy, r.Seed, procs, pages), $"seed{r.Seed}")
                 : null;
-            int status = FindingReport.Print(terminal, json, policy, r.Calls, r.Seconds, r.States, r.Seed ?? seed, r.Finding, repro, interruption.Requested);
+            int status = FindingReport.Print(terminal, json, policy, r.Calls, r.Seconds, r.States, r.Seed ?? seed, r.Finding, repro, interruption.Requested, cpuSeconds: r.CpuSeconds);
             return interruption.Requested && r.Finding is null ? interruption.ExitCode : status;
         }));
         return command;

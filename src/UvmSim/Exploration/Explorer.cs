@@ -41,6 +41,12 @@ public sealed record ExploreShard(int Index, int Count, int SplitDepth)
 public sealed record ExploreResult(long States, long Calls, double Seconds, int Depth, Finding? Finding,
     int Rank = 0, IReadOnlyList<ulong[]>? Levels = null)
 {
+    /// <summary>
+    /// The process's CPU seconds over the same span as <c>Seconds</c> (<see cref="CpuClock"/>):
+    /// with one job, more than <c>Seconds</c> by what the runtime's own threads took.
+    /// </summary>
+    public double CpuSeconds { get; init; }
+
     /// <summary>Distinct states seen by the end of each depth searched (element 0 is depth 1), so the growth is visible.</summary>
     public IReadOnlyList<long> StatesPerDepth { get; init; } = [];
 }
@@ -172,6 +178,7 @@ public static class Explorer
     public static ExploreResult Run(ExploreOptions o, Action<int, long>? progress = null, CancellationToken cancel = default)
     {
         var clock = Stopwatch.StartNew();
+        var cpu = CpuClock.StartNew();
         Universe u = o.Universe;
         // The processes the alphabet names, each offered the same calls: with Symmetry, the
         // ones whose order the state hash forgets.
@@ -295,7 +302,7 @@ public static class Explorer
             OrderedPipeline.Run((frontier + Chunk - 1) / Chunk, jobs, window, Compute, Consume, cancel);
             if (best is not null)
             {
-                return new ExploreResult(seen.Count, calls, clock.Elapsed.TotalSeconds, depth, best, bestRank, Freeze(levels)) { StatesPerDepth = [.. perDepth, seen.Count] };
+                return new ExploreResult(seen.Count, calls, clock.Elapsed.TotalSeconds, depth, best, bestRank, Freeze(levels)) { StatesPerDepth = [.. perDepth, seen.Count], CpuSeconds = cpu.Seconds };
             }
             if (o.Shard is { } shard && depth == shard.SplitDepth)
             {
@@ -313,7 +320,7 @@ public static class Explorer
             perDepth.Add(seen.Count);
             progress?.Invoke(depth, seen.Count);
         }
-        return new ExploreResult(seen.Count, calls, clock.Elapsed.TotalSeconds, o.Depth, null, 0, Freeze(levels)) { StatesPerDepth = perDepth };
+        return new ExploreResult(seen.Count, calls, clock.Elapsed.TotalSeconds, o.Depth, null, 0, Freeze(levels)) { StatesPerDepth = perDepth, CpuSeconds = cpu.Seconds };
     }
 
     /// <summary>

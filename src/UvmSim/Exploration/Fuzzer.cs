@@ -18,7 +18,11 @@ public sealed record FuzzShard(int Index, int Count);
 /// The outcome of a fuzzing run; <c>States</c> counts distinct states over all jobs, and
 /// <c>StateSet</c> holds them (a shard's merge needs the set, not the count).
 /// </summary>
-public sealed record FuzzResult(long Calls, double Seconds, long States, Finding? Finding, int? Seed, StateSet? StateSet = null);
+public sealed record FuzzResult(long Calls, double Seconds, long States, Finding? Finding, int? Seed, StateSet? StateSet = null)
+{
+    /// <summary>The process's CPU seconds over the same span as <c>Seconds</c> (<see cref="CpuClock"/>).</summary>
+    public double CpuSeconds { get; init; }
+}
 
 /// <summary>
 /// Random multi-process call sequences (SPEC §13): episodes of seeded random <see cref="Op"/>s
@@ -58,6 +62,7 @@ public static class Fuzzer
     public static FuzzResult Run(FuzzOptions o, Action<long, long>? progress = null, CancellationToken cancel = default)
     {
         var clock = Stopwatch.StartNew();
+        var cpu = CpuClock.StartNew();
         int jobs = o.Shard?.Count ?? Math.Max(1, o.Jobs);
         int[] mine = o.Shard is { } shard ? [shard.Index] : [.. Enumerable.Range(0, jobs)];
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
@@ -78,7 +83,7 @@ public static class Fuzzer
             states.UnionWith(results[k].States);
         }
         return new FuzzResult(results.Sum(r => r.Calls), clock.Elapsed.TotalSeconds, states.Count,
-            found >= 0 ? results[found].Finding : null, found >= 0 ? o.Seed + mine[found] : null, states);
+            found >= 0 ? results[found].Finding : null, found >= 0 ? o.Seed + mine[found] : null, states) { CpuSeconds = cpu.Seconds };
     }
 
     private static (long, StateSet, Finding?) RunJob(FuzzOptions o, int seed, long? steps, Stopwatch clock, Action<long, long>? progress, CancellationTokenSource stop)

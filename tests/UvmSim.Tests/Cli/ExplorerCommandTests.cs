@@ -33,6 +33,7 @@ public sealed class ExplorerCommandTests : IDisposable
         Assert.Equal(5, summary.GetProperty("reproducerCalls").GetInt32());
         Assert.True(summary.GetProperty("calls").GetInt64() > 0);
         Assert.True(summary.GetProperty("states").GetInt64() > 0);
+        Assert.True(summary.GetProperty("cpuSeconds").GetDouble() > 0);
         string reproducer = summary.GetProperty("reproducer").GetString()!;
         AssertReplays(reproducer, "netbsd-8");
     }
@@ -85,6 +86,7 @@ public sealed class ExplorerCommandTests : IDisposable
         JsonElement summary = Summary(cli);
         Assert.False(summary.GetProperty("found").GetBoolean());
         Assert.Equal(20000, summary.GetProperty("calls").GetInt64());
+        Assert.True(summary.GetProperty("cpuSeconds").GetDouble() > 0);
     }
 
     [Fact]

@@ -47,5 +47,8 @@ public sealed class MergeCommandTests : IDisposable
         // The replay line names the file where it was written; everything else is the same.
         Assert.Equal(File.ReadAllText(singleFile).Replace(single, sharded, StringComparison.Ordinal), File.ReadAllText(mergedFile));
         Assert.Contains(sharded, File.ReadAllText(mergedFile), StringComparison.Ordinal);
+        // The shards ran in other processes, whose CPU time the merge cannot know.
+        Assert.True(expected.GetProperty("cpuSeconds").GetDouble() > 0);
+        Assert.Equal(JsonValueKind.Null, merged.GetProperty("cpuSeconds").ValueKind);
     }
 }
