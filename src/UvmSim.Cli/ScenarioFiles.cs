@@ -17,7 +17,7 @@ internal static partial class ScenarioFiles
 
     /// <summary>
     /// The files named on the command line, in order; unreadable ones carry a message. With
-    /// <paramref name="directories"/> (<c>run</c>, <c>matrix</c>, <c>kernel</c>), a directory
+    /// <paramref name="directories"/> (<c>run</c>, <c>matrix</c>, <c>kernel</c>, <c>report</c>), a directory
     /// stands for its <c>*.scn</c> files, not its subdirectories, in natural order; without, a
     /// directory is an error like any other file that is not a regular one.
     /// </summary>

@@ -78,7 +78,7 @@ internal static class ReportCommand
         {
             return terminal.Usage(badExplore);
         }
-        var sources = ScenarioFiles.FromPaths(files);
+        var sources = ScenarioFiles.FromPaths(files, directories: true);
         var (results, status) = Runs.Execute(terminal, sources, policies, noDiagnostics ? false : null, trace: true);
         var scenarios = new List<ReportScenario>();
         foreach (var group in results.GroupBy(r => r.Source))

@@ -144,4 +144,17 @@ public sealed class ReportCommandTests : IDisposable
         Assert.Contains("broken.scn:2:", cli.Error.Output, StringComparison.Ordinal);
         Assert.Equal(4, ReportHtml.Timelines(File.ReadAllText(output)).Count);
     }
+
+    [Fact]
+    public void A_directory_stands_for_its_scenario_files_as_the_help_says()
+    {
+        string scenarios = Directory.CreateDirectory(Path.Combine(_dir, "scenarios")).FullName;
+        File.Copy(S9, Path.Combine(scenarios, Path.GetFileName(S9)));
+        File.Copy(Path.Combine(RepoPaths.Examples, "s1-mlock-twice.scn"), Path.Combine(scenarios, "s1-mlock-twice.scn"));
+        string output = Path.Combine(_dir, "r.html");
+        var cli = new CliHarness();
+        Assert.Equal(ExitCodes.Ok, cli.Run("report", scenarios, "--policy", "dual", "-o", output));
+        Assert.Contains("wrote", cli.Out.Output, StringComparison.Ordinal);
+        Assert.Equal(2, ReportHtml.Timelines(File.ReadAllText(output)).Count);
+    }
 }
