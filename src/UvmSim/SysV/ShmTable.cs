@@ -230,12 +230,7 @@ public sealed partial class ShmTable
         }
         seqs[slot] = seq;
         UndoLog.Changing(this, ref _slots)[slot] = segment;
-        List<Segment>? ever = _ever;
-        if (ever is null)
-        {
-            ever = [];
-            UndoLog.Set(this, ref _ever, ever);
-        }
+        List<Segment> ever = UndoLog.Made(this, ref _ever);
         ever.Add(segment);
         UndoLog.Added(ever);
         return SysResult.Success((ulong)segment.Id);

@@ -247,13 +247,26 @@ public sealed class UndoLog
         where TOwner : class
         where T : class, new()
     {
+        T collection = Made(owner, ref field);
+        Touch(collection);
+        return collection;
+    }
+
+    /// <summary>
+    /// The collection in <paramref name="field"/> of <paramref name="owner"/>, made first if the
+    /// field holds none (the field logged alone, so an undo puts the null back). Its changes
+    /// are the caller's to log: whole (<see cref="Changing{TOwner, T}"/>) or one by one (<see cref="Added{T}"/>).
+    /// </summary>
+    public static T Made<TOwner, T>(TOwner owner, ref T? field)
+        where TOwner : class
+        where T : class, new()
+    {
         T? collection = field;
         if (collection is null)
         {
             collection = new T();
             Set(owner, ref field, collection);
         }
-        Touch(collection);
         return collection;
     }
 
